@@ -1,0 +1,20 @@
+package didyoumean
+
+import "testing"
+
+func TestSuggest(t *testing.T) {
+	keys := []string{"cidr", "availabilityZones", "natGateways", "publicSubnetCidrs"}
+	tests := []struct{ given, want string }{
+		{"cidrr", "cidr"},
+		{"CIDR", "cidr"},
+		{"availabilityZone", "availabilityZones"},
+		{"natGateway", "natGateways"},
+		{"flavour", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Suggest(tt.given, keys); got != tt.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tt.given, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// invokes are the functions plan answers offline, by token.
+var invokes = map[string]func(m *monitor, region string, args resource.PropertyMap) resource.PropertyMap{
+	"aws:index/getCallerIdentity:getCallerIdentity": func(m *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+		acct := m.opts.AccountID
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":        acct,
+			"accountId": acct,
+			"arn":       fmt.Sprintf("arn:%s:iam::%s:user/strata-plan", partitionOf(region), acct),
+			"userId":    "AIDA" + strings.ToUpper(hexID(acct, 17)),
+		})
+	},
+	"aws:index/getRegion:getRegion": func(_ *monitor, region string, args resource.PropertyMap) resource.PropertyMap {
+		if v, ok := args["name"]; ok && v.IsString() && v.StringValue() != "" {
+			region = v.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":          region,
+			"name":        region,
+			"region":      region,
+			"description": region,
+			"endpoint":    "ec2." + region + ".amazonaws.com",
+		})
+	},
+	"aws:index/getPartition:getPartition": func(_ *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+		p := partitionOf(region)
+		suffix := "amazonaws.com"
+		if p == "aws-cn" {
+			suffix = "amazonaws.com.cn"
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":               p,
+			"partition":        p,
+			"dnsSuffix":        suffix,
+			"reverseDnsPrefix": "com.amazonaws",
+		})
+	},
+	"aws:index/getAvailabilityZones:getAvailabilityZones": func(m *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+		zones := m.opts.AvailabilityZones
+		if region != m.opts.Region {
+			zones = zonesOf(region)
+		}
+		names := make([]any, len(zones))
+		ids := make([]any, len(zones))
+		short := regionShort(region)
+		for i, z := range zones {
+			names[i] = z
+			ids[i] = fmt.Sprintf("%s-az%d", short, i+1)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":         region,
+			"names":      names,
+			"zoneIds":    ids,
+			"groupNames": []any{region},
+		})
+	},
+}
+
+// regionShort turns "us-east-1" into "use1", as AZ IDs spell it.
+func regionShort(region string) string {
+	parts := strings.Split(region, "-")
+	var b strings.Builder
+	for i, p := range parts {
+		if i == len(parts)-1 || len(p) == 0 {
+			b.WriteString(p)
+			continue
+		}
+		if i == 0 {
+			b.WriteString(p)
+		} else {
+			b.WriteByte(p[0])
+		}
+	}
+	return b.String()
+}
+
+// Call implements pulumi.MockResourceMonitor: it answers the invokes plan
+// knows and fails loudly, naming the token, on any other.
+func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	fn, ok := invokes[args.Token]
+	if !ok {
+		err := fmt.Errorf("plan: no offline answer for invoke %q; known invokes: %s", args.Token,
+			strings.Join(SortedKeys(invokes), ", "))
+		m.fail(err)
+		return nil, err
+	}
+	return fn(m, m.regionFor(args.Provider), args.Args), nil
+}

@@ -1,0 +1,309 @@
+// Package plan runs any Pulumi Go program offline, with no cloud account and
+// no Pulumi CLI, and records what it would register.
+//
+// It is built on the Pulumi SDK's mock monitor and runs the program as a
+// preview: values that only exist once a resource is created are unknown,
+// except the IDs, ARNs and names that plan synthesizes in AWS's own shapes
+// (see [Run]). The tests and the strata CLI both look at programs through it.
+package plan
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Defaults for Options fields left empty.
+const (
+	DefaultProject   = "project"
+	DefaultStack     = "dev"
+	DefaultAccountID = "123456789012"
+	DefaultRegion    = "us-east-1"
+)
+
+// Options say which stack to plan and what the offline account looks like.
+type Options struct {
+	// Project is the Pulumi project name. Default: DefaultProject.
+	Project string
+	// Stack is the stack name. Default: DefaultStack.
+	Stack string
+	// Organization is the Pulumi organization. Default: "organization".
+	Organization string
+	// Config maps `namespace:key` to its value as the Pulumi CLI passes it to
+	// a program: objects and arrays JSON-encoded. Default: empty.
+	Config map[string]string
+	// SecretKeys lists the Config keys whose values are secret. Default: none.
+	SecretKeys []string
+	// AccountID is the AWS account the invokes answer with.
+	// Default: DefaultAccountID.
+	AccountID string
+	// Region answers region invokes for resources whose provider sets none.
+	// Default: Config["aws:region"], else DefaultRegion.
+	Region string
+	// AvailabilityZones are the zone names the AZ invoke answers with.
+	// Default: the region's real zone count, named <region>a, <region>b, ...
+	AvailabilityZones []string
+}
+
+// Plan is what a program would register.
+type Plan struct {
+	Project string
+	Stack   string
+	// Resources holds every registration, each parent before its children
+	// and siblings ordered by type and name, so that the order is stable.
+	Resources []*Resource
+	// Outputs are the stack's exports as plain values.
+	Outputs map[string]any
+}
+
+// Resource is one registration.
+type Resource struct {
+	Type   string
+	Name   string
+	URN    string
+	Parent string // the parent's URN; the stack's URN for top-level resources
+	// ID is the physical ID plan synthesized; empty for components.
+	ID string
+	// Custom is true for resources a provider manages, false for components.
+	Custom bool
+	// Remote is true for components a provider constructs (such as awsx's);
+	// under mocks their children are not registered.
+	Remote bool
+	// Read is true for existing resources read with ctx.ReadResource.
+	Read bool
+	// Inputs are plain Go values: string, float64, bool, []any,
+	// map[string]any, plus Secret and Unknown markers.
+	Inputs         map[string]any
+	Dependencies   []string
+	Protect        bool
+	RetainOnDelete bool
+	IgnoreChanges  []string
+	// Aliases are the alias URNs or specs the resource declares.
+	Aliases []string
+	// Provider is the URN of the provider instance for a custom resource.
+	Provider string
+	// Providers maps package to provider URN, as given to a component.
+	Providers map[string]string
+}
+
+// Run runs program as a preview of the stack opts describe and returns what
+// it registered. It fails when the program fails, when an invoke has no
+// offline answer, and when a resource would use a default provider that the
+// stack's `pulumi:disable-default-providers` config forbids.
+//
+// Plan synthesizes outputs that look real: IDs in AWS's shapes (vpc-…,
+// subnet-…, sg-…), ARNs from partition, region, account and name, autonamed
+// physical names, and, for awsx:ec2:Vpc, the VPC ID and one subnet ID per AZ
+// for each subnet type requested. Invokes for the caller identity, region,
+// partition and availability zones answer from opts.
+func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
+	opts = opts.withDefaults()
+	m := newMonitor(opts)
+	outputs := map[string]any{}
+	var exportErr error
+	body := func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+		exports := ctx.GetCurrentExportMap()
+		for name, value := range exports {
+			res, err := internals.UnsafeAwaitOutput(ctx.Context(), pulumi.ToOutput(value))
+			if err != nil {
+				exportErr = errors.Join(exportErr, fmt.Errorf("export %q: %w", name, err))
+				continue
+			}
+			outputs[name] = exportValue(res)
+		}
+		return nil
+	}
+	err := pulumi.RunErr(body, func(info *pulumi.RunInfo) {
+		info.Project, info.Stack, info.Organization = opts.Project, opts.Stack, opts.Organization
+		info.Config = opts.Config
+		info.ConfigSecretKeys = opts.SecretKeys
+		info.DryRun = true
+		info.Mocks = m
+		info.MonitorAddr, info.EngineAddr = "", ""
+	})
+	if err = errors.Join(err, exportErr, m.err()); err != nil {
+		return nil, err
+	}
+	return &Plan{
+		Project:   opts.Project,
+		Stack:     opts.Stack,
+		Resources: m.ordered(),
+		Outputs:   outputs,
+	}, nil
+}
+
+func (o Options) withDefaults() Options {
+	o.Project = cmp.Or(o.Project, DefaultProject)
+	o.Stack = cmp.Or(o.Stack, DefaultStack)
+	o.Organization = cmp.Or(o.Organization, "organization")
+	o.AccountID = cmp.Or(o.AccountID, DefaultAccountID)
+	o.Region = cmp.Or(o.Region, o.Config["aws:region"], DefaultRegion)
+	if o.Config == nil {
+		o.Config = map[string]string{}
+	}
+	if len(o.AvailabilityZones) == 0 {
+		o.AvailabilityZones = zonesOf(o.Region)
+	}
+	return o
+}
+
+// zoneCounts are the regions whose AZ count is not the usual three.
+var zoneCounts = map[string]int{"us-east-1": 6, "us-west-2": 4, "ap-northeast-2": 4, "ap-northeast-1": 3}
+
+func zonesOf(region string) []string {
+	n := cmp.Or(zoneCounts[region], 3)
+	zones := make([]string, n)
+	for i := range zones {
+		zones[i] = region + string(rune('a'+i))
+	}
+	return zones
+}
+
+// ByType returns the resources of type typ, in plan order.
+func (p *Plan) ByType(typ string) []*Resource {
+	var out []*Resource
+	for _, r := range p.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Find returns the resource of type typ named name. When there is none, the
+// error lists the names of that type the plan holds.
+func (p *Plan) Find(typ, name string) (*Resource, error) {
+	var seen []string
+	for _, r := range p.ByType(typ) {
+		if r.Name == name {
+			return r, nil
+		}
+		seen = append(seen, strconv.Quote(r.Name))
+	}
+	if len(seen) == 0 {
+		return nil, fmt.Errorf("plan has no %s at all (looking for %q)", typ, name)
+	}
+	return nil, fmt.Errorf("plan has no %s named %q; it has %s", typ, name, strings.Join(seen, ", "))
+}
+
+// ByURN returns the resource with the given URN, or nil.
+func (p *Plan) ByURN(urn string) *Resource {
+	for _, r := range p.Resources {
+		if r.URN == urn {
+			return r
+		}
+	}
+	return nil
+}
+
+// Children returns the resources whose parent is urn.
+func (p *Plan) Children(urn string) []*Resource {
+	var out []*Resource
+	for _, r := range p.Resources {
+		if r.Parent == urn {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CountByType returns how many resources of each type the plan holds.
+func (p *Plan) CountByType() map[string]int {
+	counts := map[string]int{}
+	for _, r := range p.Resources {
+		counts[r.Type]++
+	}
+	return counts
+}
+
+// Input returns the input at a dotted path such as "natGateways.strategy" or
+// "subnetSpecs.0.type" and whether it is there.
+func (r *Resource) Input(path string) (any, bool) {
+	var cur any = r.Inputs
+	for _, part := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[part]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// recorder keeps the registrations in arrival order; ordered sorts them.
+type recorder struct {
+	mu        sync.Mutex
+	resources []*Resource
+}
+
+func (rec *recorder) add(r *Resource) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.resources = append(rec.resources, r)
+}
+
+// ordered returns the resources depth first: each parent before its
+// children, siblings by type and then name.
+func (rec *recorder) ordered() []*Resource {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	byURN := map[string]bool{}
+	children := map[string][]*Resource{}
+	for _, r := range rec.resources {
+		byURN[r.URN] = true
+	}
+	var roots []*Resource
+	for _, r := range rec.resources {
+		if byURN[r.Parent] {
+			children[r.Parent] = append(children[r.Parent], r)
+		} else {
+			roots = append(roots, r)
+		}
+	}
+	less := func(a, b *Resource) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Name, b.Name), cmp.Compare(a.URN, b.URN))
+	}
+	out := make([]*Resource, 0, len(rec.resources))
+	var walk func([]*Resource)
+	walk = func(rs []*Resource) {
+		slices.SortFunc(rs, less)
+		for _, r := range rs {
+			out = append(out, r)
+			walk(children[r.URN])
+		}
+	}
+	walk(roots)
+	return out
+}
+
+// SortedKeys returns the keys of m in order; a small helper for printing.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,287 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// sample registers a provider, a VPC, a role with a secret tag, an awsx VPC
+// and reads the caller identity, then exports a few values.
+func sample(ctx *pulumi.Context) error {
+	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+	if err != nil {
+		return err
+	}
+	id, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(prov))
+	if err != nil {
+		return err
+	}
+	vpc, err := ec2.NewVpc(ctx, "main", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")},
+		pulumi.Provider(prov), pulumi.Protect(true))
+	if err != nil {
+		return err
+	}
+	role, err := iam.NewRole(ctx, "app", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`),
+		Tags:             pulumi.StringMap{"Token": pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput)},
+	}, pulumi.Provider(prov), pulumi.DependsOn([]pulumi.Resource{vpc}))
+	if err != nil {
+		return err
+	}
+	x, err := awsxec2.NewVpc(ctx, "three-tier", &awsxec2.VpcArgs{
+		AvailabilityZoneNames: []string{"eu-west-1a", "eu-west-1b"},
+		SubnetSpecs: []awsxec2.SubnetSpecArgs{
+			{Type: awsxec2.SubnetTypePublic}, {Type: awsxec2.SubnetTypeIsolated},
+		},
+	}, pulumi.Providers(prov))
+	if err != nil {
+		return err
+	}
+	ctx.Export("account", pulumi.String(id.AccountId))
+	ctx.Export("vpcId", vpc.ID())
+	ctx.Export("roleArn", role.Arn)
+	ctx.Export("isolated", x.IsolatedSubnetIds)
+	ctx.Export("password", config.GetSecret(ctx, "password"))
+	return nil
+}
+
+func TestRunRecordsRegistrations(t *testing.T) {
+	p, err := Run(sample, Options{Project: "demo", Stack: "test", AccountID: "111122223333",
+		Config: map[string]string{"demo:password": "s3cret"}, SecretKeys: []string{"demo:password"}})
+	if err != nil {
+		t.Fatalf("Run() error = %v", err)
+	}
+
+	vpc, err := p.Find("aws:ec2/vpc:Vpc", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^vpc-[0-9a-f]{17}$`).MatchString(vpc.ID) {
+		t.Errorf("vpc ID = %q, want vpc- and 17 hex digits", vpc.ID)
+	}
+	if got := vpc.Inputs["cidrBlock"]; got != "10.0.0.0/16" {
+		t.Errorf("vpc cidrBlock = %v, want 10.0.0.0/16", got)
+	}
+	if !vpc.Protect {
+		t.Error("vpc Protect = false, want true")
+	}
+	prov, err := p.Find("pulumi:providers:aws", "aws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vpc.Provider != prov.URN {
+		t.Errorf("vpc Provider = %q, want %q", vpc.Provider, prov.URN)
+	}
+
+	role, err := p.Find("aws:iam/role:Role", "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(role.Dependencies) != 1 || role.Dependencies[0] != vpc.URN {
+		t.Errorf("role Dependencies = %v, want [%s]", role.Dependencies, vpc.URN)
+	}
+	token, _ := role.Input("tags.Token")
+	sec, ok := token.(Secret)
+	if !ok || sec.Reveal() != "hunter2" {
+		t.Fatalf("role tags.Token = %#v, want a Secret holding the tag", token)
+	}
+	for _, printed := range []string{fmt.Sprint(token), fmt.Sprintf("%v %+v %#v %s", token, token, token, token)} {
+		if strings.Contains(printed, "hunter2") {
+			t.Errorf("a Secret printed its value: %q", printed)
+		}
+	}
+	if b, _ := json.Marshal(role.Inputs); strings.Contains(string(b), "hunter2") {
+		t.Errorf("a Secret marshalled its value: %s", b)
+	}
+
+	// Outputs look real: the role's ARN comes from the provider's region-free
+	// IAM shape and the account in the options.
+	if got := p.Outputs["roleArn"]; !regexp.MustCompile(`^arn:aws:iam::111122223333:role/app-[0-9a-f]{7}$`).MatchString(fmt.Sprint(got)) {
+		t.Errorf("roleArn = %v, want an IAM role ARN in account 111122223333", got)
+	}
+	if got := p.Outputs["account"]; got != "111122223333" {
+		t.Errorf("account = %v, want 111122223333", got)
+	}
+	if got := p.Outputs["vpcId"]; got != vpc.ID {
+		t.Errorf("vpcId output = %v, want %v", got, vpc.ID)
+	}
+	if _, ok := p.Outputs["password"].(Secret); !ok {
+		t.Errorf("password output = %#v, want a Secret", p.Outputs["password"])
+	}
+
+	// awsx: one subnet ID per AZ for each requested type, none for others.
+	isolated, ok := p.Outputs["isolated"].([]any)
+	if !ok || len(isolated) != 2 {
+		t.Fatalf("isolated subnet IDs = %#v, want 2", p.Outputs["isolated"])
+	}
+	for _, id := range isolated {
+		if !strings.HasPrefix(id.(string), "subnet-") {
+			t.Errorf("isolated subnet ID %v does not look like subnet-…", id)
+		}
+	}
+	awsx, err := p.Find("awsx:ec2:Vpc", "three-tier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !awsx.Remote || awsx.Custom {
+		t.Errorf("awsx Vpc Remote/Custom = %v/%v, want true/false", awsx.Remote, awsx.Custom)
+	}
+	if awsx.Providers["aws"] != prov.URN {
+		t.Errorf("awsx Vpc Providers = %v, want aws: %s", awsx.Providers, prov.URN)
+	}
+}
+
+func TestRunIsStable(t *testing.T) {
+	first, err := Run(sample, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		again, err := Run(sample, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(first.Resources)
+		b, _ := json.Marshal(again.Resources)
+		if string(a) != string(b) {
+			t.Fatalf("two runs of one program differ:\n%s\n%s", a, b)
+		}
+	}
+}
+
+func TestRunFailsOnUnknownInvoke(t *testing.T) {
+	_, err := Run(func(ctx *pulumi.Context) error {
+		_, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)})
+		return err
+	}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "aws:ec2/getVpc:getVpc") {
+		t.Fatalf("Run() error = %v, want it to name the invoke token", err)
+	}
+}
+
+func TestRunEnforcesDisabledDefaultProviders(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		_, err := ec2.NewVpc(ctx, "orphan", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+		return err
+	}
+	if _, err := Run(program, Options{}); err != nil {
+		t.Fatalf("Run() without the setting error = %v, want nil", err)
+	}
+	_, err := Run(program, Options{Config: map[string]string{"pulumi:disable-default-providers": `["aws"]`}})
+	if err == nil || !strings.Contains(err.Error(), `"orphan"`) {
+		t.Fatalf("Run() error = %v, want it to name the resource on the default provider", err)
+	}
+}
+
+func TestRunReturnsProgramError(t *testing.T) {
+	_, err := Run(func(*pulumi.Context) error { return fmt.Errorf("boom") }, Options{})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("Run() error = %v, want the program's error", err)
+	}
+}
+
+func TestFindListsNamesSeen(t *testing.T) {
+	p, err := Run(sample, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Find("aws:ec2/vpc:Vpc", "nope")
+	if err == nil || !strings.Contains(err.Error(), `"main"`) {
+		t.Fatalf("Find() error = %v, want it to list \"main\"", err)
+	}
+	if _, err := p.Find("aws:s3/bucketV2:BucketV2", "x"); err == nil {
+		t.Fatal("Find() of an absent type = nil error")
+	}
+}
+
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const project = `name: demo
+runtime: go
+config:
+  size:
+    type: integer
+    default: 3
+  owner:
+    type: string
+    description: who owns it
+  net:
+    type: object
+    default:
+      cidr: 10.0.0.0/16
+  aws:region:
+    value: us-east-1
+`
+
+func TestStackOptionsAppliesProjectConfig(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"Pulumi.yaml":     project,
+		"Pulumi.dev.yaml": "config:\n  demo:owner: team\n  demo:token:\n    secure: AAABAGVuY3J5cHRlZA==\n",
+	})
+	opts, err := StackOptions(dir, "dev")
+	if err != nil {
+		t.Fatalf("StackOptions() error = %v", err)
+	}
+	want := map[string]string{
+		"demo:size":  "3",
+		"demo:owner": "team",
+		"demo:net":   `{"cidr":"10.0.0.0/16"}`,
+		"aws:region": "us-east-1",
+		"demo:token": SecretText,
+	}
+	for k, v := range want {
+		if got := opts.Config[k]; got != v {
+			t.Errorf("Config[%q] = %q, want %q", k, got, v)
+		}
+	}
+	if len(opts.SecretKeys) != 1 || opts.SecretKeys[0] != "demo:token" {
+		t.Errorf("SecretKeys = %v, want [demo:token]", opts.SecretKeys)
+	}
+	if opts.Project != "demo" || opts.Stack != "dev" || opts.Region != "us-east-1" {
+		t.Errorf("Project/Stack/Region = %q/%q/%q", opts.Project, opts.Stack, opts.Region)
+	}
+}
+
+func TestStackOptionsErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		stack string
+		want  string
+	}{
+		{"unknown stack", map[string]string{"Pulumi.yaml": project, "Pulumi.dev.yaml": "config:\n  demo:owner: x\n"}, "qa", `unknown stack "qa"`},
+		{"missing required key", map[string]string{"Pulumi.yaml": project, "Pulumi.dev.yaml": "config: {}\n"}, "dev", `"demo:owner"`},
+		{"wrong type", map[string]string{"Pulumi.yaml": project, "Pulumi.dev.yaml": "config:\n  demo:owner: x\n  demo:size: many\n"}, "dev", `"demo:size" must be of type integer`},
+		{"stack file does not parse", map[string]string{"Pulumi.yaml": project, "Pulumi.dev.yaml": "config: [\n"}, "dev", "Pulumi.dev.yaml"},
+		{"no project", map[string]string{"Pulumi.dev.yaml": "config: {}\n"}, "dev", "no Pulumi project"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := StackOptions(writeProject(t, tt.files), tt.stack)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("StackOptions() error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

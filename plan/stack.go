@@ -1,0 +1,144 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// StackOptions reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml with
+// Pulumi's own project and stack loaders and returns the Options to plan that
+// stack. It applies the project's config the way the Pulumi CLI does: a
+// stack value wins, then the project's `value`, then its `default`; a
+// declared key with neither that the stack does not set is an error, and so
+// is a stack value of the wrong declared type. `secure:` values are never
+// decrypted: the program sees SecretText, marked secret.
+func StackOptions(dir, stack string) (Options, error) {
+	projPath := filepath.Join(dir, "Pulumi.yaml")
+	if _, err := os.Stat(projPath); err != nil {
+		return Options{}, fmt.Errorf("no Pulumi project in %s: %w", dir, err)
+	}
+	proj, err := workspace.LoadProject(projPath)
+	if err != nil {
+		return Options{}, fmt.Errorf("%s: %w", projPath, err)
+	}
+	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	if _, err := os.Stat(stackPath); err != nil {
+		return Options{}, fmt.Errorf("unknown stack %q: there is no %s (stacks here: %s)",
+			stack, filepath.Base(stackPath), strings.Join(Stacks(dir), ", "))
+	}
+	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+	if err != nil {
+		return Options{}, fmt.Errorf("%s: %w", stackPath, err)
+	}
+
+	opts := Options{Project: proj.Name.String(), Stack: stack, Config: map[string]string{}}
+	var problems []error
+	for key, v := range ps.Config {
+		k := key.String()
+		s, err := v.Value(config.NewBlindingDecrypter())
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: config %q: %w", stackPath, k, err))
+			continue
+		}
+		opts.Config[k] = s
+		if v.Secure() {
+			opts.SecretKeys = append(opts.SecretKeys, k)
+		}
+	}
+	for _, name := range SortedKeys(proj.Config) {
+		decl := proj.Config[name]
+		k := name
+		if !strings.Contains(k, ":") {
+			k = proj.Name.String() + ":" + k
+		}
+		if _, set := opts.Config[k]; set {
+			problems = append(problems, checkType(stackPath, k, decl, ps.Config))
+			continue
+		}
+		val := decl.Value
+		if val == nil {
+			val = decl.Default
+		}
+		if val == nil {
+			problems = append(problems, fmt.Errorf("stack %q is missing config %q (%s), which Pulumi.yaml declares without a default: set it in %s",
+				stack, k, decl.Description, filepath.Base(stackPath)))
+			continue
+		}
+		s, err := configString(val)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("Pulumi.yaml: config %q: %w", k, err))
+			continue
+		}
+		opts.Config[k] = s
+		if decl.Secret {
+			opts.SecretKeys = append(opts.SecretKeys, k)
+		}
+	}
+	slices.Sort(opts.SecretKeys)
+	if err := errors.Join(problems...); err != nil {
+		return Options{}, err
+	}
+	opts.Region = opts.Config["aws:region"]
+	return opts, nil
+}
+
+// checkType reports a stack value that does not match the type Pulumi.yaml
+// declares for it, as the CLI does.
+func checkType(stackPath, key string, decl workspace.ProjectConfigType, stackConfig config.Map) error {
+	if !decl.IsExplicitlyTyped() {
+		return nil
+	}
+	for k, v := range stackConfig {
+		if k.String() != key || v.Secure() {
+			continue
+		}
+		obj, err := v.ToObject()
+		if err != nil {
+			return fmt.Errorf("%s: config %q: %w", stackPath, key, err)
+		}
+		if !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, obj) {
+			return fmt.Errorf("%s: config %q must be of type %s, got %v",
+				filepath.Base(stackPath), key, workspace.InferFullTypeName(decl.TypeName(), decl.Items), obj)
+		}
+	}
+	return nil
+}
+
+// configString renders a YAML value the way the CLI hands it to programs.
+func configString(v any) (string, error) {
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	case int:
+		return strconv.Itoa(v), nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir.
+func Stacks(dir string) []string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	var out []string
+	for _, m := range matches {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+	}
+	slices.Sort(out)
+	return out
+}

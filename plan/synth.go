@@ -1,0 +1,233 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// idPrefixes are the AWS ID shapes of resources whose ID is not their name.
+var idPrefixes = map[string]string{
+	"aws:ec2/vpc:Vpc":                                           "vpc-",
+	"aws:ec2/subnet:Subnet":                                     "subnet-",
+	"aws:ec2/securityGroup:SecurityGroup":                       "sg-",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "sg-",
+	"aws:ec2/routeTable:RouteTable":                             "rtb-",
+	"aws:ec2/defaultRouteTable:DefaultRouteTable":               "rtb-",
+	"aws:ec2/internetGateway:InternetGateway":                   "igw-",
+	"aws:ec2/natGateway:NatGateway":                             "nat-",
+	"aws:ec2/eip:Eip":                                           "eipalloc-",
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce-",
+	"aws:ec2/flowLog:FlowLog":                                   "fl-",
+	"aws:ec2/networkAcl:NetworkAcl":                             "acl-",
+	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":               "acl-",
+	"aws:ec2/instance:Instance":                                 "i-",
+	"aws:ec2/launchTemplate:LaunchTemplate":                     "lt-",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr-",
+	"aws:ec2/securityGroupRule:SecurityGroupRule":               "sgrule-",
+}
+
+// nameKeys are the inputs that hold a resource's physical name when it is
+// not "name"; the value is the key and its prefix variant.
+var nameKeys = map[string][2]string{
+	"aws:s3/bucket:Bucket":                    {"bucket", "bucketPrefix"},
+	"aws:s3/bucketV2:BucketV2":                {"bucket", "bucketPrefix"},
+	"aws:rds/cluster:Cluster":                 {"clusterIdentifier", "clusterIdentifierPrefix"},
+	"aws:rds/clusterInstance:ClusterInstance": {"identifier", "identifierPrefix"},
+	"aws:ecs/taskDefinition:TaskDefinition":   {"family", ""},
+}
+
+// arnFormats build ARNs for types whose ARN is not the generic
+// <service>:<region>:<account>:<kind>/<name>. %[1]s is the partition, %[2]s
+// the region, %[3]s the account, %[4]s the name and %[5]s the ID.
+var arnFormats = map[string]string{
+	"aws:iam/role:Role":                                   "arn:%[1]s:iam::%[3]s:role/%[4]s",
+	"aws:iam/policy:Policy":                               "arn:%[1]s:iam::%[3]s:policy/%[4]s",
+	"aws:iam/instanceProfile:InstanceProfile":             "arn:%[1]s:iam::%[3]s:instance-profile/%[4]s",
+	"aws:cloudwatch/logGroup:LogGroup":                    "arn:%[1]s:logs:%[2]s:%[3]s:log-group:%[4]s",
+	"aws:s3/bucket:Bucket":                                "arn:%[1]s:s3:::%[4]s",
+	"aws:s3/bucketV2:BucketV2":                            "arn:%[1]s:s3:::%[4]s",
+	"aws:kms/key:Key":                                     "arn:%[1]s:kms:%[2]s:%[3]s:key/%[5]s",
+	"aws:kms/alias:Alias":                                 "arn:%[1]s:kms:%[2]s:%[3]s:%[4]s",
+	"aws:rds/cluster:Cluster":                             "arn:%[1]s:rds:%[2]s:%[3]s:cluster:%[4]s",
+	"aws:rds/clusterInstance:ClusterInstance":             "arn:%[1]s:rds:%[2]s:%[3]s:db:%[4]s",
+	"aws:rds/subnetGroup:SubnetGroup":                     "arn:%[1]s:rds:%[2]s:%[3]s:subgrp:%[4]s",
+	"aws:rds/clusterParameterGroup:ClusterParameterGroup": "arn:%[1]s:rds:%[2]s:%[3]s:cluster-pg:%[4]s",
+	"aws:lambda/function:Function":                        "arn:%[1]s:lambda:%[2]s:%[3]s:function:%[4]s",
+	"aws:sns/topic:Topic":                                 "arn:%[1]s:sns:%[2]s:%[3]s:%[4]s",
+	"aws:sqs/queue:Queue":                                 "arn:%[1]s:sqs:%[2]s:%[3]s:%[4]s",
+	"aws:dynamodb/table:Table":                            "arn:%[1]s:dynamodb:%[2]s:%[3]s:table/%[4]s",
+	"aws:secretsmanager/secret:Secret":                    "arn:%[1]s:secretsmanager:%[2]s:%[3]s:secret:%[4]s-%.6[5]s",
+	"aws:ecs/cluster:Cluster":                             "arn:%[1]s:ecs:%[2]s:%[3]s:cluster/%[4]s",
+	"aws:ecs/taskDefinition:TaskDefinition":               "arn:%[1]s:ecs:%[2]s:%[3]s:task-definition/%[4]s:1",
+	"aws:lb/loadBalancer:LoadBalancer":                    "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:loadbalancer/app/%[4]s/%.16[5]s",
+	"aws:lb/targetGroup:TargetGroup":                      "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:targetgroup/%[4]s/%.16[5]s",
+	"aws:cloudtrail/trail:Trail":                          "arn:%[1]s:cloudtrail:%[2]s:%[3]s:trail/%[4]s",
+	"aws:budgets/budget:Budget":                           "arn:%[1]s:budgets::%[3]s:budget/%[4]s",
+	"aws:apigatewayv2/api:Api":                            "arn:%[1]s:apigateway:%[2]s::/apis/%[5]s",
+	"aws:ec2/flowLog:FlowLog":                             "arn:%[1]s:ec2:%[2]s:%[3]s:vpc-flow-log/%[5]s",
+	"aws:ec2/eip:Eip":                                     "arn:%[1]s:ec2:%[2]s:%[3]s:elastic-ip/%[5]s",
+	"aws:ec2/natGateway:NatGateway":                       "arn:%[1]s:ec2:%[2]s:%[3]s:natgateway/%[5]s",
+}
+
+// partitionOf is the partition a region belongs to.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// synthesize returns the ID and output state plan gives a registration:
+// its inputs, plus the ID, physical name and ARN a real provider would add.
+func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
+	state := args.Inputs.Copy()
+	switch {
+	case strings.HasPrefix(r.Type, "pulumi:providers:"):
+		return uuid(r.URN), state
+	case r.Type == "awsx:ec2:Vpc":
+		return "", awsxVpc(r, state)
+	case !r.Custom:
+		return "", state
+	}
+	if r.Read && args.ID != "" {
+		return args.ID, state
+	}
+
+	name := m.physicalName(r, state)
+	id := name
+	if prefix, ok := idPrefixes[r.Type]; ok {
+		id = prefix + hexID(r.URN, 17)
+	} else if r.Type == "aws:kms/key:Key" || r.Type == "aws:apigatewayv2/api:Api" {
+		id = hexID(r.URN, 10)
+		if r.Type == "aws:kms/key:Key" {
+			id = uuid(r.URN)
+		}
+	}
+	region := m.regionFor(args.Provider)
+	arn := m.arn(r.Type, region, name, id)
+	state["arn"] = resource.NewProperty(arn)
+	if r.Type == "aws:apigatewayv2/api:Api" {
+		state["executionArn"] = resource.NewProperty(fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", partitionOf(region), region, m.opts.AccountID, id))
+		state["apiEndpoint"] = resource.NewProperty(fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region))
+	}
+	if r.Type == "aws:kms/key:Key" {
+		state["keyId"] = resource.NewProperty(id)
+	}
+	return id, state
+}
+
+// physicalName returns the resource's name as AWS would know it, adding an
+// autoname (logical name plus a random-looking suffix) when none was given.
+func (m *monitor) physicalName(r *Resource, state resource.PropertyMap) string {
+	keys, ok := nameKeys[r.Type]
+	if !ok {
+		keys = [2]string{"name", "namePrefix"}
+	}
+	key, prefixKey := resource.PropertyKey(keys[0]), resource.PropertyKey(keys[1])
+	if v, ok := state[key]; ok && v.IsString() && v.StringValue() != "" {
+		return v.StringValue()
+	}
+	var name string
+	if v, ok := state[prefixKey]; ok && prefixKey != "" && v.IsString() {
+		name = v.StringValue() + hexID(r.URN, 8)
+	} else {
+		name = r.Name + "-" + hexID(r.URN, 7)
+	}
+	if strings.HasPrefix(r.Type, "aws:rds/") || strings.HasPrefix(r.Type, "aws:s3/") {
+		name = strings.ToLower(name)
+	}
+	state[key] = resource.NewProperty(name)
+	return name
+}
+
+// arn builds the resource's ARN.
+func (m *monitor) arn(typ, region, name, id string) string {
+	partition := partitionOf(region)
+	if f, ok := arnFormats[typ]; ok {
+		return fmt.Sprintf(f, partition, region, m.opts.AccountID, name, id)
+	}
+	module, member := splitToken(typ)
+	service, _, _ := strings.Cut(module, "/")
+	kind := kebab(member)
+	ref := name
+	if service == "ec2" || typ == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" ||
+		typ == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" {
+		service, ref = "ec2", id
+		if strings.HasPrefix(typ, "aws:vpc/") {
+			kind = "security-group-rule"
+		}
+	}
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s/%s", partition, service, region, m.opts.AccountID, kind, ref)
+}
+
+// splitToken splits "aws:ec2/vpc:Vpc" into "ec2/vpc" and "Vpc".
+func splitToken(typ string) (module, member string) {
+	parts := strings.SplitN(typ, ":", 3)
+	if len(parts) != 3 {
+		return "", typ
+	}
+	return parts[1], parts[2]
+}
+
+// kebab turns "SecurityGroup" into "security-group".
+func kebab(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// awsxVpc synthesizes the outputs of an awsx:ec2:Vpc, whose children do not
+// register under mocks: the VPC ID and one subnet ID per AZ for each subnet
+// type requested.
+func awsxVpc(r *Resource, state resource.PropertyMap) resource.PropertyMap {
+	zones := 3
+	if v, ok := state["availabilityZoneNames"]; ok && v.IsArray() {
+		zones = len(v.ArrayValue())
+	} else if v, ok := state["numberOfAvailabilityZones"]; ok && v.IsNumber() {
+		zones = int(v.NumberValue())
+	}
+	types := []string{"Public", "Private"}
+	if v, ok := state["subnetSpecs"]; ok && v.IsArray() {
+		types = nil
+		for _, spec := range v.ArrayValue() {
+			if spec.IsObject() {
+				if t, ok := spec.ObjectValue()["type"]; ok && t.IsString() {
+					types = append(types, t.StringValue())
+				}
+			}
+		}
+	}
+	state["vpcId"] = resource.NewProperty("vpc-" + hexID(r.URN+"#vpc", 17))
+	for _, want := range []string{"Public", "Private", "Isolated"} {
+		var ids []resource.PropertyValue
+		for _, t := range types {
+			if t != want {
+				continue
+			}
+			for i := range zones {
+				ids = append(ids, resource.NewProperty(fmt.Sprintf("subnet-%s", hexID(fmt.Sprintf("%s#%s#%d", r.URN, t, i), 17))))
+			}
+		}
+		if ids == nil {
+			ids = []resource.PropertyValue{}
+		}
+		state[resource.PropertyKey(strings.ToLower(want)+"SubnetIds")] = resource.NewProperty(ids)
+	}
+	return state
+}
