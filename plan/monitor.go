@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -60,6 +61,14 @@ func (m *monitor) urn(parent, typ, name string) string {
 func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	r := &Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: plainMap(args.Inputs)}
 	if rpc := args.RegisterRPC; rpc != nil {
+		// The SDK's mock monitor drops unknown inputs; read them again from
+		// the request, keeping unknowns, so a plan shows what is not known yet.
+		if full, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+			KeepUnknowns: true, KeepSecrets: true, KeepResources: true,
+		}); err == nil {
+			r.Inputs = plainMap(full)
+		}
+		r.Transforms = len(rpc.GetTransforms())
 		r.Parent = rpc.GetParent()
 		r.Remote = rpc.GetRemote()
 		r.Protect = rpc.GetProtect()

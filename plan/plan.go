@@ -86,6 +86,9 @@ type Resource struct {
 	Protect        bool
 	RetainOnDelete bool
 	IgnoreChanges  []string
+	// Transforms is how many resource transforms the registration carries
+	// (for a remote component, they apply to the children it creates).
+	Transforms int
 	// Aliases are the alias URNs or specs the resource declares.
 	Aliases []string
 	// Provider is the URN of the provider instance for a custom resource.
@@ -95,7 +98,8 @@ type Resource struct {
 }
 
 // Run runs program as a preview of the stack opts describe and returns what
-// it registered. It fails when the program fails, when an invoke has no
+// it registered. The plan is returned even with an error, holding what
+// registered before the failure. Run fails when the program fails, when an invoke has no
 // offline answer, and when a resource would use a default provider that the
 // stack's `pulumi:disable-default-providers` config forbids.
 //
@@ -132,15 +136,18 @@ func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
 		info.Mocks = m
 		info.MonitorAddr, info.EngineAddr = "", ""
 	})
-	if err = errors.Join(err, exportErr, m.err()); err != nil {
-		return nil, err
+	// The SDK wraps program errors in a multierror whose text adds a header
+	// and bullets; keep the errors' own lines, one problem a line.
+	if w, ok := err.(interface{ WrappedErrors() []error }); ok {
+		err = errors.Join(w.WrappedErrors()...)
 	}
-	return &Plan{
+	p := &Plan{
 		Project:   opts.Project,
 		Stack:     opts.Stack,
 		Resources: m.ordered(),
 		Outputs:   outputs,
-	}, nil
+	}
+	return p, errors.Join(err, exportErr, m.err())
 }
 
 func (o Options) withDefaults() Options {

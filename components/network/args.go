@@ -1,0 +1,131 @@
+package network
+
+// NATStrategy says how many NAT gateways give the private subnets their
+// outbound route.
+type NATStrategy string
+
+// The NAT strategies awsx supports.
+const (
+	// NATSingle is one NAT gateway for the whole VPC: cheapest, but the
+	// private subnets of every AZ lose egress if its AZ fails.
+	NATSingle NATStrategy = "Single"
+	// NATOnePerAZ is one NAT gateway in each AZ: what production needs.
+	NATOnePerAZ NATStrategy = "OnePerAz"
+	// NATNone is no NAT gateway: private subnets have no route out.
+	NATNone NATStrategy = "None"
+)
+
+// Defaults for Args fields left at their zero value.
+const (
+	DefaultCIDR                          = "10.0.0.0/16"
+	DefaultAvailabilityZones             = 2
+	DefaultNATGateways                   = NATSingle
+	DefaultFlowLogRetentionDays          = 365
+	DefaultFlowLogTrafficType            = "ALL"
+	DefaultFlowLogMaxAggregationInterval = 600
+	DefaultAppPort                       = 8080
+	DefaultDatabasePort                  = 5432
+)
+
+// Limits the validation enforces.
+const (
+	MinAvailabilityZones = 2 // ALB and RDS subnet groups need two AZs
+	MaxAvailabilityZones = 6 // no AWS Region has more
+)
+
+// DefaultAllowedIngressCIDRs is who may reach the load balancer by default:
+// anyone, on 443 and on 80 (which only redirects to 443).
+var DefaultAllowedIngressCIDRs = []string{"0.0.0.0/0"}
+
+// Args configure a Network. The zero value is a valid, secure and cheap
+// network: 10.0.0.0/16 over two AZs with one NAT gateway.
+type Args struct {
+	// CIDR is the VPC's IPv4 block, canonical, from /16 to /28.
+	// Default: DefaultCIDR (10.0.0.0/16).
+	CIDR string
+
+	// AvailabilityZones is how many AZs the subnets span, from 2 to 6; the
+	// first ones the Region offers without opting in.
+	// Default: DefaultAvailabilityZones (2).
+	AvailabilityZones int
+
+	// NATGateways is the NAT strategy: NATSingle, NATOnePerAZ or NATNone.
+	// Default: NATSingle.
+	NATGateways NATStrategy
+
+	// PublicSubnetCIDRs, PrivateSubnetCIDRs and IsolatedSubnetCIDRs are
+	// explicit subnet blocks, one per AZ in AZ order. Give all three or none;
+	// each must be canonical, /16 to /28, inside CIDR, and overlap no other.
+	// Default: carved from CIDR: the first half split over the AZs for the
+	// private (application) tier, the third quarter for the isolated
+	// (database) tier, and half of the last quarter for the public tier; the
+	// rest is left free.
+	PublicSubnetCIDRs   []string
+	PrivateSubnetCIDRs  []string
+	IsolatedSubnetCIDRs []string
+
+	// FlowLogRetentionDays is how long VPC flow logs are kept, one of
+	// CloudWatch Logs' retention values. Flow logs are always on.
+	// Default: DefaultFlowLogRetentionDays (365, FSBP CloudWatch.16).
+	FlowLogRetentionDays int
+
+	// FlowLogTrafficType is the traffic the flow logs capture: ACCEPT,
+	// REJECT or ALL. Default: DefaultFlowLogTrafficType (ALL).
+	FlowLogTrafficType string
+
+	// FlowLogMaxAggregationInterval is the flow-log aggregation window in
+	// seconds, 60 or 600. Default: DefaultFlowLogMaxAggregationInterval (600,
+	// fewer and cheaper log records).
+	FlowLogMaxAggregationInterval int
+
+	// AllowedIngressCIDRs are the IPv4 blocks that may reach the load
+	// balancer on 443 and 80. Each must be canonical.
+	// Default: DefaultAllowedIngressCIDRs (0.0.0.0/0).
+	AllowedIngressCIDRs []string
+
+	// AppPort is the port the application tier listens on, 1-65535; only the
+	// load balancer's security group may reach it.
+	// Default: DefaultAppPort (8080).
+	AppPort int
+
+	// DatabasePort is the port the database tier listens on, 1-65535; only
+	// the application's security group may reach it.
+	// Default: DefaultDatabasePort (5432, PostgreSQL).
+	DatabasePort int
+}
+
+// withDefaults returns a copy of args with every zero field defaulted.
+func (a *Args) withDefaults() Args {
+	var out Args
+	if a != nil {
+		out = *a
+	}
+	if out.CIDR == "" {
+		out.CIDR = DefaultCIDR
+	}
+	if out.AvailabilityZones == 0 {
+		out.AvailabilityZones = DefaultAvailabilityZones
+	}
+	if out.NATGateways == "" {
+		out.NATGateways = DefaultNATGateways
+	}
+	if out.FlowLogRetentionDays == 0 {
+		out.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	}
+	if out.FlowLogTrafficType == "" {
+		out.FlowLogTrafficType = DefaultFlowLogTrafficType
+	}
+	if out.FlowLogMaxAggregationInterval == 0 {
+		out.FlowLogMaxAggregationInterval = DefaultFlowLogMaxAggregationInterval
+	}
+	if len(out.AllowedIngressCIDRs) == 0 {
+		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
+	}
+	if out.AppPort == 0 {
+		out.AppPort = DefaultAppPort
+	}
+	if out.DatabasePort == 0 {
+		out.DatabasePort = DefaultDatabasePort
+	}
+	return out
+}

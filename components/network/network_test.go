@@ -1,0 +1,433 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/cidr"
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+const (
+	sgType      = "aws:ec2/securityGroup:SecurityGroup"
+	ingressType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	egressType  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+)
+
+// run plans a program with an explicit provider and one Network.
+func run(t *testing.T, args *Args, opts plan.Options) (*plan.Plan, error) {
+	t.Helper()
+	return plan.Run(func(ctx *pulumi.Context) error {
+		prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		n, err := New(ctx, "main", args, pulumi.Provider(prov))
+		if err != nil {
+			return err
+		}
+		ctx.Export("isolated", n.IsolatedSubnetIDs)
+		ctx.Export("albSg", n.ALBSecurityGroupID)
+		ctx.Export("appSg", n.AppSecurityGroupID)
+		ctx.Export("dbSg", n.DatabaseSecurityGroupID)
+		return nil
+	}, opts)
+}
+
+var seedPublic = []string{"10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"}
+var seedPrivate = []string{"10.0.10.0/24", "10.0.20.0/24", "10.0.30.0/24"}
+
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		args Args
+		// want lists what the error must mention; nil means valid.
+		want []string
+	}{
+		{name: "zero args are valid", args: Args{}},
+		{name: "a /16 is the largest VPC", args: Args{CIDR: "10.0.0.0/16"}},
+		{name: "a /15 is too large", args: Args{CIDR: "10.0.0.0/15"}, want: []string{"CIDR", "/16 to /28", "10.0.0.0/15"}},
+		{name: "a non-canonical block gets a suggestion", args: Args{CIDR: "10.0.1.5/16"}, want: []string{"CIDR", `"10.0.1.5/16"`, `did you mean "10.0.0.0/16"`}},
+		{name: "a block that does not parse", args: Args{CIDR: "10.0.0/16"}, want: []string{"CIDR", "not an IPv4 CIDR block"}},
+		{name: "a /24 carves over two AZs", args: Args{CIDR: "10.0.0.0/24"}},
+		{name: "a /25 is too small to carve over two AZs", args: Args{CIDR: "10.0.0.0/25"}, want: []string{"too small", "/24 or larger"}},
+		{name: "one AZ is too few", args: Args{AvailabilityZones: 1}, want: []string{"AvailabilityZones", "2 to 6", "got 1"}},
+		{name: "six AZs is the most", args: Args{AvailabilityZones: 6}},
+		{name: "seven AZs is too many", args: Args{AvailabilityZones: 7}, want: []string{"AvailabilityZones", "got 7"}},
+		{name: "negative AZs", args: Args{AvailabilityZones: -1}, want: []string{"AvailabilityZones", "got -1"}},
+		{name: "an unknown NAT strategy", args: Args{NATGateways: "Double"}, want: []string{"NATGateways", `"Double"`, `"OnePerAz"`}},
+		{name: "the seed's 10.0.300.0/24 is named by index", args: Args{
+			AvailabilityZones: 3, PublicSubnetCIDRs: seedPublic, PrivateSubnetCIDRs: seedPrivate,
+			IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24", "10.0.300.0/24"},
+		}, want: []string{"IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{name: "explicit subnets that fit", args: Args{
+			AvailabilityZones: 3, PublicSubnetCIDRs: seedPublic, PrivateSubnetCIDRs: seedPrivate,
+			IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24", "10.0.250.0/24"},
+		}},
+		{name: "explicit tiers come together", args: Args{PublicSubnetCIDRs: []string{"10.0.1.0/24", "10.0.2.0/24"}},
+			want: []string{"PublicSubnetCIDRs, PrivateSubnetCIDRs and IsolatedSubnetCIDRs must be given together", "got 2, 0 and 0"}},
+		{name: "one block per AZ", args: Args{
+			PublicSubnetCIDRs: seedPublic, PrivateSubnetCIDRs: seedPrivate[:2], IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24"},
+		}, want: []string{"PublicSubnetCIDRs must hold one block per AZ (2), got 3"}},
+		{name: "a subnet outside the VPC", args: Args{
+			PublicSubnetCIDRs: []string{"10.0.1.0/24", "10.1.2.0/24"}, PrivateSubnetCIDRs: seedPrivate[:2], IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24"},
+		}, want: []string{"PublicSubnetCIDRs[1]", "not inside CIDR"}},
+		{name: "overlapping subnets", args: Args{
+			PublicSubnetCIDRs: []string{"10.0.1.0/24", "10.0.2.0/24"}, PrivateSubnetCIDRs: []string{"10.0.0.0/23", "10.0.20.0/24"}, IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24"},
+		}, want: []string{"PrivateSubnetCIDRs[0]", "overlaps PublicSubnetCIDRs[0]"}},
+		{name: "a non-canonical subnet", args: Args{
+			PublicSubnetCIDRs: []string{"10.0.1.7/24", "10.0.2.0/24"}, PrivateSubnetCIDRs: seedPrivate[:2], IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24"},
+		}, want: []string{"PublicSubnetCIDRs[0]", `did you mean "10.0.1.0/24"`}},
+		{name: "a /29 subnet is too small", args: Args{
+			PublicSubnetCIDRs: []string{"10.0.1.0/29", "10.0.2.0/24"}, PrivateSubnetCIDRs: seedPrivate[:2], IsolatedSubnetCIDRs: []string{"10.0.100.0/24", "10.0.200.0/24"},
+		}, want: []string{"PublicSubnetCIDRs[0] must be /16 to /28"}},
+		{name: "400 days is a CloudWatch retention", args: Args{FlowLogRetentionDays: 400}},
+		{name: "366 days is not", args: Args{FlowLogRetentionDays: 366}, want: []string{"FlowLogRetentionDays", "got 366", "365, 400"}},
+		{name: "negative retention", args: Args{FlowLogRetentionDays: -30}, want: []string{"FlowLogRetentionDays", "got -30"}},
+		{name: "REJECT traffic", args: Args{FlowLogTrafficType: "REJECT"}},
+		{name: "unknown traffic", args: Args{FlowLogTrafficType: "all"}, want: []string{"FlowLogTrafficType", `"all"`}},
+		{name: "60 s aggregation", args: Args{FlowLogMaxAggregationInterval: 60}},
+		{name: "300 s aggregation", args: Args{FlowLogMaxAggregationInterval: 300}, want: []string{"FlowLogMaxAggregationInterval", "60 or 600", "got 300"}},
+		{name: "a non-canonical ingress block", args: Args{AllowedIngressCIDRs: []string{"203.0.113.7/24"}}, want: []string{"AllowedIngressCIDRs[0]", `did you mean "203.0.113.0/24"`}},
+		{name: "port 65535", args: Args{AppPort: 65535}},
+		{name: "port 65536", args: Args{AppPort: 65536}, want: []string{"AppPort", "1 to 65535", "got 65536"}},
+		{name: "negative database port", args: Args{DatabasePort: -1}, want: []string{"DatabasePort", "got -1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := run(t, &tt.args, plan.Options{})
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("New(%+v) error = %v, want nil", tt.args, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("New(%+v) error = nil, want one mentioning %q", tt.args, tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("New() error = %v\nwant it to mention %q", err, w)
+				}
+			}
+			if !strings.Contains(err.Error(), `network "main"`) {
+				t.Errorf("New() error = %v, want it to name the component", err)
+			}
+			for _, r := range p.Resources {
+				if r.Type != "pulumi:providers:aws" {
+					t.Errorf("invalid args registered %s %q; want nothing registered", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestValidationReportsEveryProblem(t *testing.T) {
+	_, err := run(t, &Args{CIDR: "10.0.1.5/16", AvailabilityZones: 1, FlowLogRetentionDays: 366, AppPort: 70000}, plan.Options{})
+	if err == nil {
+		t.Fatal("New() error = nil, want four problems")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("New() reported %d problems, want 4:\n%v", len(lines), err)
+	}
+}
+
+func TestTooManyAZsForTheRegion(t *testing.T) {
+	_, err := run(t, &Args{AvailabilityZones: 3}, plan.Options{AvailabilityZones: []string{"us-east-1a", "us-east-1b"}})
+	if err == nil || !strings.Contains(err.Error(), "offers only 2") {
+		t.Fatalf("New() error = %v, want it to say the Region offers only 2 AZs", err)
+	}
+}
+
+func TestCarve(t *testing.T) {
+	got := func(vpc string, azs int) [3][]string {
+		pub, priv, iso, err := carve(netip.MustParsePrefix(vpc), azs)
+		if err != nil {
+			t.Fatalf("carve(%s, %d) error = %v", vpc, azs, err)
+		}
+		return [3][]string{strs(pub), strs(priv), strs(iso)}
+	}
+	want := [3][]string{
+		{"10.0.192.0/20", "10.0.208.0/20"},
+		{"10.0.0.0/18", "10.0.64.0/18"},
+		{"10.0.128.0/19", "10.0.160.0/19"},
+	}
+	if g := got("10.0.0.0/16", 2); !slices.Equal(g[0], want[0]) || !slices.Equal(g[1], want[1]) || !slices.Equal(g[2], want[2]) {
+		t.Errorf("carve(10.0.0.0/16, 2) = %v, want %v", g, want)
+	}
+	want3 := [3][]string{
+		{"10.0.192.0/21", "10.0.200.0/21", "10.0.208.0/21"},
+		{"10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"},
+		{"10.0.128.0/20", "10.0.144.0/20", "10.0.160.0/20"},
+	}
+	if g := got("10.0.0.0/16", 3); !slices.Equal(g[0], want3[0]) || !slices.Equal(g[1], want3[1]) || !slices.Equal(g[2], want3[2]) {
+		t.Errorf("carve(10.0.0.0/16, 3) = %v, want %v", g, want3)
+	}
+
+	// For every size that carves, the blocks lie inside the VPC, overlap
+	// nothing, and the private tier is the largest.
+	for bits := 16; bits <= 25; bits++ {
+		for azs := MinAvailabilityZones; azs <= MaxAvailabilityZones; azs++ {
+			vpc := netip.PrefixFrom(netip.MustParseAddr("10.0.0.0"), bits)
+			pub, priv, iso, err := carve(vpc, azs)
+			if err != nil {
+				if bits+3+cidr.BitsFor(azs) <= 28 {
+					t.Errorf("carve(%s, %d) error = %v, want a layout", vpc, azs, err)
+				}
+				continue
+			}
+			all := slices.Concat(pub, priv, iso)
+			if len(all) != 3*azs {
+				t.Fatalf("carve(%s, %d) gave %d blocks, want %d", vpc, azs, len(all), 3*azs)
+			}
+			for i, a := range all {
+				if !cidr.Contains(vpc, a) || a.Bits() > 28 {
+					t.Errorf("carve(%s, %d) block %s is outside the VPC or smaller than /28", vpc, azs, a)
+				}
+				for _, b := range all[i+1:] {
+					if a.Overlaps(b) {
+						t.Errorf("carve(%s, %d) blocks %s and %s overlap", vpc, azs, a, b)
+					}
+				}
+			}
+			if priv[0].Bits() >= pub[0].Bits() {
+				t.Errorf("carve(%s, %d) private /%d is not larger than public /%d", vpc, azs, priv[0].Bits(), pub[0].Bits())
+			}
+		}
+	}
+}
+
+func TestSecureByDefault(t *testing.T) {
+	p, err := run(t, nil, plan.Options{})
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	prov := plantest.One(t, p, "pulumi:providers:aws")
+	comp := plantest.Find(t, p, Type, "main")
+
+	// Every child hangs off the component and uses the explicit provider.
+	for _, r := range p.Resources {
+		if r == prov || r == comp {
+			continue
+		}
+		if r.Parent != comp.URN {
+			t.Errorf("%s %q parent = %q, want the network", r.Type, r.Name, r.Parent)
+		}
+		if r.Custom && r.Provider != prov.URN {
+			t.Errorf("%s %q provider = %q, want %q", r.Type, r.Name, r.Provider, prov.URN)
+		}
+	}
+
+	vpc := plantest.Find(t, p, "awsx:ec2:Vpc", "main")
+	for path, want := range map[string]any{
+		"cidrBlock":            "10.0.0.0/16",
+		"natGateways.strategy": "Single",
+		"subnetStrategy":       "Auto",
+		"enableDnsHostnames":   true,
+		"enableDnsSupport":     true,
+		"subnetSpecs.0.type":   "Public",
+		"subnetSpecs.1.type":   "Private",
+		"subnetSpecs.2.type":   "Isolated",
+	} {
+		if got, _ := vpc.Input(path); got != want {
+			t.Errorf("awsx Vpc %s = %v, want %v", path, got, want)
+		}
+	}
+	if zones, _ := vpc.Input("availabilityZoneNames"); len(zones.([]any)) != 2 {
+		t.Errorf("awsx Vpc availabilityZoneNames = %v, want 2 zones", zones)
+	}
+	if vpc.Providers["aws"] != prov.URN {
+		t.Errorf("awsx Vpc providers = %v, want the explicit aws provider", vpc.Providers)
+	}
+	if vpc.Transforms != 1 {
+		t.Errorf("awsx Vpc carries %d transforms, want 1 (no public IP on launch)", vpc.Transforms)
+	}
+
+	// Flow logs: all traffic, to a log group with finite retention, through
+	// a role only the flow-logs service of this account can assume.
+	group := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", "main-flow-logs")
+	if got := group.Inputs["retentionInDays"]; got != float64(DefaultFlowLogRetentionDays) {
+		t.Errorf("flow log retention = %v, want %d", got, DefaultFlowLogRetentionDays)
+	}
+	flow := plantest.Find(t, p, "aws:ec2/flowLog:FlowLog", "main")
+	role := plantest.Find(t, p, "aws:iam/role:Role", "main-flow-logs")
+	if flow.Inputs["trafficType"] != "ALL" || flow.Inputs["logDestinationType"] != "cloud-watch-logs" {
+		t.Errorf("flow log inputs = %v, want ALL traffic to CloudWatch Logs", flow.Inputs)
+	}
+	groupArn := flow.Inputs["logDestination"].(string)
+	if !strings.HasSuffix(groupArn, ":log-group:"+group.ID) {
+		t.Errorf("flow log destination = %q, want the ARN of log group %q", groupArn, group.ID)
+	}
+	if got := flow.Inputs["iamRoleArn"].(string); !strings.HasSuffix(got, ":role/"+role.ID) {
+		t.Errorf("flow log role = %q, want role %q", got, role.ID)
+	}
+	var trust policyDoc
+	mustJSON(t, role.Inputs["assumeRolePolicy"], &trust)
+	st := trust.Statement[0]
+	if st.Principal["Service"] != "vpc-flow-logs.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
+		t.Errorf("flow log trust = %+v, want vpc-flow-logs limited to the account", st)
+	}
+	var perms policyDoc
+	mustJSON(t, plantest.Find(t, p, "aws:iam/rolePolicy:RolePolicy", "main-flow-logs").Inputs["policy"], &perms)
+	for _, s := range perms.Statement {
+		for _, res := range s.Resource {
+			if res == "*" || !strings.Contains(res, ":log-group:") {
+				t.Errorf("flow log policy resource %q is not scoped to log groups", res)
+			}
+			if slices.Contains(s.Action, "logs:PutLogEvents") && !strings.HasPrefix(res, groupArn) {
+				t.Errorf("flow log policy lets PutLogEvents reach %q, want only %q", res, groupArn)
+			}
+		}
+	}
+
+	// The default security group is managed with no rules.
+	def := plantest.One(t, p, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+	for _, k := range []string{"ingress", "egress"} {
+		if v, ok := def.Inputs[k]; ok && len(v.([]any)) > 0 {
+			t.Errorf("default security group %s = %v, want none", k, v)
+		}
+	}
+
+	// Security groups chain by reference; only the ALB admits CIDRs.
+	sgID := map[string]string{}
+	for _, tier := range []string{"alb", "app", "db"} {
+		sg := plantest.Find(t, p, sgType, "main-"+tier)
+		sgID[tier] = sg.ID
+		if d, _ := sg.Inputs["description"].(string); d == "" {
+			t.Errorf("security group %s has no description", tier)
+		}
+	}
+	if p.Outputs["albSg"] != sgID["alb"] || p.Outputs["appSg"] != sgID["app"] || p.Outputs["dbSg"] != sgID["db"] {
+		t.Errorf("security group outputs = %v, want %v", p.Outputs, sgID)
+	}
+	tierOf := map[string]string{sgID["alb"]: "alb", sgID["app"]: "app", sgID["db"]: "db"}
+	type edge struct{ tier, dir, peer string }
+	var edges []edge
+	for _, typ := range []string{ingressType, egressType} {
+		for _, r := range p.ByType(typ) {
+			if d, _ := r.Inputs["description"].(string); d == "" {
+				t.Errorf("rule %q has no description", r.Name)
+			}
+			if r.Inputs["fromPort"] != r.Inputs["toPort"] || r.Inputs["ipProtocol"] != "tcp" {
+				t.Errorf("rule %q opens %v-%v/%v, want one TCP port", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"], r.Inputs["ipProtocol"])
+			}
+			peer, _ := r.Inputs["cidrIpv4"].(string)
+			if ref, ok := r.Inputs["referencedSecurityGroupId"].(string); ok {
+				peer = tierOf[ref]
+			}
+			dir := "in"
+			if typ == egressType {
+				dir = "out"
+			}
+			edges = append(edges, edge{tierOf[r.Inputs["securityGroupId"].(string)], dir, peer})
+			if tier := tierOf[r.Inputs["securityGroupId"].(string)]; tier != "alb" && dir == "in" && r.Inputs["cidrIpv4"] != nil {
+				t.Errorf("rule %q admits CIDR %v into the %s tier, want security group references only", r.Name, r.Inputs["cidrIpv4"], tier)
+			}
+		}
+	}
+	wantEdges := []edge{
+		{"alb", "in", "0.0.0.0/0"}, {"alb", "in", "0.0.0.0/0"}, {"alb", "out", "app"},
+		{"app", "in", "alb"}, {"app", "out", "0.0.0.0/0"}, {"app", "out", "db"},
+		{"db", "in", "app"},
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return strings.Compare(a.tier+a.dir+a.peer, b.tier+b.dir+b.peer) })
+	slices.SortFunc(wantEdges, func(a, b edge) int { return strings.Compare(a.tier+a.dir+a.peer, b.tier+b.dir+b.peer) })
+	if !slices.Equal(edges, wantEdges) {
+		t.Errorf("security group edges = %v\nwant %v", edges, wantEdges)
+	}
+
+	// The DB subnet group spans exactly the isolated subnets.
+	sng := plantest.One(t, p, "aws:rds/subnetGroup:SubnetGroup")
+	isolated := p.Outputs["isolated"].([]any)
+	if got := sng.Inputs["subnetIds"].([]any); len(isolated) != 2 || !slices.Equal(got, isolated) {
+		t.Errorf("DB subnet group subnets = %v, want the isolated subnets %v", got, isolated)
+	}
+
+	// Gateway endpoints, attached to route tables that awsx creates.
+	for _, svc := range []string{"s3", "dynamodb"} {
+		ep := plantest.Find(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "main-"+svc)
+		if ep.Inputs["vpcEndpointType"] != "Gateway" || ep.Inputs["serviceName"] != "com.amazonaws.us-east-1."+svc {
+			t.Errorf("%s endpoint = %v, want a Gateway endpoint for %s", svc, ep.Inputs, svc)
+		}
+		if !plan.IsUnknown(ep.Inputs["routeTableIds"]) || !slices.Contains(ep.Dependencies, vpc.URN) {
+			t.Errorf("%s endpoint route tables = %v (deps %v), want them to come from the awsx VPC", svc, ep.Inputs["routeTableIds"], ep.Dependencies)
+		}
+	}
+}
+
+func TestArgsReachAWSX(t *testing.T) {
+	p, err := run(t, &Args{
+		CIDR: "172.16.0.0/16", AvailabilityZones: 3, NATGateways: NATOnePerAZ,
+		PublicSubnetCIDRs:    []string{"172.16.1.0/24", "172.16.2.0/24", "172.16.3.0/24"},
+		PrivateSubnetCIDRs:   []string{"172.16.10.0/24", "172.16.20.0/24", "172.16.30.0/24"},
+		IsolatedSubnetCIDRs:  []string{"172.16.100.0/24", "172.16.200.0/24", "172.16.250.0/24"},
+		FlowLogRetentionDays: 30, FlowLogTrafficType: "REJECT", AllowedIngressCIDRs: []string{"203.0.113.0/24", "198.51.100.0/24"},
+		AppPort: 3000, DatabasePort: 5433,
+	}, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := plantest.Find(t, p, "awsx:ec2:Vpc", "main")
+	if got, _ := vpc.Input("natGateways.strategy"); got != "OnePerAz" {
+		t.Errorf("NAT strategy = %v, want OnePerAz", got)
+	}
+	if got, _ := vpc.Input("subnetSpecs.2.cidrBlocks.2"); got != "172.16.250.0/24" {
+		t.Errorf("third isolated block = %v, want 172.16.250.0/24", got)
+	}
+	if got, _ := vpc.Input("availabilityZoneNames"); len(got.([]any)) != 3 {
+		t.Errorf("zones = %v, want 3", got)
+	}
+	if got := len(p.ByType(ingressType)); got != 2*2+2 {
+		t.Errorf("%d ingress rules, want 6 (443 and 80 for two CIDRs, app and db)", got)
+	}
+	dbIn := plantest.Find(t, p, ingressType, "main-db-from-app")
+	if dbIn.Inputs["fromPort"] != 5433.0 {
+		t.Errorf("db ingress port = %v, want 5433", dbIn.Inputs["fromPort"])
+	}
+	if got := plantest.Find(t, p, "aws:ec2/flowLog:FlowLog", "main").Inputs["trafficType"]; got != "REJECT" {
+		t.Errorf("flow log traffic = %v, want REJECT", got)
+	}
+}
+
+func TestNoPublicIPOnLaunch(t *testing.T) {
+	res := NoPublicIPOnLaunch(context.Background(), &pulumi.ResourceTransformArgs{
+		Type:  "aws:ec2/subnet:Subnet",
+		Props: pulumi.Map{"mapPublicIpOnLaunch": pulumi.Bool(true), "cidrBlock": pulumi.String("10.0.1.0/24")},
+	})
+	if res == nil || res.Props["mapPublicIpOnLaunch"] != pulumi.Bool(false) || res.Props["cidrBlock"] != pulumi.String("10.0.1.0/24") {
+		t.Fatalf("NoPublicIPOnLaunch(subnet) = %+v, want mapPublicIpOnLaunch false and other props kept", res)
+	}
+	if res := NoPublicIPOnLaunch(context.Background(), &pulumi.ResourceTransformArgs{Type: "aws:ec2/vpc:Vpc"}); res != nil {
+		t.Errorf("NoPublicIPOnLaunch(vpc) = %+v, want nil (unchanged)", res)
+	}
+}
+
+type policyDoc struct {
+	Statement []struct {
+		Effect    string
+		Principal map[string]string
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string]string
+	}
+}
+
+func mustJSON(t *testing.T, v any, into any) {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("policy = %#v, want a JSON string", v)
+	}
+	if err := json.Unmarshal([]byte(s), into); err != nil {
+		t.Fatalf("policy %s: %v", s, err)
+	}
+}
