@@ -152,3 +152,10 @@ func carve(vpc netip.Prefix, azs int) (public, private, isolated []netip.Prefix,
 	}
 	return public, private, isolated, nil
 }
+
+// Validate reports every problem with args (nil means all defaults) for a
+// Network named name, without registering anything. New runs it first.
+func Validate(name string, args *Args) error {
+	_, err := validate(name, args.withDefaults())
+	return err
+}

@@ -1,0 +1,210 @@
+package stacks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/internal/didyoumean"
+	"github.com/strata-infra/strata/internal/problems"
+)
+
+// The project's config keys, without the project namespace.
+const (
+	KeyEnvironment = "environment"
+	KeyOwner       = "owner"
+	KeyCostCenter  = "costCenter"
+	KeyNetwork     = "network"
+)
+
+// Keys are the config keys strata reads in its project namespace.
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork}
+
+// RegionKey is the AWS Region's config key.
+const RegionKey = "aws:region"
+
+var (
+	envName   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	tagValRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	maxTagLen = 256
+)
+
+// Load reads the stack's config: it picks the profile from
+// strata:environment (default: the stack name; "prod" selects production),
+// overlays the sections the stack file sets, and checks everything,
+// including the components' own validation, before anything registers. All
+// problems come back at once, each naming its config key.
+func Load(ctx *pulumi.Context) (*Profile, error) {
+	ns := ctx.Project()
+	get := func(key string) (string, bool) { return ctx.GetConfig(key) }
+	p, err := load(ns, ctx.Stack(), get)
+	// Under the Pulumi CLI the program can see every config key; reject
+	// typos among them too (the strata CLI does this with CheckKeys).
+	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {
+		var all map[string]string
+		if json.Unmarshal([]byte(raw), &all) == nil {
+			err = errors.Join(CheckKeys(ns, slices.Collect(mapKeys(all))), err)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// load is Load over a config lookup.
+func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
+	bad := problems.About("config")
+	key := func(k string) string { return ns + ":" + k }
+
+	env, _ := get(key(KeyEnvironment))
+	if env == "" {
+		env = stack
+	}
+	if !envName.MatchString(env) {
+		bad.Addf("%s must be lower-case letters, digits and hyphens, starting with a letter, at most 32 characters, got %q (it defaults to the stack name)",
+			key(KeyEnvironment), env)
+	}
+	p := Defaults(env)
+
+	p.Region, _ = get(RegionKey)
+	if !regionRE.MatchString(p.Region) {
+		bad.Addf("%s must be an AWS Region such as us-east-1, got %q", RegionKey, p.Region)
+	}
+	p.Owner, _ = get(key(KeyOwner))
+	p.CostCenter, _ = get(key(KeyCostCenter))
+	for _, t := range []struct{ key, value string }{{key(KeyOwner), p.Owner}, {key(KeyCostCenter), p.CostCenter}} {
+		switch {
+		case strings.TrimSpace(t.value) == "":
+			bad.Addf("%s must be set: it becomes a cost tag on every resource", t.key)
+		case len(t.value) > maxTagLen || !tagValRE.MatchString(t.value):
+			bad.Addf("%s must be at most %d letters, digits, spaces and _.:/=+-@ (an AWS tag value), got %q", t.key, maxTagLen, t.value)
+		}
+	}
+
+	if raw, ok := get(key(KeyNetwork)); ok {
+		for _, err := range overlay(key(KeyNetwork), raw, &p.Network) {
+			bad.Add(err)
+		}
+	}
+	n := p.Network
+	if _, ok := natStrategies[n.NATGateways]; !ok {
+		bad.Addf("%s.natGateways must be %q, %q or %q, got %q", key(KeyNetwork), NATSingle, NATPerAZ, NATNone, n.NATGateways)
+	}
+	if p.Production {
+		if n.AvailabilityZones < 2 {
+			bad.Addf("%s.availabilityZones must be at least 2 in production, got %d", key(KeyNetwork), n.AvailabilityZones)
+		}
+		if n.NATGateways == NATNone {
+			bad.Addf("%s.natGateways must not be %q in production: the application tier needs a way out", key(KeyNetwork), NATNone)
+		}
+		if n.FlowLogRetentionDays < 365 {
+			bad.Addf("%s.flowLogRetentionDays must be at least 365 in production (FSBP CloudWatch.16), got %d", key(KeyNetwork), n.FlowLogRetentionDays)
+		}
+	}
+	if bad.Len() == 0 {
+		// The component's own checks, named after the config section.
+		if err := network.Validate(NetworkName, p.NetworkArgs()); err != nil {
+			for _, e := range unjoin(err) {
+				bad.Addf("%s: %v", key(KeyNetwork), e)
+			}
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// CheckKeys reports config keys in the project namespace ns that strata does
+// not read, suggesting the nearest one it does.
+func CheckKeys(ns string, keys []string) error {
+	bad := problems.About("config")
+	slices.Sort(keys)
+	for _, k := range keys {
+		name, ok := strings.CutPrefix(k, ns+":")
+		if !ok || slices.Contains(Keys, name) {
+			continue
+		}
+		bad.Addf("unknown key %q%s (known: %s)", k, suggest(name, Keys, ns+":"), strings.Join(Keys, ", "))
+	}
+	return bad.Err()
+}
+
+// overlay decodes the JSON object raw onto the struct at dst, key by key:
+// keys it does not set keep their profile value; an unknown key or a value
+// of the wrong type is an error naming section.key.
+func overlay(section, raw string, dst any) []error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
+		return []error{fmt.Errorf("%s must be an object of settings, got %s", section, raw)}
+	}
+	v := reflect.ValueOf(dst).Elem()
+	byTag := map[string]reflect.Value{}
+	var known []string
+	for i := range v.NumField() {
+		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		byTag[tag] = v.Field(i)
+		known = append(known, tag)
+	}
+	var errs []error
+	for _, k := range slices.Sorted(mapKeys(fields)) {
+		f, ok := byTag[k]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: unknown key %q%s (known: %s)", section, k, suggest(k, known, ""), strings.Join(known, ", ")))
+			continue
+		}
+		if err := json.Unmarshal(fields[k], f.Addr().Interface()); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%s must be %s, got %s", section, k, kindName(f.Type()), fields[k]))
+		}
+	}
+	return errs
+}
+
+func suggest(given string, known []string, prefix string) string {
+	if s := didyoumean.Suggest(given, known); s != "" {
+		return fmt.Sprintf(": did you mean %q?", prefix+s)
+	}
+	return ""
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
+	}
+	return t.String()
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// unjoin splits an errors.Join error into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

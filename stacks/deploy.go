@@ -1,0 +1,68 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/components/network"
+)
+
+// NetworkName is the name of the stack's Network component. It is part of
+// every network resource's URN: changing it replaces them unless aliased.
+const NetworkName = "main"
+
+// Tags returns the cost tags every resource gets through the provider's
+// default tags.
+func (p Profile) Tags(project string) map[string]string {
+	return map[string]string{
+		"Project":     project,
+		"Environment": p.Environment,
+		"ManagedBy":   "pulumi",
+		"Owner":       p.Owner,
+		"CostCenter":  p.CostCenter,
+	}
+}
+
+// Deploy is the strata program: it loads the stack's config, creates one
+// explicit AWS provider whose default tags reach every resource, composes
+// the components and exports what other stacks and people need.
+func Deploy(ctx *pulumi.Context) error {
+	p, err := Load(ctx)
+	if err != nil {
+		return err
+	}
+	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region:      pulumi.String(p.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(p.Tags(ctx.Project()))},
+	})
+	if err != nil {
+		return fmt.Errorf("creating the aws provider: %w", err)
+	}
+	opts := []pulumi.ResourceOption{pulumi.Provider(prov)}
+	if p.Production {
+		// Nothing in production is deleted or replaced by accident: a
+		// protected component protects every child it has.
+		opts = append(opts, pulumi.Protect(true))
+	}
+
+	net, err := network.New(ctx, NetworkName, p.NetworkArgs(), opts...)
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("environment", pulumi.String(p.Environment))
+	ctx.Export("region", pulumi.String(p.Region))
+	ctx.Export("vpcId", net.VpcID)
+	ctx.Export("availabilityZones", pulumi.ToStringArray(net.AvailabilityZones))
+	ctx.Export("publicSubnetIds", net.PublicSubnetIDs)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
+	ctx.Export("isolatedSubnetIds", net.IsolatedSubnetIDs)
+	ctx.Export("albSecurityGroupId", net.ALBSecurityGroupID)
+	ctx.Export("appSecurityGroupId", net.AppSecurityGroupID)
+	ctx.Export("databaseSecurityGroupId", net.DatabaseSecurityGroupID)
+	ctx.Export("dbSubnetGroupName", net.DBSubnetGroupName)
+	ctx.Export("flowLogGroupName", net.FlowLogGroupName)
+	return nil
+}

@@ -1,0 +1,207 @@
+package stacks
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+// repo is where the checked-in Pulumi.yaml and stack files live.
+const repo = ".."
+
+// planStack plans a checked-in stack with config overrides; a "" value
+// removes the key.
+func planStack(t testing.TB, stack string, overrides map[string]string) (*plan.Plan, error) {
+	t.Helper()
+	opts, err := plan.StackOptions(repo, stack)
+	if err != nil {
+		t.Fatalf("StackOptions(%q) error = %v", stack, err)
+	}
+	for k, v := range overrides {
+		if v == "" {
+			delete(opts.Config, k)
+		} else {
+			opts.Config[k] = v
+		}
+	}
+	if err := CheckKeys(opts.Project, slices.Collect(maps.Keys(opts.Config))); err != nil {
+		return nil, err
+	}
+	return plan.Run(Deploy, opts)
+}
+
+func TestDefaults(t *testing.T) {
+	dev, prod := Defaults("dev"), Defaults(Production)
+	tests := []struct {
+		what      string
+		got, want any
+	}{
+		{"dev production", dev.Production, false},
+		{"prod production", prod.Production, true},
+		{"dev AZs", dev.Network.AvailabilityZones, 2},
+		{"prod AZs", prod.Network.AvailabilityZones, 3},
+		{"dev NAT", dev.Network.NATGateways, NATSingle},
+		{"prod NAT", prod.Network.NATGateways, NATPerAZ},
+		{"dev flow-log retention", dev.Network.FlowLogRetentionDays, 30},
+		{"prod flow-log retention", prod.Network.FlowLogRetentionDays, 365},
+		{"qa is not production", Defaults("qa").Production, false},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %v, want %v", tt.what, tt.got, tt.want)
+		}
+	}
+}
+
+func TestCheckedInStacksPlan(t *testing.T) {
+	tests := []struct {
+		stack   string
+		nat     string
+		zones   int
+		cidr    string
+		protect bool
+	}{
+		{stack: "dev", nat: "Single", zones: 2, cidr: "10.10.0.0/16", protect: false},
+		{stack: "prod", nat: "OnePerAz", zones: 3, cidr: "10.20.0.0/16", protect: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			p, err := planStack(t, tt.stack, nil)
+			if err != nil {
+				t.Fatalf("planning %s: %v", tt.stack, err)
+			}
+			vpc := plantest.One(t, p, "awsx:ec2:Vpc")
+			if got, _ := vpc.Input("natGateways.strategy"); got != tt.nat {
+				t.Errorf("NAT strategy = %v, want %s", got, tt.nat)
+			}
+			if got, _ := vpc.Input("availabilityZoneNames"); len(got.([]any)) != tt.zones {
+				t.Errorf("zones = %v, want %d", got, tt.zones)
+			}
+			if got := vpc.Inputs["cidrBlock"]; got != tt.cidr {
+				t.Errorf("cidr = %v, want %s", got, tt.cidr)
+			}
+			if got := len(p.Outputs["privateSubnetIds"].([]any)); got != tt.zones {
+				t.Errorf("privateSubnetIds has %d subnets, want %d", got, tt.zones)
+			}
+
+			// One explicit provider with the stack's region and cost tags,
+			// used by every resource.
+			prov := plantest.One(t, p, "pulumi:providers:aws")
+			if prov.Inputs["region"] != "us-east-1" {
+				t.Errorf("provider region = %v, want us-east-1", prov.Inputs["region"])
+			}
+			tags, _ := prov.Input("defaultTags.tags")
+			want := map[string]any{"Project": "strata", "Environment": tt.stack, "ManagedBy": "pulumi", "Owner": "platform-team", "CostCenter": "cc-1042"}
+			if !maps.Equal(tags.(map[string]any), want) {
+				t.Errorf("default tags = %v, want %v", tags, want)
+			}
+			comp := plantest.Find(t, p, network.Type, NetworkName)
+			for _, r := range p.Resources {
+				if r.Custom && r != prov && r.Provider != prov.URN {
+					t.Errorf("%s %q uses provider %q, want the explicit one", r.Type, r.Name, r.Provider)
+				}
+				if r.Parent == comp.URN && r.Protect != tt.protect {
+					t.Errorf("%s %q Protect = %v, want %v in %s", r.Type, r.Name, r.Protect, tt.protect, tt.stack)
+				}
+			}
+			if comp.Protect != tt.protect {
+				t.Errorf("network Protect = %v, want %v", comp.Protect, tt.protect)
+			}
+			if got := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", NetworkName+"-flow-logs").Inputs["retentionInDays"]; got != float64(Defaults(tt.stack).Network.FlowLogRetentionDays) {
+				t.Errorf("flow log retention = %v, want the profile's", got)
+			}
+			for _, k := range []string{"vpcId", "albSecurityGroupId", "dbSubnetGroupName", "environment"} {
+				if v, ok := p.Outputs[k]; !ok || v == "" {
+					t.Errorf("output %s = %v, want a value", k, v)
+				}
+			}
+		})
+	}
+}
+
+func TestEnvironmentOverride(t *testing.T) {
+	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := plantest.One(t, p, "awsx:ec2:Vpc").Input("natGateways.strategy"); got != "OnePerAz" {
+		t.Errorf("dev stack with environment prod has NAT %v, want the production profile's OnePerAz", got)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	seedIsolated := `{"availabilityZones":3,"publicSubnetCidrs":["10.10.1.0/24","10.10.2.0/24","10.10.3.0/24"],` +
+		`"privateSubnetCidrs":["10.10.10.0/24","10.10.20.0/24","10.10.30.0/24"],` +
+		`"isolatedSubnetCidrs":["10.10.100.0/24","10.10.200.0/24","10.0.300.0/24"]}`
+	tests := []struct {
+		name      string
+		stack     string
+		overrides map[string]string
+		want      []string
+	}{
+		{"the seed's 10.0.300.0/24", "dev", map[string]string{"strata:network": seedIsolated}, []string{"strata:network", "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"a non-canonical CIDR", "dev", map[string]string{"strata:network": `{"cidr":"10.10.1.5/16"}`}, []string{"strata:network", `did you mean "10.10.0.0/16"`}},
+		{"one AZ in prod", "prod", map[string]string{"strata:network": `{"availabilityZones":1}`}, []string{"strata:network.availabilityZones must be at least 2 in production, got 1"}},
+		{"no NAT in prod", "prod", map[string]string{"strata:network": `{"natGateways":"none"}`}, []string{"strata:network.natGateways must not be \"none\" in production"}},
+		{"short flow logs in prod", "prod", map[string]string{"strata:network": `{"flowLogRetentionDays":30}`}, []string{"flowLogRetentionDays must be at least 365 in production", "got 30"}},
+		{"an unknown network key", "dev", map[string]string{"strata:network": `{"cidrr":"10.0.0.0/16"}`}, []string{`unknown key "cidrr"`, `did you mean "cidr"?`}},
+		{"an unknown top-level key", "dev", map[string]string{"strata:netwrk": `{}`}, []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`}},
+		{"a value of the wrong type", "dev", map[string]string{"strata:network": `{"availabilityZones":"three"}`}, []string{`strata:network.availabilityZones must be a whole number, got "three"`}},
+		{"an unknown NAT setting", "dev", map[string]string{"strata:network": `{"natGateways":"OnePerAz"}`}, []string{`strata:network.natGateways must be "single", "perAz" or "none", got "OnePerAz"`}},
+		{"a network that is not an object", "dev", map[string]string{"strata:network": `"10.0.0.0/16"`}, []string{"strata:network must be an object"}},
+		{"no owner", "dev", map[string]string{"strata:owner": " "}, []string{"strata:owner must be set"}},
+		{"an owner that is no tag value", "dev", map[string]string{"strata:owner": "team;drop"}, []string{"strata:owner", `"team;drop"`}},
+		{"no region", "dev", map[string]string{"aws:region": ""}, []string{"aws:region must be an AWS Region", `got ""`}},
+		{"a bad environment", "dev", map[string]string{"strata:environment": "Prod"}, []string{"strata:environment", `"Prod"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := planStack(t, tt.stack, tt.overrides)
+			if err == nil {
+				t.Fatalf("planning %s with %v: error = nil, want one", tt.stack, tt.overrides)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error = %v\nwant it to mention %q", err, w)
+				}
+			}
+			if p != nil && len(p.Resources) > 0 {
+				t.Errorf("bad config registered %d resources, want none", len(p.Resources))
+			}
+		})
+	}
+}
+
+func TestBadConfigReportsEveryProblem(t *testing.T) {
+	_, err := planStack(t, "prod", map[string]string{
+		"strata:network": `{"availabilityZones":1,"natGateways":"none","cidrr":"x"}`,
+		"strata:owner":   " ",
+	})
+	if err == nil {
+		t.Fatal("error = nil, want four problems")
+	}
+	if n := len(strings.Split(err.Error(), "\n")); n != 4 {
+		t.Errorf("got %d problems, want 4:\n%v", n, err)
+	}
+}
+
+func BenchmarkPlanDev(b *testing.B)  { benchmarkPlan(b, "dev") }
+func BenchmarkPlanProd(b *testing.B) { benchmarkPlan(b, "prod") }
+
+func benchmarkPlan(b *testing.B, stack string) {
+	opts, err := plan.StackOptions(repo, stack)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := plan.Run(Deploy, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
