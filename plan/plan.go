@@ -55,46 +55,46 @@ type Options struct {
 
 // Plan is what a program would register.
 type Plan struct {
-	Project string
-	Stack   string
+	Project string `json:"project"`
+	Stack   string `json:"stack"`
 	// Resources holds every registration, each parent before its children
 	// and siblings ordered by type and name, so that the order is stable.
-	Resources []*Resource
+	Resources []*Resource `json:"resources"`
 	// Outputs are the stack's exports as plain values.
-	Outputs map[string]any
+	Outputs map[string]any `json:"outputs"`
 }
 
 // Resource is one registration.
 type Resource struct {
-	Type   string
-	Name   string
-	URN    string
-	Parent string // the parent's URN; the stack's URN for top-level resources
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	URN    string `json:"urn"`
+	Parent string `json:"parent"` // the parent's URN; the stack's URN for top-level resources
 	// ID is the physical ID plan synthesized; empty for components.
-	ID string
+	ID string `json:"id,omitempty"`
 	// Custom is true for resources a provider manages, false for components.
-	Custom bool
+	Custom bool `json:"custom"`
 	// Remote is true for components a provider constructs (such as awsx's);
 	// under mocks their children are not registered.
-	Remote bool
+	Remote bool `json:"remote,omitempty"`
 	// Read is true for existing resources read with ctx.ReadResource.
-	Read bool
+	Read bool `json:"read,omitempty"`
 	// Inputs are plain Go values: string, float64, bool, []any,
 	// map[string]any, plus Secret and Unknown markers.
-	Inputs         map[string]any
-	Dependencies   []string
-	Protect        bool
-	RetainOnDelete bool
-	IgnoreChanges  []string
+	Inputs         map[string]any `json:"inputs"`
+	Dependencies   []string       `json:"dependencies,omitempty"`
+	Protect        bool           `json:"protect"`
+	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
+	IgnoreChanges  []string       `json:"ignoreChanges,omitempty"`
 	// Transforms is how many resource transforms the registration carries
 	// (for a remote component, they apply to the children it creates).
-	Transforms int
+	Transforms int `json:"transforms,omitempty"`
 	// Aliases are the alias URNs or specs the resource declares.
-	Aliases []string
+	Aliases []string `json:"aliases,omitempty"`
 	// Provider is the URN of the provider instance for a custom resource.
-	Provider string
+	Provider string `json:"provider,omitempty"`
 	// Providers maps package to provider URN, as given to a component.
-	Providers map[string]string
+	Providers map[string]string `json:"providers,omitempty"`
 }
 
 // Run runs program as a preview of the stack opts describe and returns what

@@ -101,9 +101,6 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		bad.Addf("%s.natGateways must be %q, %q or %q, got %q", key(KeyNetwork), NATSingle, NATPerAZ, NATNone, n.NATGateways)
 	}
 	if p.Production {
-		if n.AvailabilityZones < 2 {
-			bad.Addf("%s.availabilityZones must be at least 2 in production, got %d", key(KeyNetwork), n.AvailabilityZones)
-		}
 		if n.NATGateways == NATNone {
 			bad.Addf("%s.natGateways must not be %q in production: the application tier needs a way out", key(KeyNetwork), NATNone)
 		}
@@ -111,12 +108,12 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 			bad.Addf("%s.flowLogRetentionDays must be at least 365 in production (FSBP CloudWatch.16), got %d", key(KeyNetwork), n.FlowLogRetentionDays)
 		}
 	}
-	if bad.Len() == 0 {
-		// The component's own checks, named after the config section.
-		if err := network.Validate(NetworkName, p.NetworkArgs()); err != nil {
-			for _, e := range unjoin(err) {
-				bad.Addf("%s: %v", key(KeyNetwork), e)
-			}
+	// The component's own checks (two or more AZs in every environment among
+	// them), named after the config section. Keys that failed to decode kept
+	// their profile value, so this still checks what the stack file set.
+	if err := network.Validate(NetworkName, p.NetworkArgs()); err != nil {
+		for _, e := range unjoin(err) {
+			bad.Addf("%s: %v", key(KeyNetwork), e)
 		}
 	}
 	if err := bad.Err(); err != nil {

@@ -146,7 +146,7 @@ func TestBadConfig(t *testing.T) {
 	}{
 		{"the seed's 10.0.300.0/24", "dev", map[string]string{"strata:network": seedIsolated}, []string{"strata:network", "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
 		{"a non-canonical CIDR", "dev", map[string]string{"strata:network": `{"cidr":"10.10.1.5/16"}`}, []string{"strata:network", `did you mean "10.10.0.0/16"`}},
-		{"one AZ in prod", "prod", map[string]string{"strata:network": `{"availabilityZones":1}`}, []string{"strata:network.availabilityZones must be at least 2 in production, got 1"}},
+		{"one AZ in prod", "prod", map[string]string{"strata:network": `{"availabilityZones":1}`}, []string{"strata:network", "AvailabilityZones must be 2 to 6, got 1"}},
 		{"no NAT in prod", "prod", map[string]string{"strata:network": `{"natGateways":"none"}`}, []string{"strata:network.natGateways must not be \"none\" in production"}},
 		{"short flow logs in prod", "prod", map[string]string{"strata:network": `{"flowLogRetentionDays":30}`}, []string{"flowLogRetentionDays must be at least 365 in production", "got 30"}},
 		{"an unknown network key", "dev", map[string]string{"strata:network": `{"cidrr":"10.0.0.0/16"}`}, []string{`unknown key "cidrr"`, `did you mean "cidr"?`}},

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repo holds the checked-in Pulumi.yaml and stack files.
+const repo = "../.."
+
+func strata(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// project makes a folder with the checked-in Pulumi.yaml and one stack file.
+func project(t *testing.T, stack, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	proj, err := os.ReadFile(filepath.Join(repo, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"Pulumi.yaml": string(proj), "Pulumi." + stack + ".yaml": body} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestPlanTree(t *testing.T) {
+	code, out, errOut := strata(t, "plan", "--stack", "dev", "--dir", repo)
+	if code != 0 {
+		t.Fatalf("strata plan --stack dev = %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		`pulumi:pulumi:Stack "strata-dev"`,
+		`└─ strata:network:Network "main"`,
+		`awsx:ec2:Vpc "main"`,
+		"natGateways.strategy: Single",
+		"Summary: ",
+		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+		"strata:owner = platform-team",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("strata plan output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanJSON(t *testing.T) {
+	code, out, errOut := strata(t, "plan", "--stack", "prod", "--json", "--dir", repo)
+	if code != 0 {
+		t.Fatalf("strata plan --stack prod --json = %d, stderr:\n%s", code, errOut)
+	}
+	var doc struct {
+		Project   string `json:"project"`
+		Stack     string `json:"stack"`
+		Resources []struct {
+			Type    string         `json:"type"`
+			Name    string         `json:"name"`
+			URN     string         `json:"urn"`
+			Parent  string         `json:"parent"`
+			Inputs  map[string]any `json:"inputs"`
+			Protect bool           `json:"protect"`
+		} `json:"resources"`
+		Outputs map[string]any `json:"outputs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("--json output does not parse: %v\n%s", err, out)
+	}
+	if doc.Project != "strata" || doc.Stack != "prod" {
+		t.Errorf("project/stack = %q/%q, want strata/prod", doc.Project, doc.Stack)
+	}
+	found := false
+	for _, r := range doc.Resources {
+		if r.Type != "awsx:ec2:Vpc" {
+			continue
+		}
+		found = true
+		if nat := r.Inputs["natGateways"].(map[string]any)["strategy"]; nat != "OnePerAz" {
+			t.Errorf("prod NAT strategy = %v, want OnePerAz", nat)
+		}
+		if azs := r.Inputs["availabilityZoneNames"].([]any); len(azs) != 3 {
+			t.Errorf("prod AZs = %v, want 3", azs)
+		}
+		if !r.Protect || r.URN == "" || r.Parent == "" {
+			t.Errorf("prod VPC protect/urn/parent = %v/%q/%q", r.Protect, r.URN, r.Parent)
+		}
+	}
+	if !found {
+		t.Fatal("--json lists no awsx:ec2:Vpc")
+	}
+	if _, ok := doc.Outputs["vpcId"]; !ok {
+		t.Errorf("outputs = %v, want vpcId", doc.Outputs)
+	}
+
+	// The document is stable: a second run prints the same bytes.
+	_, again, _ := strata(t, "plan", "--stack", "prod", "--json", "--dir", repo)
+	if again != out {
+		t.Error("two runs of --json printed different documents")
+	}
+}
+
+const goodStack = "config:\n  aws:region: us-east-1\n  strata:owner: team\n  strata:costCenter: cc-1\n"
+
+func TestPlanFailures(t *testing.T) {
+	tests := []struct {
+		name  string
+		dir   string
+		stack string
+		want  []string
+	}{
+		{"an unknown stack", repo, "qa", []string{`unknown stack "qa"`, "dev, prod"}},
+		{"a stack file that does not parse", project(t, "bad", "config: [\n"), "bad", []string{"Pulumi.bad.yaml"}},
+		{"validation errors, all of them", project(t, "qa", goodStack+`  strata:netwrk: {}
+  strata:network:
+    cidr: 10.0.1.5/16
+    cidrs: x
+    availabilityZones: 3
+    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
+    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
+    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
+`), "qa", []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`, `unknown key "cidrs"`, `did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"a bad network", project(t, "qa", goodStack+`  strata:network:
+    cidr: 10.0.1.5/16
+    availabilityZones: 3
+    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
+    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
+    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
+    cidrs: x
+`), "qa", []string{`unknown key "cidrs"`, `did you mean "cidr"?`}},
+		{"every network problem", project(t, "qa", goodStack+`  strata:network:
+    cidr: 10.0.1.5/16
+    availabilityZones: 3
+    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
+    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
+    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
+`), "qa", []string{`did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"AvailabilityZones must be 2 to 6, got 1"}},
+		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := strata(t, "plan", "--stack", tt.stack, "--dir", tt.dir)
+			if code != 1 {
+				t.Errorf("exit = %d, want 1", code)
+			}
+			if out != "" {
+				t.Errorf("a failed plan printed to stdout:\n%s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestSecureConfigIsNeverShown(t *testing.T) {
+	dir := project(t, "qa", goodStack+"  strata:apiToken:\n    secure: AAABADQ1Njc4OWFiY2RlZg==\n")
+	// The key is unknown to strata, so the plan fails, but neither stream
+	// may show the ciphertext; a known secret key prints as [secret].
+	_, out, errOut := strata(t, "plan", "--stack", "qa", "--dir", dir)
+	if strings.Contains(out+errOut, "AAABADQ1Njc4OWFiY2RlZg") {
+		t.Errorf("the secure value was shown:\n%s%s", out, errOut)
+	}
+	dir = project(t, "qa", goodStack+"  aws:secretKey:\n    secure: AAABADQ1Njc4OWFiY2RlZg==\n")
+	code, out, errOut := strata(t, "plan", "--stack", "qa", "--dir", dir)
+	if code != 0 {
+		t.Fatalf("exit = %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "aws:secretKey = [secret]") || strings.Contains(out, "AAABADQ1Njc4OWFiY2RlZg") {
+		t.Errorf("want the secure value shown as [secret], got:\n%s", out)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "usage: strata plan"},
+		{[]string{"help"}, 0, "usage: strata plan"},
+		{[]string{"apply"}, 2, `unknown command "apply"`},
+		{[]string{"plan"}, 2, "give one stack with --stack NAME"},
+		{[]string{"plan", "--stack", "dev", "--color"}, 2, "flag provided but not defined: -color"},
+		{[]string{"plan", "--stack", "dev", "extra"}, 2, "give one stack"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := strata(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("strata %v = %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
