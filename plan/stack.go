@@ -75,7 +75,7 @@ func StackOptions(dir, stack string) (Options, error) {
 		}
 		s, err := configString(val)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("Pulumi.yaml: config %q: %w", k, err))
+			problems = append(problems, fmt.Errorf("config %q declared in Pulumi.yaml: %w", k, err))
 			continue
 		}
 		opts.Config[k] = s
