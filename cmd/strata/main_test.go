@@ -111,6 +111,15 @@ func TestPlanJSON(t *testing.T) {
 
 const goodStack = "config:\n  aws:region: us-east-1\n  strata:owner: team\n  strata:costCenter: cc-1\n"
 
+// seedNetwork is the seed's three-AZ layout, with its 10.0.300.0/24, under a
+// non-canonical VPC block.
+const seedNetwork = `    cidr: 10.0.1.5/16
+    availabilityZones: 3
+    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
+    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
+    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
+`
+
 func TestPlanFailures(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -120,30 +129,9 @@ func TestPlanFailures(t *testing.T) {
 	}{
 		{"an unknown stack", repo, "qa", []string{`unknown stack "qa"`, "dev, prod"}},
 		{"a stack file that does not parse", project(t, "bad", "config: [\n"), "bad", []string{"Pulumi.bad.yaml"}},
-		{"validation errors, all of them", project(t, "qa", goodStack+`  strata:netwrk: {}
-  strata:network:
-    cidr: 10.0.1.5/16
-    cidrs: x
-    availabilityZones: 3
-    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
-    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
-    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
-`), "qa", []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`, `unknown key "cidrs"`, `did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
-		{"a bad network", project(t, "qa", goodStack+`  strata:network:
-    cidr: 10.0.1.5/16
-    availabilityZones: 3
-    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
-    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
-    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
-    cidrs: x
-`), "qa", []string{`unknown key "cidrs"`, `did you mean "cidr"?`}},
-		{"every network problem", project(t, "qa", goodStack+`  strata:network:
-    cidr: 10.0.1.5/16
-    availabilityZones: 3
-    publicSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24, 10.0.3.0/24]
-    privateSubnetCidrs: [10.0.10.0/24, 10.0.20.0/24, 10.0.30.0/24]
-    isolatedSubnetCidrs: [10.0.100.0/24, 10.0.200.0/24, 10.0.300.0/24]
-`), "qa", []string{`did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"validation errors, all of them", project(t, "qa", goodStack+"  strata:netwrk: {}\n  strata:network:\n"+seedNetwork+"    cidrs: x\n"), "qa", []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`, `unknown key "cidrs"`, `did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"an unknown network key", project(t, "qa", goodStack+"  strata:network:\n    cidrs: x\n"), "qa", []string{`unknown key "cidrs"`, `did you mean "cidr"?`}},
+		{"the seed's subnets under a non-canonical block", project(t, "qa", goodStack+"  strata:network:\n"+seedNetwork), "qa", []string{`did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
 		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"AvailabilityZones must be 2 to 6, got 1"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
