@@ -1,0 +1,54 @@
+// Package securebucket provides SecureBucket (type token
+// strata:securebucket:SecureBucket): an S3 bucket that is private,
+// versioned, encrypted with a customer-managed KMS key and reachable only
+// over TLS 1.2 or later, with a lifecycle that keeps its cost down.
+//
+// Other components are granted access with Policy, which returns an IAM
+// policy document scoped to this bucket, its objects and its key.
+//
+// # Defaults
+//
+// Always on, not configurable:
+//   - SSE-KMS default encryption with a customer-managed key and a bucket key
+//     (FSBP S3.17); the component's own key is symmetric, rotated every 365
+//     days, has a 30-day deletion window and a policy that names only the
+//     account root (FSBP KMS.4/KMS.5).
+//   - All four public-access-block flags (FSBP S3.1/S3.8) and ACLs disabled
+//     with BucketOwnerEnforced (FSBP S3.12).
+//   - Versioning (FSBP S3.14).
+//   - A bucket policy of denies only: any request without TLS
+//     (aws:SecureTransport false, FSBP S3.5), any TLS below 1.2, and any
+//     upload that asks for encryption other than SSE-KMS with this bucket's
+//     key, SSE-C included. Uploads that ask for none get the bucket's key.
+//   - A rule that aborts incomplete multipart uploads (FSBP S3.13).
+//
+// Knobs and their defaults:
+//   - Name: <project>-<Purpose>-<account ID>; Purpose defaults to the
+//     component's name. Names follow S3's rules; strata also rejects dots.
+//   - KMSKeyARN: the component creates its own key.
+//   - LifecycleRules: DefaultLifecycleRules(), the seed's Standard-IA at 90
+//     days, Glacier at 180, expiration at 365 and noncurrent versions expiring
+//     after 30; KeepForever turns off every rule that moves or deletes data.
+//   - AbortIncompleteMultipartUploadDays: 7.
+//   - AccessLogBucket: no server access logging.
+//   - ForceDestroy: false (a non-production stack may set it to be
+//     destroyed cleanly). Protection is the caller's: pass pulumi.Protect to
+//     protect the bucket and its key.
+//
+// # Resources
+//
+// For a SecureBucket named N:
+//   - aws:kms/key:Key "N" and aws:kms/alias:Alias "N" (alias/N-…), unless
+//     KMSKeyARN is given
+//   - aws:s3/bucketV2:BucketV2 "N"
+//   - aws:s3/bucketVersioningV2:BucketVersioningV2 "N"
+//   - aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 "N"
+//   - aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock "N"
+//   - aws:s3/bucketOwnershipControls:BucketOwnershipControls "N"
+//   - aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2 "N"
+//   - aws:s3/bucketPolicy:BucketPolicy "N"
+//   - aws:s3/bucketLoggingV2:BucketLoggingV2 "N", with AccessLogBucket
+//
+// Renaming a SecureBucket replaces the bucket and its data: add an alias
+// (pulumi.Aliases) instead.
+package securebucket

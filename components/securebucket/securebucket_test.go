@@ -1,0 +1,350 @@
+package securebucket
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+// run plans one SecureBucket named "data" and exports its outputs and
+// grant policies.
+func run(t *testing.T, args *Args) (*plan.Plan, error) {
+	t.Helper()
+	return plan.Run(func(ctx *pulumi.Context) error {
+		prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		b, err := New(ctx, "data", args, pulumi.Provider(prov))
+		if err != nil {
+			return err
+		}
+		ctx.Export("bucketName", b.BucketName)
+		ctx.Export("bucketArn", b.BucketARN)
+		ctx.Export("keyArn", b.KeyARN)
+		for _, a := range []Access{Read, Write, ReadWrite} {
+			ctx.Export(a.String(), b.Policy(a))
+		}
+		return nil
+	}, plan.Options{})
+}
+
+func rule(id string, ts ...Transition) LifecycleRule {
+	return LifecycleRule{ID: id, Transitions: ts}
+}
+
+func TestValidation(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		name string
+		args Args
+		want []string // nil: valid
+	}{
+		{name: "zero args", args: Args{}},
+		{name: "an explicit name", args: Args{Name: "orders-archive-2026"}},
+		{name: "three characters", args: Args{Name: "abc"}},
+		{name: "two characters", args: Args{Name: "ab"}, want: []string{"Name must be 3 to 63 characters, got 2"}},
+		{name: "63 characters", args: Args{Name: long(63)}},
+		{name: "64 characters", args: Args{Name: long(64)}, want: []string{"Name must be 3 to 63 characters, got 64"}},
+		{name: "upper case", args: Args{Name: "Orders"}, want: []string{"Name must be lower-case", `"Orders"`}},
+		{name: "a trailing hyphen", args: Args{Name: "orders-"}, want: []string{"starting and ending with a letter or digit"}},
+		{name: "adjacent dots", args: Args{Name: "my..bucket"}, want: []string{"two adjacent dots"}},
+		{name: "a dot", args: Args{Name: "my.bucket"}, want: []string{"must not contain dots"}},
+		{name: "shaped like an IP", args: Args{Name: "192.168.5.4"}, want: []string{"IP address"}},
+		{name: "xn-- prefix", args: Args{Name: "xn--bucket"}, want: []string{`reserved prefix "xn--"`}},
+		{name: "sthree- prefix", args: Args{Name: "sthree-bucket"}, want: []string{`reserved prefix "sthree-"`}},
+		{name: "amzn-s3-demo- prefix", args: Args{Name: "amzn-s3-demo-bucket"}, want: []string{`reserved prefix "amzn-s3-demo-"`}},
+		{name: "-s3alias suffix", args: Args{Name: "bucket-s3alias"}, want: []string{`reserved suffix "-s3alias"`}},
+		{name: "--ol-s3 suffix", args: Args{Name: "bucket--ol-s3"}, want: []string{`reserved suffix "--ol-s3"`}},
+		{name: "--x-s3 suffix", args: Args{Name: "bucket--x-s3"}, want: []string{`reserved suffix "--x-s3"`}},
+		{name: "an upper-case purpose", args: Args{Purpose: "Data"}, want: []string{"Purpose must be lower-case", `"Data"`}},
+		// project (7) + purpose + 12-digit account + 2 hyphens = 63 at most.
+		{name: "the longest purpose", args: Args{Purpose: long(42)}},
+		{name: "a purpose one too long", args: Args{Purpose: long(43)}, want: []string{"generated name must be 3 to 63 characters, got 64", "shorten Purpose or set Name"}},
+		{name: "Standard-IA at 30 days", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{30, StandardIA})}}},
+		{name: "Standard-IA at 10 days", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{10, StandardIA})}},
+			want: []string{"LifecycleRules[0].Transitions[0].Days must be at least 30 for STANDARD_IA, got 10"}},
+		{name: "One Zone-IA at 29 days", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{29, OneZoneIA})}},
+			want: []string{"at least 30 for ONEZONE_IA, got 29"}},
+		{name: "Glacier at 0 days", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{0, Glacier})}}},
+		{name: "Glacier 30 days after IA", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{30, StandardIA}, Transition{60, Glacier})}}},
+		{name: "Glacier 29 days after IA", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{30, StandardIA}, Transition{59, Glacier})}},
+			want: []string{"Transitions[1].Days must be at least 30 days after the IA transition at 30 days, got 59"}},
+		{name: "transitions out of order", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{180, Glacier}, Transition{90, DeepArchive})}},
+			want: []string{"Transitions[1].Days must be later than the transition before it (180 days), got 90"}},
+		{name: "an unknown storage class", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{90, "GLACIER_DEEP"})}},
+			want: []string{"StorageClass must be one of", `"GLACIER_DEEP"`}},
+		{name: "expiration at the last transition", args: Args{LifecycleRules: []LifecycleRule{{ID: "r", Transitions: []Transition{{90, StandardIA}}, ExpirationDays: 90}}},
+			want: []string{"LifecycleRules[0].ExpirationDays must come after every transition (the last at 90 days), got 90"}},
+		{name: "expiration a day later", args: Args{LifecycleRules: []LifecycleRule{{ID: "r", Transitions: []Transition{{90, StandardIA}}, ExpirationDays: 91}}}},
+		{name: "a noncurrent IA transition at 10 days", args: Args{LifecycleRules: []LifecycleRule{{ID: "r", NoncurrentTransitions: []Transition{{10, StandardIA}}}}},
+			want: []string{"NoncurrentTransitions[0].Days must be at least 30 for STANDARD_IA, got 10"}},
+		{name: "noncurrent expiration before its transition", args: Args{LifecycleRules: []LifecycleRule{{ID: "r", NoncurrentTransitions: []Transition{{30, Glacier}}, NoncurrentExpirationDays: 20}}},
+			want: []string{"NoncurrentExpirationDays must come after every transition"}},
+		{name: "repeated rule IDs", args: Args{LifecycleRules: []LifecycleRule{rule("r", Transition{90, Glacier}), rule("r", Transition{90, Glacier})}},
+			want: []string{`LifecycleRules[1].ID "r" repeats LifecycleRules[0].ID`}},
+		{name: "an empty rule ID", args: Args{LifecycleRules: []LifecycleRule{rule("", Transition{90, Glacier})}}, want: []string{"LifecycleRules[0].ID must be set"}},
+		{name: "a 255-character rule ID", args: Args{LifecycleRules: []LifecycleRule{rule(long(255), Transition{90, Glacier})}}},
+		{name: "a 256-character rule ID", args: Args{LifecycleRules: []LifecycleRule{rule(long(256), Transition{90, Glacier})}}, want: []string{"at most 255 characters, got 256"}},
+		{name: "the multipart rule's ID", args: Args{LifecycleRules: []LifecycleRule{rule(abortRuleID, Transition{90, Glacier})}}, want: []string{"always-on multipart rule"}},
+		{name: "a rule that does nothing", args: Args{LifecycleRules: []LifecycleRule{{ID: "r"}}}, want: []string{"LifecycleRules[0] does nothing"}},
+		{name: "negative expiration", args: Args{LifecycleRules: []LifecycleRule{{ID: "r", ExpirationDays: -1, NoncurrentExpirationDays: 1}}}, want: []string{"ExpirationDays must not be negative, got -1"}},
+		{name: "1000 rules", args: Args{LifecycleRules: manyRules(1000)}},
+		{name: "1001 rules", args: Args{LifecycleRules: manyRules(1001)}, want: []string{"at most 1000 rules, got 1001"}},
+		{name: "keep forever", args: Args{KeepForever: true}},
+		{name: "keep forever with rules", args: Args{KeepForever: true, LifecycleRules: DefaultLifecycleRules()}, want: []string{"KeepForever", "LifecycleRules has 1"}},
+		{name: "a day to abort uploads", args: Args{AbortIncompleteMultipartUploadDays: 1}},
+		{name: "negative days to abort uploads", args: Args{AbortIncompleteMultipartUploadDays: -1}, want: []string{"AbortIncompleteMultipartUploadDays must be at least 1, got -1"}},
+		{name: "a log prefix without a log bucket", args: Args{AccessLogPrefix: "logs/"}, want: []string{`AccessLogPrefix "logs/" is set but AccessLogBucket is not`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := run(t, &tt.args)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("New() error = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("New() error = nil, want one mentioning %q", tt.want)
+			}
+			for _, w := range append(tt.want, `securebucket "data"`) {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("New() error = %v\nwant it to mention %q", err, w)
+				}
+			}
+			for _, r := range p.Resources {
+				if r.Type != "pulumi:providers:aws" {
+					t.Errorf("invalid args registered %s %q", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
+func manyRules(n int) []LifecycleRule {
+	rules := make([]LifecycleRule, n)
+	for i := range rules {
+		rules[i] = rule(fmt.Sprintf("r%d", i), Transition{90, Glacier})
+	}
+	return rules
+}
+
+type policy struct {
+	Statement []struct {
+		Sid       string
+		Effect    string
+		Principal map[string]any
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string]string
+	}
+}
+
+func parse(t *testing.T, v any) policy {
+	t.Helper()
+	var p policy
+	if err := json.Unmarshal([]byte(v.(string)), &p); err != nil {
+		t.Fatalf("policy %v: %v", v, err)
+	}
+	return p
+}
+
+func TestSecureByDefault(t *testing.T) {
+	p, err := run(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp := plantest.Find(t, p, Type, "data")
+	for _, r := range p.Resources {
+		if r.Type != "pulumi:providers:aws" && r != comp && r.Parent != comp.URN {
+			t.Errorf("%s %q is not a child of the bucket component", r.Type, r.Name)
+		}
+	}
+	bucketArn, keyArn := p.Outputs["bucketArn"].(string), p.Outputs["keyArn"].(string)
+
+	bucket := plantest.Find(t, p, "aws:s3/bucketV2:BucketV2", "data")
+	if got := bucket.Inputs["bucket"]; got != "project-data-"+plan.DefaultAccountID {
+		t.Errorf("bucket name = %v, want project-data-<account>", got)
+	}
+	if got := bucket.Inputs["forceDestroy"]; got != false {
+		t.Errorf("forceDestroy = %v, want false", got)
+	}
+	if got, _ := plantest.Find(t, p, "aws:s3/bucketVersioningV2:BucketVersioningV2", "data").Input("versioningConfiguration.status"); got != "Enabled" {
+		t.Errorf("versioning = %v, want Enabled", got)
+	}
+
+	sse := plantest.Find(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "data")
+	for path, want := range map[string]any{
+		"rules.0.applyServerSideEncryptionByDefault.sseAlgorithm":   "aws:kms",
+		"rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId": keyArn,
+		"rules.0.bucketKeyEnabled":                                  true,
+	} {
+		if got, _ := sse.Input(path); got != want {
+			t.Errorf("encryption %s = %v, want %v", path, got, want)
+		}
+	}
+
+	pab := plantest.Find(t, p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data")
+	for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		if pab.Inputs[flag] != true {
+			t.Errorf("public access block %s = %v, want true", flag, pab.Inputs[flag])
+		}
+	}
+	if got, _ := plantest.Find(t, p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "data").Input("rule.objectOwnership"); got != "BucketOwnerEnforced" {
+		t.Errorf("object ownership = %v, want BucketOwnerEnforced", got)
+	}
+
+	lc := plantest.Find(t, p, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "data")
+	for path, want := range map[string]any{
+		"rules.0.id": abortRuleID,
+		"rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7.0,
+		"rules.1.transitions.0.days":                                 90.0,
+		"rules.1.transitions.0.storageClass":                         "STANDARD_IA",
+		"rules.1.transitions.1.days":                                 180.0,
+		"rules.1.transitions.1.storageClass":                         "GLACIER",
+		"rules.1.expiration.days":                                    365.0,
+		"rules.1.noncurrentVersionExpiration.noncurrentDays":         30.0,
+		"rules.1.status":                                             "Enabled",
+	} {
+		if got, _ := lc.Input(path); got != want {
+			t.Errorf("lifecycle %s = %v, want %v", path, got, want)
+		}
+	}
+
+	// The bucket policy only denies: no TLS, TLS below 1.2, other encryption.
+	pol := parse(t, plantest.Find(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data").Inputs["policy"])
+	bySid := map[string]int{}
+	for i, s := range pol.Statement {
+		bySid[s.Sid] = i
+		if s.Effect != "Deny" {
+			t.Errorf("bucket policy statement %s is %s, want only denies", s.Sid, s.Effect)
+		}
+	}
+	tls := pol.Statement[bySid["DenyInsecureTransport"]]
+	if tls.Condition["Bool"]["aws:SecureTransport"] != "false" || !slices.Equal(tls.Resource, []string{bucketArn, bucketArn + "/*"}) || tls.Action[0] != "s3:*" {
+		t.Errorf("DenyInsecureTransport = %+v, want s3:* on the bucket and its objects without TLS", tls)
+	}
+	if got := pol.Statement[bySid["DenyOutdatedTLS"]].Condition["NumericLessThan"]["s3:TlsVersion"]; got != "1.2" {
+		t.Errorf("DenyOutdatedTLS s3:TlsVersion = %q, want 1.2", got)
+	}
+	if got := pol.Statement[bySid["DenyOtherKeys"]].Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption-aws-kms-key-id"]; got != keyArn {
+		t.Errorf("DenyOtherKeys key = %q, want %q", got, keyArn)
+	}
+	if _, ok := bySid["DenyCustomerKeys"]; !ok {
+		t.Error("the bucket policy does not deny SSE-C uploads")
+	}
+
+	// The key: rotated, a 30-day window, a policy naming only the root.
+	key := plantest.One(t, p, "aws:kms/key:Key")
+	for k, want := range map[string]any{"enableKeyRotation": true, "deletionWindowInDays": 30.0, "customerMasterKeySpec": "SYMMETRIC_DEFAULT"} {
+		if key.Inputs[k] != want {
+			t.Errorf("key %s = %v, want %v", k, key.Inputs[k], want)
+		}
+	}
+	kp := parse(t, key.Inputs["policy"])
+	if len(kp.Statement) != 1 || kp.Statement[0].Principal["AWS"] != "arn:aws:iam::"+plan.DefaultAccountID+":root" {
+		t.Errorf("key policy = %+v, want the account root only", kp)
+	}
+	if got := plantest.One(t, p, "aws:kms/alias:Alias").Inputs["namePrefix"]; got != "alias/data-" {
+		t.Errorf("alias prefix = %v, want alias/data-", got)
+	}
+	if len(p.ByType("aws:s3/bucketLoggingV2:BucketLoggingV2")) != 0 {
+		t.Error("access logging is on without a log bucket")
+	}
+}
+
+func TestGrants(t *testing.T) {
+	p, err := run(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketArn, keyArn := p.Outputs["bucketArn"].(string), p.Outputs["keyArn"].(string)
+	tests := []struct {
+		access      Access
+		list        bool
+		has, hasNot []string
+	}{
+		{Read, true, []string{"s3:GetObject"}, []string{"s3:PutObject", "s3:DeleteObject", "kms:GenerateDataKey"}},
+		{Write, false, []string{"s3:PutObject", "kms:GenerateDataKey"}, []string{"s3:GetObject", "s3:DeleteObject", "s3:ListBucket"}},
+		{ReadWrite, true, []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt"}, nil},
+	}
+	for _, tt := range tests {
+		pol := parse(t, p.Outputs[tt.access.String()])
+		var actions []string
+		for _, s := range pol.Statement {
+			actions = append(actions, s.Action...)
+			for _, a := range s.Action {
+				var want string
+				switch {
+				case a == "s3:ListBucket":
+					want = bucketArn
+				case strings.HasPrefix(a, "s3:"):
+					want = bucketArn + "/*"
+				case strings.HasPrefix(a, "kms:"):
+					want = keyArn
+					if s.Condition["StringEquals"]["kms:ViaService"] != "s3.us-east-1.amazonaws.com" {
+						t.Errorf("%s grant: %s is not limited to use through S3", tt.access, a)
+					}
+				}
+				if !slices.Equal(s.Resource, []string{want}) {
+					t.Errorf("%s grant: %s on %v, want %s", tt.access, a, s.Resource, want)
+				}
+			}
+		}
+		if slices.Contains(actions, "s3:ListBucket") != tt.list {
+			t.Errorf("%s grant lists the bucket = %v, want %v", tt.access, !tt.list, tt.list)
+		}
+		for _, a := range tt.has {
+			if !slices.Contains(actions, a) {
+				t.Errorf("%s grant lacks %s: %v", tt.access, a, actions)
+			}
+		}
+		for _, a := range tt.hasNot {
+			if slices.Contains(actions, a) {
+				t.Errorf("%s grant has %s: %v", tt.access, a, actions)
+			}
+		}
+	}
+}
+
+func TestKnobs(t *testing.T) {
+	p, err := plan.Run(func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "logs", &Args{
+			Name: "acme-audit-logs", KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/given"),
+			KeepForever: true, AbortIncompleteMultipartUploadDays: 3,
+			AccessLogBucket: pulumi.String("acme-access-logs"), ForceDestroy: true,
+		})
+		return err
+	}, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("aws:kms/key:Key")); n != 0 {
+		t.Errorf("a given key still created %d keys", n)
+	}
+	if got, _ := plantest.One(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2").Input("rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"); got != "arn:aws:kms:us-east-1:123456789012:key/given" {
+		t.Errorf("encryption key = %v, want the given one", got)
+	}
+	bucket := plantest.One(t, p, "aws:s3/bucketV2:BucketV2")
+	if bucket.Inputs["bucket"] != "acme-audit-logs" || bucket.Inputs["forceDestroy"] != true {
+		t.Errorf("bucket inputs = %v", bucket.Inputs)
+	}
+	rules, _ := plantest.One(t, p, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2").Input("rules")
+	if len(rules.([]any)) != 1 {
+		t.Errorf("KeepForever rules = %v, want only the multipart rule", rules)
+	}
+	logging := plantest.One(t, p, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+	if logging.Inputs["targetBucket"] != "acme-access-logs" || logging.Inputs["targetPrefix"] != "acme-audit-logs/" {
+		t.Errorf("logging = %v", logging.Inputs)
+	}
+}
