@@ -1,0 +1,154 @@
+package budget
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/iamdoc"
+	"github.com/strata-infra/strata/internal/kmskey"
+)
+
+// Type is the component's type token. Changing it replaces the budget of
+// every stack that uses it, unless an alias is added.
+const Type = "strata:budget:Budget"
+
+// budgetsPrincipal is the service that evaluates budgets and publishes
+// their alerts.
+const budgetsPrincipal = "budgets.amazonaws.com"
+
+// Budget is an AWS cost budget with alerts.
+type Budget struct {
+	pulumi.ResourceState
+
+	// BudgetName is the budget's name.
+	BudgetName pulumi.StringOutput
+	// TopicARN is the alert topic's ARN, or empty without Topic.
+	TopicARN pulumi.StringOutput
+}
+
+// New validates args and creates a Budget. args is required (LimitUSD has no
+// default). Nothing is registered when args are invalid; the error lists
+// every problem.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Budget, error) {
+	a := args.withDefaults()
+	if err := validate(name, a); err != nil {
+		return nil, err
+	}
+	b := &Budget{TopicARN: pulumi.String("").ToStringOutput()}
+	if err := ctx.RegisterComponentResource(Type, name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+	wrap := func(what string, err error) error { return fmt.Errorf("budget %q: %s: %w", name, what, err) }
+
+	var topics pulumi.StringArray
+	if a.Topic {
+		arn, err := b.topic(ctx, name, a, parent)
+		if err != nil {
+			return nil, wrap("creating the alert topic", err)
+		}
+		b.TopicARN = arn
+		topics = pulumi.StringArray{arn}
+	}
+
+	var notifications budgets.BudgetNotificationArray
+	for _, n := range a.Notifications {
+		notifications = append(notifications, &budgets.BudgetNotificationArgs{
+			NotificationType:         pulumi.String(n.Type),
+			ComparisonOperator:       pulumi.String(n.Comparison),
+			Threshold:                pulumi.Float64(n.Threshold),
+			ThresholdType:            pulumi.String(n.ThresholdType),
+			SubscriberEmailAddresses: pulumi.ToStringArray(a.EmailAddresses),
+			SubscriberSnsTopicArns:   topics,
+		})
+	}
+	var filters budgets.BudgetCostFilterArray
+	if a.FilterTag.Key != "" {
+		filters = budgets.BudgetCostFilterArray{&budgets.BudgetCostFilterArgs{
+			Name:   pulumi.String("TagKeyValue"),
+			Values: pulumi.StringArray{pulumi.String(costAllocationTagPrefix + a.FilterTag.Key + "$" + a.FilterTag.Value)},
+		}}
+	}
+	budget, err := budgets.NewBudget(ctx, name, &budgets.BudgetArgs{
+		BudgetType:    pulumi.String("COST"),
+		LimitAmount:   pulumi.String(strconv.FormatFloat(a.LimitUSD, 'f', 2, 64)),
+		LimitUnit:     pulumi.String("USD"),
+		TimeUnit:      pulumi.String(a.TimeUnit),
+		CostFilters:   filters,
+		Notifications: notifications,
+	}, parent)
+	if err != nil {
+		return nil, wrap("creating the budget", err)
+	}
+	b.BudgetName = budget.Name
+
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"budgetName": b.BudgetName, "topicArn": b.TopicARN}); err != nil {
+		return nil, wrap("registering outputs", err)
+	}
+	return b, nil
+}
+
+// topic creates the encrypted alert topic that only AWS Budgets, for this
+// account, may publish to, and only over TLS.
+func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
+	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	region, err := aws.GetRegion(ctx, nil, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	partition, err := aws.GetPartition(ctx, nil, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	var keyArn pulumi.StringInput = a.KMSKeyARN
+	if keyArn == nil {
+		key, err := kmskey.New(ctx, name, kmskey.Account{ID: caller.AccountId, Partition: partition.Partition, Region: region.Name}, kmskey.Args{
+			Description: fmt.Sprintf("Encrypts the alerts of budget %s", name),
+			AliasPrefix: "alias/" + name + "-budget-",
+			Services: []kmskey.Service{{
+				Principal: budgetsPrincipal,
+				Actions:   []string{"kms:GenerateDataKey*", "kms:Decrypt"},
+			}},
+		}, parent)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		keyArn = key.Key.Arn
+	}
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: keyArn}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	account, part := caller.AccountId, partition.Partition
+	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
+		return iamdoc.New(
+			iamdoc.Statement{
+				Sid: "BudgetsPublish", Effect: iamdoc.Allow,
+				Principal: map[string]any{"Service": budgetsPrincipal},
+				Action:    []string{"sns:Publish"}, Resource: []string{arn},
+				Condition: map[string]map[string]any{
+					"StringEquals": {"aws:SourceAccount": account},
+					"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", part, account)},
+				},
+			},
+			iamdoc.Statement{
+				Sid: "DenyInsecureTransport", Effect: iamdoc.Deny,
+				Principal: map[string]any{"AWS": "*"},
+				Action:    []string{"sns:Publish"}, Resource: []string{arn},
+				Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+			},
+		).JSON()
+	}).(pulumi.StringOutput)
+	if _, err := sns.NewTopicPolicy(ctx, name, &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: policy}, parent); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return topic.Arn, nil
+}
