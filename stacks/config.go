@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/internal/didyoumean"
 	"github.com/strata-infra/strata/internal/problems"
 )
@@ -23,10 +26,12 @@ const (
 	KeyOwner       = "owner"
 	KeyCostCenter  = "costCenter"
 	KeyNetwork     = "network"
+	KeyBucket      = "bucket"
+	KeyBudget      = "budget"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -91,9 +96,14 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		}
 	}
 
-	if raw, ok := get(key(KeyNetwork)); ok {
-		for _, err := range overlay(key(KeyNetwork), raw, &p.Network) {
-			bad.Add(err)
+	for _, section := range []struct {
+		key string
+		dst any
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}} {
+		if raw, ok := get(key(section.key)); ok {
+			for _, err := range overlay(key(section.key), raw, section.dst) {
+				bad.Add(err)
+			}
 		}
 	}
 	n := p.Network
@@ -107,13 +117,25 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		if n.FlowLogRetentionDays < 365 {
 			bad.Addf("%s.flowLogRetentionDays must be at least 365 in production (FSBP CloudWatch.16), got %d", key(KeyNetwork), n.FlowLogRetentionDays)
 		}
+		if len(p.Budget.Emails) == 0 {
+			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
+		}
 	}
 	// The component's own checks (two or more AZs in every environment among
 	// them), named after the config section. Keys that failed to decode kept
 	// their profile value, so this still checks what the stack file set.
-	if err := network.Validate(NetworkName, p.NetworkArgs()); err != nil {
-		for _, e := range unjoin(err) {
-			bad.Addf("%s: %v", key(KeyNetwork), e)
+	for _, c := range []struct {
+		key string
+		err error
+	}{
+		{KeyNetwork, network.Validate(NetworkName, p.NetworkArgs())},
+		{KeyBucket, securebucket.Validate(BucketName, ns, p.BucketArgs())},
+		{KeyBudget, budget.Validate(BudgetName, p.BudgetArgs())},
+	} {
+		if c.err != nil {
+			for _, e := range unjoin(c.err) {
+				bad.Addf("%s: %v", key(c.key), e)
+			}
 		}
 	}
 	if err := bad.Err(); err != nil {
@@ -160,8 +182,14 @@ func overlay(section, raw string, dst any) []error {
 			errs = append(errs, fmt.Errorf("%s: unknown key %q%s (known: %s)", section, k, suggest(k, known, ""), strings.Join(known, ", ")))
 			continue
 		}
-		if err := json.Unmarshal(fields[k], f.Addr().Interface()); err != nil {
-			errs = append(errs, fmt.Errorf("%s.%s must be %s, got %s", section, k, kindName(f.Type()), fields[k]))
+		dec := json.NewDecoder(bytes.NewReader(fields[k]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(f.Addr().Interface()); err != nil {
+			if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+				errs = append(errs, fmt.Errorf("%s.%s: unknown key %s", section, k, field))
+			} else {
+				errs = append(errs, fmt.Errorf("%s.%s must be %s, got %s", section, k, kindName(f.Type()), fields[k]))
+			}
 		}
 	}
 	return errs
@@ -182,6 +210,10 @@ func kindName(t reflect.Type) string {
 		return "a whole number"
 	case reflect.Bool:
 		return "true or false"
+	case reflect.Float64:
+		return "a number"
+	case reflect.Struct:
+		return "an object"
 	case reflect.Slice:
 		return "a list of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
 	}

@@ -6,12 +6,18 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/components/securebucket"
 )
 
-// NetworkName is the name of the stack's Network component. It is part of
-// every network resource's URN: changing it replaces them unless aliased.
-const NetworkName = "main"
+// The stack's component names. A name is part of every child's URN:
+// changing one replaces those resources unless an alias is added.
+const (
+	NetworkName = "main"
+	BucketName  = "data"
+	BudgetName  = "monthly"
+)
 
 // Tags returns the cost tags every resource gets through the provider's
 // default tags.
@@ -51,6 +57,14 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	bucket, err := securebucket.New(ctx, BucketName, p.BucketArgs(), opts...)
+	if err != nil {
+		return err
+	}
+	bud, err := budget.New(ctx, BudgetName, p.BudgetArgs(), opts...)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
@@ -64,5 +78,10 @@ func Deploy(ctx *pulumi.Context) error {
 	ctx.Export("databaseSecurityGroupId", net.DatabaseSecurityGroupID)
 	ctx.Export("dbSubnetGroupName", net.DBSubnetGroupName)
 	ctx.Export("flowLogGroupName", net.FlowLogGroupName)
+	ctx.Export("bucketName", bucket.BucketName)
+	ctx.Export("bucketArn", bucket.BucketARN)
+	ctx.Export("bucketKeyArn", bucket.KeyARN)
+	ctx.Export("budgetName", bud.BudgetName)
+	ctx.Export("budgetTopicArn", bud.TopicARN)
 	return nil
 }

@@ -3,7 +3,11 @@ package stacks
 import (
 	"slices"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/components/securebucket"
 )
 
 // Production is the environment name that selects the production profile.
@@ -24,6 +28,10 @@ type Profile struct {
 	CostCenter string
 	// Network is config strata:network.
 	Network NetworkConfig
+	// Bucket is config strata:bucket.
+	Bucket BucketConfig
+	// Budget is config strata:budget.
+	Budget BudgetConfig
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -39,6 +47,26 @@ type NetworkConfig struct {
 	FlowLogTrafficType   string   `json:"flowLogTrafficType"`
 	AllowedIngressCIDRs  []string `json:"allowedIngressCidrs"`
 	AppPort              int      `json:"appPort"`
+}
+
+// BucketConfig is the strata:bucket config section. Field documentation is
+// on securebucket.Args.
+type BucketConfig struct {
+	Name                               string                       `json:"name"`
+	Purpose                            string                       `json:"purpose"`
+	KeepForever                        bool                         `json:"keepForever"`
+	LifecycleRules                     []securebucket.LifecycleRule `json:"lifecycleRules"`
+	AbortIncompleteMultipartUploadDays int                          `json:"abortIncompleteMultipartUploadDays"`
+	AccessLogBucket                    string                       `json:"accessLogBucket"`
+}
+
+// BudgetConfig is the strata:budget config section. Field documentation is
+// on budget.Args.
+type BudgetConfig struct {
+	LimitUSD      float64               `json:"limitUsd"`
+	Emails        []string              `json:"emails"`
+	Topic         bool                  `json:"topic"`
+	Notifications []budget.Notification `json:"notifications"`
 }
 
 // NAT gateway settings as stack files spell them.
@@ -70,11 +98,16 @@ func Defaults(env string) Profile {
 			AllowedIngressCIDRs:  slices.Clone(network.DefaultAllowedIngressCIDRs),
 			AppPort:              network.DefaultAppPort,
 		},
+		// One bucket per environment, so stacks can share an account.
+		Bucket: BucketConfig{Purpose: "data-" + env},
+		// Alerts go to an encrypted topic that chat or paging can subscribe to.
+		Budget: BudgetConfig{LimitUSD: 100, Topic: true},
 	}
 	if p.Production {
 		p.Network.AvailabilityZones = 3      // survive the loss of an AZ
 		p.Network.NATGateways = NATPerAZ     // and keep egress while at it
 		p.Network.FlowLogRetentionDays = 365 // FSBP CloudWatch.16: a year
+		p.Budget.LimitUSD = 1000
 	}
 	return p
 }
@@ -93,5 +126,37 @@ func (p Profile) NetworkArgs() *network.Args {
 		FlowLogTrafficType:   n.FlowLogTrafficType,
 		AllowedIngressCIDRs:  n.AllowedIngressCIDRs,
 		AppPort:              n.AppPort,
+	}
+}
+
+// BucketArgs turns the strata:bucket section into securebucket.Args. A
+// non-production bucket may be destroyed with its objects; a production one
+// may not.
+func (p Profile) BucketArgs() *securebucket.Args {
+	b := p.Bucket
+	a := &securebucket.Args{
+		Name:                               b.Name,
+		Purpose:                            b.Purpose,
+		KeepForever:                        b.KeepForever,
+		LifecycleRules:                     b.LifecycleRules,
+		AbortIncompleteMultipartUploadDays: b.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       !p.Production,
+	}
+	if b.AccessLogBucket != "" {
+		a.AccessLogBucket = pulumi.String(b.AccessLogBucket)
+	}
+	return a
+}
+
+// BudgetArgs turns the strata:budget section into budget.Args, filtered on
+// the stack's Environment tag so each stack's budget watches its own spend.
+func (p Profile) BudgetArgs() *budget.Args {
+	b := p.Budget
+	return &budget.Args{
+		LimitUSD:       b.LimitUSD,
+		EmailAddresses: b.Emails,
+		Topic:          b.Topic,
+		Notifications:  b.Notifications,
+		FilterTag:      budget.Tag{Key: "Environment", Value: p.Environment},
 	}
 }

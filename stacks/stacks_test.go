@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -100,17 +101,37 @@ func TestCheckedInStacksPlan(t *testing.T) {
 			if !maps.Equal(tags.(map[string]any), want) {
 				t.Errorf("default tags = %v, want %v", tags, want)
 			}
-			comp := plantest.Find(t, p, network.Type, NetworkName)
 			for _, r := range p.Resources {
 				if r.Custom && r != prov && r.Provider != prov.URN {
 					t.Errorf("%s %q uses provider %q, want the explicit one", r.Type, r.Name, r.Provider)
 				}
-				if r.Parent == comp.URN && r.Protect != tt.protect {
+				// Production protects everything but the provider; the bucket,
+				// its key and the flow logs are what matters most.
+				if r != prov && r.Protect != tt.protect {
 					t.Errorf("%s %q Protect = %v, want %v in %s", r.Type, r.Name, r.Protect, tt.protect, tt.stack)
 				}
 			}
-			if comp.Protect != tt.protect {
-				t.Errorf("network Protect = %v, want %v", comp.Protect, tt.protect)
+			plantest.Find(t, p, network.Type, NetworkName)
+
+			bucket := plantest.Find(t, p, "aws:s3/bucketV2:BucketV2", BucketName)
+			if got := bucket.Inputs["bucket"]; got != "strata-data-"+tt.stack+"-"+plan.DefaultAccountID {
+				t.Errorf("bucket name = %v, want strata-data-%s-<account>", got, tt.stack)
+			}
+			if got := bucket.Inputs["forceDestroy"]; got != !tt.protect {
+				t.Errorf("bucket forceDestroy = %v, want %v", got, !tt.protect)
+			}
+			if key := plantest.Find(t, p, "aws:kms/key:Key", BucketName); key.Inputs["enableKeyRotation"] != true || !key.Protect == tt.protect {
+				t.Errorf("bucket key rotation/protect = %v/%v", key.Inputs["enableKeyRotation"], key.Protect)
+			}
+			b := plantest.Find(t, p, "aws:budgets/budget:Budget", BudgetName)
+			if got, _ := b.Input("costFilters.0.values.0"); got != "user:Environment$"+tt.stack {
+				t.Errorf("budget filter = %v, want user:Environment$%s", got, tt.stack)
+			}
+			if got := b.Inputs["limitAmount"]; got != fmt.Sprintf("%.2f", Defaults(tt.stack).Budget.LimitUSD) {
+				t.Errorf("budget limit = %v, want the profile's", got)
+			}
+			if ns, _ := b.Input("notifications"); len(ns.([]any)) != 2 {
+				t.Errorf("budget notifications = %v, want 2", ns)
 			}
 			if got := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", NetworkName+"-flow-logs").Inputs["retentionInDays"]; got != float64(Defaults(tt.stack).Network.FlowLogRetentionDays) {
 				t.Errorf("flow log retention = %v, want the profile's", got)
@@ -125,7 +146,7 @@ func TestCheckedInStacksPlan(t *testing.T) {
 }
 
 func TestEnvironmentOverride(t *testing.T) {
-	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod"})
+	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +179,16 @@ func TestBadConfig(t *testing.T) {
 		{"an owner that is no tag value", "dev", map[string]string{"strata:owner": "team;drop"}, []string{"strata:owner", `"team;drop"`}},
 		{"no region", "dev", map[string]string{"aws:region": ""}, []string{"aws:region must be an AWS Region", `got ""`}},
 		{"a bad environment", "dev", map[string]string{"strata:environment": "Prod"}, []string{"strata:environment", `"Prod"`}},
+		{"an invalid bucket name", "dev", map[string]string{"strata:bucket": `{"name":"Data_Bucket"}`}, []string{"strata:bucket", `securebucket "data": Name must be lower-case`, `"Data_Bucket"`}},
+		{"Standard-IA at 10 days", "dev", map[string]string{"strata:bucket": `{"lifecycleRules":[{"id":"cold","transitions":[{"days":10,"storageClass":"STANDARD_IA"}]}]}`},
+			[]string{"strata:bucket", "LifecycleRules[0].Transitions[0].Days must be at least 30 for STANDARD_IA, got 10"}},
+		{"an unknown lifecycle key", "dev", map[string]string{"strata:bucket": `{"lifecycleRules":[{"id":"cold","transition":[]}]}`}, []string{`strata:bucket.lifecycleRules: unknown key "transition"`}},
+		{"an unknown bucket key", "dev", map[string]string{"strata:bucket": `{"lifecycle":[]}`}, []string{`strata:bucket: unknown key "lifecycle"`, `did you mean "lifecycleRules"?`}},
+		{"a budget of 0", "dev", map[string]string{"strata:budget": `{"limitUsd":0}`}, []string{"strata:budget", `budget "monthly": LimitUSD must be above 0, got 0`}},
+		{"a budget that is not a number", "dev", map[string]string{"strata:budget": `{"limitUsd":"lots"}`}, []string{`strata:budget.limitUsd must be a number, got "lots"`}},
+		{"12 e-mail subscribers", "dev", map[string]string{"strata:budget": `{"emails":["a@example.com","b@example.com","c@example.com","d@example.com","e@example.com","f@example.com","g@example.com","h@example.com","i@example.com","j@example.com","k@example.com","l@example.com"]}`},
+			[]string{"strata:budget", "EmailAddresses must hold at most 10, got 12"}},
+		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

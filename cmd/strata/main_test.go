@@ -42,7 +42,10 @@ func TestPlanTree(t *testing.T) {
 	}
 	for _, want := range []string{
 		`pulumi:pulumi:Stack "strata-dev"`,
-		`└─ strata:network:Network "main"`,
+		`─ strata:network:Network "main"`,
+		`─ strata:securebucket:SecureBucket "data"`,
+		`─ strata:budget:Budget "monthly"`,
+		`bucket: strata-data-dev-123456789012`,
 		`awsx:ec2:Vpc "main"`,
 		"natGateways.strategy: Single",
 		"Summary: ",
@@ -133,6 +136,8 @@ func TestPlanFailures(t *testing.T) {
 		{"an unknown network key", project(t, "qa", goodStack+"  strata:network:\n    cidrs: x\n"), "qa", []string{`unknown key "cidrs"`, `did you mean "cidr"?`}},
 		{"the seed's subnets under a non-canonical block", project(t, "qa", goodStack+"  strata:network:\n"+seedNetwork), "qa", []string{`did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
 		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"AvailabilityZones must be 2 to 6, got 1"}},
+		{"12 e-mail subscribers", project(t, "qa", goodStack+"  strata:budget:\n    emails: ["+strings.Repeat("ops@example.com, ", 11)+"ops@example.com]\n"), "qa", []string{"EmailAddresses must hold at most 10, got 12"}},
+		{"an invalid bucket name", project(t, "qa", goodStack+"  strata:bucket:\n    name: 10.0.0.1\n"), "qa", []string{"Name must not be shaped like an IP address"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {

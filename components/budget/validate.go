@@ -92,3 +92,9 @@ func validate(name string, a Args) error {
 	}
 	return p.Err()
 }
+
+// Validate reports every problem with args for a Budget named name, without
+// registering anything. New runs it first.
+func Validate(name string, args *Args) error {
+	return validate(name, args.withDefaults())
+}

@@ -152,3 +152,10 @@ func checkTransitions(p *problems.List, rule, field, expField string, ts []Trans
 		p.Addf("%s.%s must come after every transition (the last at %d days), got %d", rule, expField, lastDays, expiration)
 	}
 }
+
+// Validate reports every problem with args (nil means all defaults) for a
+// SecureBucket named name in project project, without registering anything.
+// New runs it first.
+func Validate(name, project string, args *Args) error {
+	return validate(name, project, args.withDefaults(name))
+}

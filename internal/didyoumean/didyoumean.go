@@ -4,8 +4,23 @@ package didyoumean
 import "strings"
 
 // Suggest returns the candidate closest to given, or "" when none is close
-// enough to be a plausible typo. Case differences count as small.
+// enough to be a plausible typo. Case differences count as small, and a
+// candidate that given is the start of (or that starts given) is plausible
+// when it is the only one.
 func Suggest(given string, candidates []string) string {
+	if given == "" {
+		return ""
+	}
+	var prefixed []string
+	for _, c := range candidates {
+		g, lc := strings.ToLower(given), strings.ToLower(c)
+		if strings.HasPrefix(lc, g) || strings.HasPrefix(g, lc) {
+			prefixed = append(prefixed, c)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := distance(strings.ToLower(given), strings.ToLower(c))

@@ -10,6 +10,8 @@ func TestSuggest(t *testing.T) {
 		{"availabilityZone", "availabilityZones"},
 		{"natGateway", "natGateways"},
 		{"flavour", ""},
+		{"public", "publicSubnetCidrs"},
+		{"natGatewaysPerAz", "natGateways"},
 		{"", ""},
 	}
 	for _, tt := range tests {
