@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 )
@@ -96,21 +96,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // topic creates the encrypted alert topic that only AWS Budgets, for this
 // account, may publish to, and only over TLS.
 func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	region, err := aws.GetRegion(ctx, nil, parent)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	partition, err := aws.GetPartition(ctx, nil, parent)
+	env, err := awsenv.Lookup(ctx, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	var keyArn pulumi.StringInput = a.KMSKeyARN
 	if keyArn == nil {
-		key, err := kmskey.New(ctx, name, kmskey.Account{ID: caller.AccountId, Partition: partition.Partition, Region: region.Name}, kmskey.Args{
+		key, err := kmskey.New(ctx, name, env, kmskey.Args{
 			Description: fmt.Sprintf("Encrypts the alerts of budget %s", name),
 			AliasPrefix: "alias/" + name + "-budget-",
 			Services: []kmskey.Service{{
@@ -127,7 +119,7 @@ func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.R
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	account, part := caller.AccountId, partition.Partition
+	budgetsArn := env.ARN("budgets", "", "*")
 	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
 		return iamdoc.New(
 			iamdoc.Statement{
@@ -135,8 +127,8 @@ func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.R
 				Principal: map[string]any{"Service": budgetsPrincipal},
 				Action:    []string{"sns:Publish"}, Resource: []string{arn},
 				Condition: map[string]map[string]any{
-					"StringEquals": {"aws:SourceAccount": account},
-					"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", part, account)},
+					"StringEquals": {"aws:SourceAccount": env.AccountID},
+					"ArnLike":      {"aws:SourceArn": budgetsArn},
 				},
 			},
 			iamdoc.Statement{

@@ -85,23 +85,10 @@ func TestValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := run(t, &tt.args)
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("New() error = %v, want nil", err)
-				}
-				return
+			if tt.want != nil {
+				tt.want = append(tt.want, `budget "monthly"`)
 			}
-			if err == nil {
-				t.Fatalf("New() error = nil, want one mentioning %q", tt.want)
-			}
-			for _, w := range append(tt.want, `budget "monthly"`) {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("New() error = %v\nwant it to mention %q", err, w)
-				}
-			}
-			if len(p.Resources) != 0 {
-				t.Errorf("invalid args registered %d resources", len(p.Resources))
-			}
+			plantest.ExpectProblems(t, p, err, tt.want...)
 		})
 	}
 }

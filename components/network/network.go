@@ -15,6 +15,7 @@ import (
 	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 )
 
@@ -85,17 +86,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			name, a.AvailabilityZones, len(zones.Names), strings.Join(zones.Names, ", "))
 	}
 	n.AvailabilityZones = zones.Names[:a.AvailabilityZones]
-	region, err := aws.GetRegion(ctx, nil, parent)
+	env, err := awsenv.Lookup(ctx, parent)
 	if err != nil {
-		return nil, wrap("reading the region", err)
-	}
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
-	if err != nil {
-		return nil, wrap("reading the account", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, parent)
-	if err != nil {
-		return nil, wrap("reading the partition", err)
+		return nil, wrap("reading the environment", err)
 	}
 
 	// awsx builds the VPC, subnets, route tables, internet and NAT gateways.
@@ -140,7 +133,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("closing the default security group", err)
 	}
 
-	if err := n.flowLogs(ctx, name, a, caller.AccountId, partition.Partition, region.Name, parent); err != nil {
+	if err := n.flowLogs(ctx, name, a, env, parent); err != nil {
 		return nil, wrap("creating flow logs", err)
 	}
 
@@ -150,7 +143,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	for _, svc := range []string{"s3", "dynamodb"} {
 		if _, err := ec2.NewVpcEndpoint(ctx, name+"-"+svc, &ec2.VpcEndpointArgs{
 			VpcId:           v.VpcId,
-			ServiceName:     pulumi.Sprintf("com.amazonaws.%s.%s", region.Name, svc),
+			ServiceName:     pulumi.Sprintf("com.amazonaws.%s.%s", env.Region, svc),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   privateTables,
 			Tags:            pulumi.StringMap{"Name": pulumi.String(name + "-" + svc)},
@@ -192,7 +185,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // flowLogs sends the VPC's flow logs to a log group with finite retention,
 // through a role that the flow-logs service may assume only for this account
 // and that may write only to that log group.
-func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, account, partition, region string, parent pulumi.ResourceOption) error {
+func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, env awsenv.Env, parent pulumi.ResourceOption) error {
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
 	}, parent)
@@ -201,8 +194,8 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, account, pa
 	}
 	n.FlowLogGroupName = group.Name
 
-	sourceArn := fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", partition, region, account)
-	trust, err := iamdoc.ServiceTrust("vpc-flow-logs.amazonaws.com", account, sourceArn).JSON()
+	sourceArn := env.ARN("ec2", env.Region, "vpc-flow-log/*")
+	trust, err := iamdoc.ServiceTrust("vpc-flow-logs.amazonaws.com", env.AccountID, sourceArn).JSON()
 	if err != nil {
 		return err
 	}
@@ -225,7 +218,7 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, account, pa
 				Sid:      "FindLogGroup",
 				Effect:   iamdoc.Allow,
 				Action:   []string{"logs:DescribeLogGroups"},
-				Resource: []string{fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", partition, region, account)},
+				Resource: []string{env.ARN("logs", env.Region, "log-group:*")},
 			},
 		).JSON()
 	}).(pulumi.StringOutput)

@@ -104,28 +104,10 @@ func TestValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := run(t, &tt.args, plan.Options{})
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("New(%+v) error = %v, want nil", tt.args, err)
-				}
-				return
+			if tt.want != nil {
+				tt.want = append(tt.want, `network "main"`)
 			}
-			if err == nil {
-				t.Fatalf("New(%+v) error = nil, want one mentioning %q", tt.args, tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("New() error = %v\nwant it to mention %q", err, w)
-				}
-			}
-			if !strings.Contains(err.Error(), `network "main"`) {
-				t.Errorf("New() error = %v, want it to name the component", err)
-			}
-			for _, r := range p.Resources {
-				if r.Type != "pulumi:providers:aws" {
-					t.Errorf("invalid args registered %s %q; want nothing registered", r.Type, r.Name)
-				}
-			}
+			plantest.ExpectProblems(t, p, err, tt.want...)
 		})
 	}
 }

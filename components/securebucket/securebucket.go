@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 )
@@ -51,28 +51,20 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	parent := pulumi.Parent(b)
 	wrap := func(what string, err error) error { return fmt.Errorf("securebucket %q: %s: %w", name, what, err) }
 
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	env, err := awsenv.Lookup(ctx, parent)
 	if err != nil {
-		return nil, wrap("reading the account", err)
+		return nil, wrap("reading the environment", err)
 	}
-	region, err := aws.GetRegion(ctx, nil, parent)
-	if err != nil {
-		return nil, wrap("reading the region", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, parent)
-	if err != nil {
-		return nil, wrap("reading the partition", err)
-	}
-	b.region = region.Name
+	b.region = env.Region
 	physical := a.Name
 	if physical == "" {
-		physical = bucketName(ctx.Project(), a.Purpose, caller.AccountId)
+		physical = bucketName(ctx.Project(), a.Purpose, env.AccountID)
 	}
 
 	if a.KMSKeyARN != nil {
 		b.KeyARN = a.KMSKeyARN.ToStringOutput()
 	} else {
-		key, err := kmskey.New(ctx, name, kmskey.Account{ID: caller.AccountId, Partition: partition.Partition, Region: region.Name}, kmskey.Args{
+		key, err := kmskey.New(ctx, name, env, kmskey.Args{
 			Description: fmt.Sprintf("Encrypts the objects of S3 bucket %s", physical),
 			AliasPrefix: "alias/" + aliasUnsafe.ReplaceAllString(name, "-") + "-",
 		}, parent)

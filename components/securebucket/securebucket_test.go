@@ -108,25 +108,10 @@ func TestValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := run(t, &tt.args)
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("New() error = %v, want nil", err)
-				}
-				return
+			if tt.want != nil {
+				tt.want = append(tt.want, `securebucket "data"`)
 			}
-			if err == nil {
-				t.Fatalf("New() error = nil, want one mentioning %q", tt.want)
-			}
-			for _, w := range append(tt.want, `securebucket "data"`) {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("New() error = %v\nwant it to mention %q", err, w)
-				}
-			}
-			for _, r := range p.Resources {
-				if r.Type != "pulumi:providers:aws" {
-					t.Errorf("invalid args registered %s %q", r.Type, r.Name)
-				}
-			}
+			plantest.ExpectProblems(t, p, err, tt.want...)
 		})
 	}
 }

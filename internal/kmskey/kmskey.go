@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 )
 
@@ -39,11 +40,6 @@ type Service struct {
 	NoSourceAccount bool
 }
 
-// Account identifies where the key lives.
-type Account struct {
-	ID, Partition, Region string
-}
-
 // Args describe a key.
 type Args struct {
 	// Description says what the key protects. Required.
@@ -62,13 +58,13 @@ type Key struct {
 }
 
 // Policy returns the key policy for the account and services.
-func Policy(acct Account, services []Service) (string, error) {
+func Policy(acct awsenv.Env, services []Service) (string, error) {
 	statements := []iamdoc.Statement{{
 		// The account root keeps full control, so IAM policies in the account
 		// can grant use of the key and the key can never become unmanageable.
 		Sid:       "AccountRootManagesKey",
 		Effect:    iamdoc.Allow,
-		Principal: map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", acct.Partition, acct.ID)},
+		Principal: map[string]any{"AWS": acct.ARN("iam", "", "root")},
 		Action:    []string{"kms:*"},
 		Resource:  []string{"*"},
 	}}
@@ -87,7 +83,7 @@ func Policy(acct Account, services []Service) (string, error) {
 			if cond["StringEquals"] == nil {
 				cond["StringEquals"] = map[string]any{}
 			}
-			cond["StringEquals"]["aws:SourceAccount"] = acct.ID
+			cond["StringEquals"]["aws:SourceAccount"] = acct.AccountID
 		}
 		if len(cond) == 0 {
 			return "", fmt.Errorf("kmskey: service %s has no condition; every service statement must be scoped", s.Principal)
@@ -122,7 +118,7 @@ func sidOf(principal string) string {
 
 // New creates a key named name and its alias, both children of parent's
 // options (pass pulumi.Parent(component)).
-func New(ctx *pulumi.Context, name string, acct Account, args Args, opts ...pulumi.ResourceOption) (*Key, error) {
+func New(ctx *pulumi.Context, name string, acct awsenv.Env, args Args, opts ...pulumi.ResourceOption) (*Key, error) {
 	policy, err := Policy(acct, args.Services)
 	if err != nil {
 		return nil, err

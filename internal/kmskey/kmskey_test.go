@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/strata-infra/strata/internal/awsenv"
 )
 
 func TestPolicy(t *testing.T) {
-	acct := Account{ID: "123456789012", Partition: "aws", Region: "us-east-1"}
+	acct := awsenv.Env{AccountID: "123456789012", Partition: "aws", Region: "us-east-1"}
 	s, err := Policy(acct, []Service{{
 		Principal: "budgets.amazonaws.com",
 		Actions:   []string{"kms:GenerateDataKey*", "kms:Decrypt"},
@@ -54,7 +56,7 @@ func TestPolicy(t *testing.T) {
 }
 
 func TestPolicyRejectsUnscopedService(t *testing.T) {
-	acct := Account{ID: "123456789012", Partition: "aws"}
+	acct := awsenv.Env{AccountID: "123456789012", Partition: "aws"}
 	if _, err := Policy(acct, []Service{{Principal: "x.amazonaws.com", Actions: []string{"kms:Decrypt"}, NoSourceAccount: true}}); err == nil {
 		t.Error("Policy() of a service with no condition = nil error")
 	}

@@ -2,6 +2,7 @@
 package plantest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/strata-infra/strata/plan"
@@ -27,4 +28,33 @@ func One(t testing.TB, p *plan.Plan, typ string) *plan.Resource {
 		t.Fatalf("plan has %d resources of type %s, want 1", len(rs), typ)
 	}
 	return rs[0]
+}
+
+// ExpectProblems checks the outcome of planning a component with some args.
+// With no want, err must be nil. Otherwise err must mention every want, and
+// the plan must hold nothing but providers: invalid args register nothing.
+func ExpectProblems(t testing.TB, p *plan.Plan, err error, want ...string) {
+	t.Helper()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("error = %v, want nil", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("error = nil, want one mentioning %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error = %v\nwant it to mention %q", err, w)
+		}
+	}
+	if p == nil {
+		return
+	}
+	for _, r := range p.Resources {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			t.Errorf("invalid args registered %s %q; want nothing registered", r.Type, r.Name)
+		}
+	}
 }
