@@ -19,7 +19,8 @@
 //   - A bucket policy of denies only: any request without TLS
 //     (aws:SecureTransport false, FSBP S3.5), any TLS below 1.2, and any
 //     upload that asks for encryption other than SSE-KMS with this bucket's
-//     key, SSE-C included. Uploads that ask for none get the bucket's key.
+//     key, SSE-C included. Uploads that ask for none get the bucket's key;
+//     a client that names the key must name it by its ARN.
 //   - A rule that aborts incomplete multipart uploads (FSBP S3.13).
 //
 // Knobs and their defaults:
