@@ -121,7 +121,31 @@ func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string,
 	if r.Type == "aws:kms/key:Key" {
 		state["keyId"] = resource.NewProperty(id)
 	}
+	if r.Type == "aws:rds/cluster:Cluster" {
+		m.rdsCluster(r, state, name, region)
+	}
 	return id, state
+}
+
+// rdsCluster adds an Aurora cluster's endpoints and, when RDS manages the
+// master password, the Secrets Manager secret it keeps it in.
+func (m *monitor) rdsCluster(r *Resource, state resource.PropertyMap, name, region string) {
+	host := fmt.Sprintf("%s.cluster-%s.%s.rds.amazonaws.com", name, hexID(m.opts.AccountID+region, 12), region)
+	state["endpoint"] = resource.NewProperty(host)
+	state["readerEndpoint"] = resource.NewProperty(strings.Replace(host, ".cluster-", ".cluster-ro-", 1))
+	if v, ok := state["manageMasterUserPassword"]; ok && v.IsBool() && v.BoolValue() {
+		secret := map[string]any{
+			"secretArn": fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:rds!cluster-%s-%s",
+				partitionOf(region), region, m.opts.AccountID, uuid(r.URN), hexID(r.URN+"#secret", 6)),
+			"secretStatus": "active",
+		}
+		if k, ok := state["masterUserSecretKmsKeyId"]; ok && k.IsString() {
+			secret["kmsKeyId"] = k.StringValue()
+		}
+		state["masterUserSecrets"] = resource.NewProperty([]resource.PropertyValue{
+			resource.NewProperty(resource.NewPropertyMapFromMap(secret)),
+		})
+	}
 }
 
 // physicalName returns the resource's name as AWS would know it, adding an

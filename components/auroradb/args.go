@@ -1,0 +1,158 @@
+package auroradb
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// Defaults for Args fields left at their zero value.
+const (
+	DefaultEngineVersion       = "16.6"
+	DefaultInstances           = 1
+	DefaultMaxACU              = 4.0
+	DefaultAutoPauseSeconds    = 300
+	DefaultBackupRetentionDays = 7
+	DefaultBackupWindow        = "03:00-04:00"
+	// DefaultMaintenanceWindow follows the backup window, never overlapping it.
+	DefaultMaintenanceWindow = "sun:04:30-sun:05:30"
+	DefaultLogRetentionDays  = 365
+	DefaultDatabaseName      = "app"
+	DefaultMasterUsername    = "strata_admin"
+	// Port is PostgreSQL's; kept by design (FSBP RDS.23 is a documented
+	// exception: the port is not a secret and the group admits only the app).
+	Port = 5432
+)
+
+// Limits the validation enforces.
+const (
+	MaxACU              = 256.0
+	MinMaxACU           = 1.0 // Serverless v2's maximum capacity is at least 1 ACU
+	MaxInstances        = 15
+	MinAutoPauseSeconds = 300
+	MaxAutoPauseSeconds = 86400
+	MaxBackupDays       = 35
+	minWindowMinutes    = 30
+)
+
+// engineSupport is what each Aurora PostgreSQL major version needs for
+// Serverless v2 and for auto-pause (scaling to 0 ACU): the lowest minor
+// version. Update it when AWS adds versions.
+var engineSupport = map[int]struct{ serverlessV2, autoPause int }{
+	13: {serverlessV2: 6, autoPause: 15},
+	14: {serverlessV2: 3, autoPause: 12},
+	15: {serverlessV2: 2, autoPause: 7},
+	16: {serverlessV2: 1, autoPause: 3},
+	17: {serverlessV2: 4, autoPause: 4},
+}
+
+// Args configure an AuroraDB.
+type Args struct {
+	// SubnetGroupName is the DB subnet group over isolated subnets (a
+	// Network's DBSubnetGroupName). Required.
+	SubnetGroupName pulumi.StringInput
+	// SecurityGroupID is the database tier's security group (a Network's
+	// DatabaseSecurityGroupID). Required.
+	SecurityGroupID pulumi.StringInput
+	// AvailabilityZones spread the instances: instance i goes to zone
+	// i mod len. Default: AWS places them.
+	AvailabilityZones []string
+
+	// Identifier is the cluster identifier: 1-60 lower-case letters, digits
+	// and hyphens, starting with a letter; instances are Identifier-1, -2, …
+	// Default: <project>-<stack>-<component name>, made valid.
+	Identifier string
+
+	// EngineVersion is the Aurora PostgreSQL version, "major.minor", one
+	// that supports Serverless v2. Default: DefaultEngineVersion.
+	EngineVersion string
+
+	// Instances is how many db.serverless instances the cluster has, 1-15:
+	// the writer and readers that can take over from it.
+	// Default: DefaultInstances (1).
+	Instances int
+
+	// MinACU and MaxACU bound Serverless v2 scaling, in steps of 0.5;
+	// MinACU 0-256, MaxACU 1-256, MinACU <= MaxACU. MinACU 0 scales to zero:
+	// the cluster pauses after AutoPauseSeconds without connections (needs
+	// Aurora PostgreSQL 13.15+, 14.12+, 15.7+ or 16.3+).
+	// Default: MinACU 0 (pause when idle), MaxACU DefaultMaxACU (4).
+	MinACU float64
+	MaxACU float64
+
+	// AutoPauseSeconds is how long an idle cluster with MinACU 0 waits
+	// before pausing, 300-86400; only with MinACU 0.
+	// Default: DefaultAutoPauseSeconds (300) when MinACU is 0.
+	AutoPauseSeconds int
+
+	// BackupRetentionDays keeps automated backups 1-35 days.
+	// Default: DefaultBackupRetentionDays (7).
+	BackupRetentionDays int
+	// BackupWindow is the daily backup window, "hh24:mi-hh24:mi" UTC, at
+	// least 30 minutes. Default: DefaultBackupWindow (03:00-04:00).
+	BackupWindow string
+	// MaintenanceWindow is the weekly maintenance window,
+	// "ddd:hh24:mi-ddd:hh24:mi" UTC, at least 30 minutes, not overlapping
+	// the backup window. Default: DefaultMaintenanceWindow.
+	MaintenanceWindow string
+
+	// LogRetentionDays keeps the exported postgresql log, one of CloudWatch
+	// Logs' retention values. Default: DefaultLogRetentionDays (365).
+	LogRetentionDays int
+
+	// AllowDeletion turns deletion protection off and skips the final
+	// snapshot, so a non-production stack can be destroyed cleanly.
+	// Default: false: deletion protection on, and a final snapshot named
+	// <Identifier>-final-<hash> is taken if the cluster is ever deleted.
+	AllowDeletion bool
+
+	// DatabaseName is the database created in the cluster: 1-63 letters,
+	// digits and underscores, starting with a letter, not a PostgreSQL or RDS
+	// reserved name. Default: DefaultDatabaseName ("app").
+	DatabaseName string
+	// MasterUsername is the master user: 1-63 letters, digits and
+	// underscores, starting with a letter, not a reserved name (postgres
+	// included, FSBP RDS.24). Its password is made, kept and rotated by RDS
+	// in Secrets Manager: it is never in code, config or state.
+	// Default: DefaultMasterUsername ("strata_admin").
+	MasterUsername string
+
+	// KMSKeyARN is an existing customer-managed key for storage, the master
+	// secret and Performance Insights. Default: the component creates one,
+	// and also encrypts the log group with it.
+	KMSKeyARN pulumi.StringInput
+}
+
+func (a *Args) withDefaults() Args {
+	var out Args
+	if a != nil {
+		out = *a
+	}
+	if out.EngineVersion == "" {
+		out.EngineVersion = DefaultEngineVersion
+	}
+	if out.Instances == 0 {
+		out.Instances = DefaultInstances
+	}
+	if out.MaxACU == 0 {
+		out.MaxACU = DefaultMaxACU
+	}
+	if out.MinACU == 0 && out.AutoPauseSeconds == 0 {
+		out.AutoPauseSeconds = DefaultAutoPauseSeconds
+	}
+	if out.BackupRetentionDays == 0 {
+		out.BackupRetentionDays = DefaultBackupRetentionDays
+	}
+	if out.BackupWindow == "" {
+		out.BackupWindow = DefaultBackupWindow
+	}
+	if out.MaintenanceWindow == "" {
+		out.MaintenanceWindow = DefaultMaintenanceWindow
+	}
+	if out.LogRetentionDays == 0 {
+		out.LogRetentionDays = DefaultLogRetentionDays
+	}
+	if out.DatabaseName == "" {
+		out.DatabaseName = DefaultDatabaseName
+	}
+	if out.MasterUsername == "" {
+		out.MasterUsername = DefaultMasterUsername
+	}
+	return out
+}

@@ -1,0 +1,222 @@
+package auroradb
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/awsenv"
+	"github.com/strata-infra/strata/internal/kmskey"
+)
+
+// Type is the component's type token. Changing it replaces the cluster of
+// every stack that uses it, unless an alias is added.
+const Type = "strata:auroradb:AuroraDB"
+
+// performanceInsightsDays is the free retention tier.
+const performanceInsightsDays = 7
+
+// AuroraDB is an Aurora PostgreSQL Serverless v2 cluster whose master
+// password only RDS and Secrets Manager ever hold.
+type AuroraDB struct {
+	pulumi.ResourceState
+
+	// Endpoint is the writer endpoint; ReaderEndpoint balances the readers.
+	Endpoint       pulumi.StringOutput
+	ReaderEndpoint pulumi.StringOutput
+	// Port is the PostgreSQL port.
+	Port int
+	// DatabaseName is the database the cluster was created with.
+	DatabaseName string
+	// ClusterARN and ClusterIdentifier identify the cluster.
+	ClusterARN        pulumi.StringOutput
+	ClusterIdentifier pulumi.StringOutput
+	// MasterSecretARN is the Secrets Manager secret RDS keeps the master
+	// credentials in; apps read its "username" and "password" JSON keys.
+	MasterSecretARN pulumi.StringOutput
+	// SecurityGroupID is the security group the cluster uses.
+	SecurityGroupID pulumi.StringOutput
+	// KeyARN is the KMS key the cluster encrypts with.
+	KeyARN pulumi.StringOutput
+}
+
+var unsafeIdentifier = regexp.MustCompile(`[^a-z0-9]+`)
+
+// defaultIdentifier makes <project>-<stack>-<name> a valid identifier.
+func defaultIdentifier(project, stack, name string) string {
+	id := strings.Trim(unsafeIdentifier.ReplaceAllString(strings.ToLower(project+"-"+stack+"-"+name), "-"), "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "db-" + id
+	}
+	if len(id) > maxIdentifierLength {
+		id = strings.TrimRight(id[:maxIdentifierLength], "-")
+	}
+	return id
+}
+
+// New validates args and creates an AuroraDB. Nothing is registered when
+// args are invalid; the error lists every problem.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*AuroraDB, error) {
+	a := args.withDefaults()
+	if a.Identifier == "" {
+		a.Identifier = defaultIdentifier(ctx.Project(), ctx.Stack(), name)
+	}
+	if err := validate(name, a); err != nil {
+		return nil, err
+	}
+	db := &AuroraDB{Port: Port, DatabaseName: a.DatabaseName, SecurityGroupID: a.SecurityGroupID.ToStringOutput()}
+	if err := ctx.RegisterComponentResource(Type, name, db, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(db)
+	wrap := func(what string, err error) error { return fmt.Errorf("auroradb %q: %s: %w", name, what, err) }
+
+	env, err := awsenv.Lookup(ctx, parent)
+	if err != nil {
+		return nil, wrap("reading the environment", err)
+	}
+	logGroupName := "/aws/rds/cluster/" + a.Identifier + "/postgresql"
+	var logKey pulumi.StringInput
+	if a.KMSKeyARN != nil {
+		db.KeyARN = a.KMSKeyARN.ToStringOutput()
+	} else {
+		key, err := kmskey.New(ctx, name, env, kmskey.Args{
+			Description: fmt.Sprintf("Encrypts Aurora cluster %s: storage, master secret, Performance Insights and logs", a.Identifier),
+			AliasPrefix: "alias/" + a.Identifier + "-",
+			Services: []kmskey.Service{{
+				// CloudWatch Logs encrypts the exported log, only for this
+				// cluster's log group (it sends no aws:SourceAccount).
+				Principal:       "logs." + env.Region + ".amazonaws.com",
+				Actions:         []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+				Conditions:      map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": env.ARN("logs", env.Region, "log-group:"+logGroupName)}},
+				NoSourceAccount: true,
+			}},
+		}, parent)
+		if err != nil {
+			return nil, wrap("creating the key", err)
+		}
+		db.KeyARN = key.Key.Arn
+		logKey = key.Key.Arn
+	}
+
+	major, _, _ := version(a.EngineVersion)
+	params, err := rds.NewClusterParameterGroup(ctx, name, &rds.ClusterParameterGroupArgs{
+		NamePrefix:  pulumi.String(a.Identifier + "-"),
+		Family:      pulumi.String("aurora-postgresql" + strconv.Itoa(major)),
+		Description: pulumi.Sprintf("Aurora cluster %s: TLS required", a.Identifier),
+		Parameters: rds.ClusterParameterGroupParameterArray{
+			&rds.ClusterParameterGroupParameterArgs{Name: pulumi.String("rds.force_ssl"), Value: pulumi.String("1")},
+		},
+	}, parent)
+	if err != nil {
+		return nil, wrap("creating the parameter group", err)
+	}
+	// The log group exists before the cluster, so RDS never creates its own
+	// with unlimited retention.
+	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(logGroupName),
+		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		KmsKeyId:        logKey,
+	}, parent)
+	if err != nil {
+		return nil, wrap("creating the log group", err)
+	}
+
+	var finalSnapshot pulumi.StringPtrInput
+	if !a.AllowDeletion {
+		sum := sha256.Sum256([]byte(ctx.Project() + "/" + ctx.Stack() + "/" + name))
+		finalSnapshot = pulumi.String(a.Identifier + "-final-" + hex.EncodeToString(sum[:4]))
+	}
+	autoPause := pulumi.IntPtrInput(nil)
+	if a.MinACU == 0 {
+		autoPause = pulumi.Int(a.AutoPauseSeconds)
+	}
+	cluster, err := rds.NewCluster(ctx, name, &rds.ClusterArgs{
+		ClusterIdentifier:                pulumi.String(a.Identifier),
+		Engine:                           pulumi.String("aurora-postgresql"),
+		EngineMode:                       pulumi.String("provisioned"),
+		EngineVersion:                    pulumi.String(a.EngineVersion),
+		DatabaseName:                     pulumi.String(a.DatabaseName),
+		MasterUsername:                   pulumi.String(a.MasterUsername),
+		ManageMasterUserPassword:         pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:         db.KeyARN,
+		Port:                             pulumi.Int(Port),
+		DbSubnetGroupName:                a.SubnetGroupName,
+		VpcSecurityGroupIds:              pulumi.StringArray{a.SecurityGroupID},
+		DbClusterParameterGroupName:      params.Name,
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         db.KeyARN,
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
+		BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
+		PreferredBackupWindow:            pulumi.String(a.BackupWindow),
+		PreferredMaintenanceWindow:       pulumi.String(strings.ToLower(a.MaintenanceWindow)),
+		CopyTagsToSnapshot:               pulumi.Bool(true),
+		DeletionProtection:               pulumi.Bool(!a.AllowDeletion),
+		SkipFinalSnapshot:                pulumi.Bool(a.AllowDeletion),
+		FinalSnapshotIdentifier:          finalSnapshot,
+		Serverlessv2ScalingConfiguration: &rds.ClusterServerlessv2ScalingConfigurationArgs{
+			MinCapacity:           pulumi.Float64(a.MinACU),
+			MaxCapacity:           pulumi.Float64(a.MaxACU),
+			SecondsUntilAutoPause: autoPause,
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	if err != nil {
+		return nil, wrap("creating the cluster", err)
+	}
+	db.Endpoint = cluster.Endpoint
+	db.ReaderEndpoint = cluster.ReaderEndpoint
+	db.ClusterARN = cluster.Arn
+	db.ClusterIdentifier = cluster.ClusterIdentifier
+	db.MasterSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+
+	for i := range a.Instances {
+		tier := 0
+		if i > 0 {
+			tier = 1 // readers are first in line to take over from the writer
+		}
+		var zone pulumi.StringPtrInput
+		if len(a.AvailabilityZones) > 0 {
+			zone = pulumi.String(a.AvailabilityZones[i%len(a.AvailabilityZones)])
+		}
+		if _, err := rds.NewClusterInstance(ctx, fmt.Sprintf("%s-%d", name, i+1), &rds.ClusterInstanceArgs{
+			Identifier:                         pulumi.Sprintf("%s-%d", a.Identifier, i+1),
+			ClusterIdentifier:                  cluster.ID(),
+			InstanceClass:                      pulumi.String("db.serverless"),
+			Engine:                             cluster.Engine,
+			EngineVersion:                      cluster.EngineVersion,
+			DbSubnetGroupName:                  a.SubnetGroupName,
+			PubliclyAccessible:                 pulumi.Bool(false),
+			AvailabilityZone:                   zone,
+			PromotionTier:                      pulumi.Int(tier),
+			AutoMinorVersionUpgrade:            pulumi.Bool(true),
+			PerformanceInsightsEnabled:         pulumi.Bool(true),
+			PerformanceInsightsKmsKeyId:        db.KeyARN,
+			PerformanceInsightsRetentionPeriod: pulumi.Int(performanceInsightsDays),
+			CopyTagsToSnapshot:                 pulumi.Bool(true),
+		}, parent); err != nil {
+			return nil, wrap(fmt.Sprintf("creating instance %d", i+1), err)
+		}
+	}
+
+	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
+		"endpoint":          db.Endpoint,
+		"readerEndpoint":    db.ReaderEndpoint,
+		"port":              pulumi.Int(Port),
+		"databaseName":      pulumi.String(a.DatabaseName),
+		"clusterArn":        db.ClusterARN,
+		"clusterIdentifier": db.ClusterIdentifier,
+		"masterSecretArn":   db.MasterSecretARN,
+		"securityGroupId":   db.SecurityGroupID,
+	}); err != nil {
+		return nil, wrap("registering outputs", err)
+	}
+	return db, nil
+}
