@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -28,10 +29,11 @@ const (
 	KeyNetwork     = "network"
 	KeyBucket      = "bucket"
 	KeyBudget      = "budget"
+	KeyDB          = "db"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -99,7 +101,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 	for _, section := range []struct {
 		key string
 		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}} {
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}} {
 		if raw, ok := get(key(section.key)); ok {
 			for _, err := range overlay(key(section.key), raw, section.dst) {
 				bad.Add(err)
@@ -117,6 +119,12 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		if n.FlowLogRetentionDays < 365 {
 			bad.Addf("%s.flowLogRetentionDays must be at least 365 in production (FSBP CloudWatch.16), got %d", key(KeyNetwork), n.FlowLogRetentionDays)
 		}
+		if !p.DB.DeletionProtection {
+			bad.Addf("%s.deletionProtection must be true in production: a deleted database is lost data", key(KeyDB))
+		}
+		if p.DB.Instances < 2 {
+			bad.Addf("%s.instances must be at least 2 in production (a reader in another AZ to fail over to, FSBP RDS.15), got %d", key(KeyDB), p.DB.Instances)
+		}
 		if len(p.Budget.Emails) == 0 {
 			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
 		}
@@ -131,6 +139,8 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		{KeyNetwork, network.Validate(NetworkName, p.NetworkArgs())},
 		{KeyBucket, securebucket.Validate(BucketName, ns, p.BucketArgs())},
 		{KeyBudget, budget.Validate(BudgetName, p.BudgetArgs())},
+		// The network's outputs are not known yet; any value stands in.
+		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(pulumi.String(""), pulumi.String(""), nil))},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {
@@ -169,10 +179,13 @@ func overlay(section, raw string, dst any) []error {
 	}
 	v := reflect.ValueOf(dst).Elem()
 	byTag := map[string]reflect.Value{}
+	zeroMeansDefault := map[string]bool{}
 	var known []string
 	for i := range v.NumField() {
-		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		f := v.Type().Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		byTag[tag] = v.Field(i)
+		zeroMeansDefault[tag] = f.Tag.Get("zero") == "default"
 		known = append(known, tag)
 	}
 	var errs []error
@@ -190,6 +203,12 @@ func overlay(section, raw string, dst any) []error {
 			} else {
 				errs = append(errs, fmt.Errorf("%s.%s must be %s, got %s", section, k, kindName(f.Type()), fields[k]))
 			}
+			continue
+		}
+		// The component would read a zero as "use your default": say so
+		// rather than quietly deploying something the file did not ask for.
+		if zeroMeansDefault[k] && f.IsZero() {
+			errs = append(errs, fmt.Errorf("%s.%s must not be %s: leave the key out to keep the profile's value", section, k, fields[k]))
 		}
 	}
 	return errs

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -17,6 +18,7 @@ const (
 	NetworkName = "main"
 	BucketName  = "data"
 	BudgetName  = "monthly"
+	DBName      = "main"
 )
 
 // Tags returns the cost tags every resource gets through the provider's
@@ -65,6 +67,10 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	db, err := auroradb.New(ctx, DBName, p.DBArgs(net.DBSubnetGroupName, net.DatabaseSecurityGroupID, net.AvailabilityZones), opts...)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
@@ -83,5 +89,11 @@ func Deploy(ctx *pulumi.Context) error {
 	ctx.Export("bucketKeyArn", bucket.KeyARN)
 	ctx.Export("budgetName", bud.BudgetName)
 	ctx.Export("budgetTopicArn", bud.TopicARN)
+	ctx.Export("dbEndpoint", db.Endpoint)
+	ctx.Export("dbReaderEndpoint", db.ReaderEndpoint)
+	ctx.Export("dbPort", pulumi.Int(db.Port))
+	ctx.Export("dbName", pulumi.String(db.DatabaseName))
+	ctx.Export("dbSecretArn", db.MasterSecretARN)
+	ctx.Export("dbClusterArn", db.ClusterARN)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -32,21 +33,23 @@ type Profile struct {
 	Bucket BucketConfig
 	// Budget is config strata:budget.
 	Budget BudgetConfig
+	// DB is config strata:db.
+	DB DBConfig
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
 // is on network.Args.
 type NetworkConfig struct {
-	CIDR                 string   `json:"cidr"`
-	AvailabilityZones    int      `json:"availabilityZones"`
+	CIDR                 string   `json:"cidr" zero:"default"`
+	AvailabilityZones    int      `json:"availabilityZones" zero:"default"`
 	NATGateways          string   `json:"natGateways"`
 	PublicSubnetCIDRs    []string `json:"publicSubnetCidrs"`
 	PrivateSubnetCIDRs   []string `json:"privateSubnetCidrs"`
 	IsolatedSubnetCIDRs  []string `json:"isolatedSubnetCidrs"`
-	FlowLogRetentionDays int      `json:"flowLogRetentionDays"`
-	FlowLogTrafficType   string   `json:"flowLogTrafficType"`
+	FlowLogRetentionDays int      `json:"flowLogRetentionDays" zero:"default"`
+	FlowLogTrafficType   string   `json:"flowLogTrafficType" zero:"default"`
 	AllowedIngressCIDRs  []string `json:"allowedIngressCidrs"`
-	AppPort              int      `json:"appPort"`
+	AppPort              int      `json:"appPort" zero:"default"`
 }
 
 // BucketConfig is the strata:bucket config section. Field documentation is
@@ -56,7 +59,7 @@ type BucketConfig struct {
 	Purpose                            string                       `json:"purpose"`
 	KeepForever                        bool                         `json:"keepForever"`
 	LifecycleRules                     []securebucket.LifecycleRule `json:"lifecycleRules"`
-	AbortIncompleteMultipartUploadDays int                          `json:"abortIncompleteMultipartUploadDays"`
+	AbortIncompleteMultipartUploadDays int                          `json:"abortIncompleteMultipartUploadDays" zero:"default"`
 	AccessLogBucket                    string                       `json:"accessLogBucket"`
 }
 
@@ -67,6 +70,23 @@ type BudgetConfig struct {
 	Emails        []string              `json:"emails"`
 	Topic         bool                  `json:"topic"`
 	Notifications []budget.Notification `json:"notifications"`
+}
+
+// DBConfig is the strata:db config section. Field documentation is on
+// auroradb.Args; DeletionProtection is the inverse of AllowDeletion.
+type DBConfig struct {
+	EngineVersion       string  `json:"engineVersion" zero:"default"`
+	Instances           int     `json:"instances" zero:"default"`
+	MinACU              float64 `json:"minAcu"`
+	MaxACU              float64 `json:"maxAcu" zero:"default"`
+	AutoPauseSeconds    int     `json:"autoPauseSeconds"`
+	BackupRetentionDays int     `json:"backupRetentionDays" zero:"default"`
+	BackupWindow        string  `json:"backupWindow" zero:"default"`
+	MaintenanceWindow   string  `json:"maintenanceWindow" zero:"default"`
+	LogRetentionDays    int     `json:"logRetentionDays" zero:"default"`
+	DeletionProtection  bool    `json:"deletionProtection"`
+	DatabaseName        string  `json:"databaseName" zero:"default"`
+	MasterUsername      string  `json:"masterUsername" zero:"default"`
 }
 
 // NAT gateway settings as stack files spell them.
@@ -102,12 +122,23 @@ func Defaults(env string) Profile {
 		Bucket: BucketConfig{Purpose: "data-" + env},
 		// Alerts go to an encrypted topic that chat or paging can subscribe to.
 		Budget: BudgetConfig{LimitUSD: 100, Topic: true},
+		// Scale to zero: an idle dev database costs only its storage.
+		DB: DBConfig{
+			EngineVersion: auroradb.DefaultEngineVersion, Instances: 1, MinACU: 0, MaxACU: 4,
+			AutoPauseSeconds: auroradb.DefaultAutoPauseSeconds, BackupRetentionDays: 7,
+			BackupWindow: auroradb.DefaultBackupWindow, MaintenanceWindow: auroradb.DefaultMaintenanceWindow,
+			LogRetentionDays: 30, DeletionProtection: false,
+			DatabaseName: auroradb.DefaultDatabaseName, MasterUsername: auroradb.DefaultMasterUsername,
+		},
 	}
 	if p.Production {
 		p.Network.AvailabilityZones = 3      // survive the loss of an AZ
 		p.Network.NATGateways = NATPerAZ     // and keep egress while at it
 		p.Network.FlowLogRetentionDays = 365 // FSBP CloudWatch.16: a year
 		p.Budget.LimitUSD = 1000
+		// A writer and a reader in another AZ, never paused, a month of backups.
+		p.DB.Instances, p.DB.MinACU, p.DB.MaxACU, p.DB.AutoPauseSeconds = 2, 1, 16, 0
+		p.DB.BackupRetentionDays, p.DB.LogRetentionDays, p.DB.DeletionProtection = 30, 365, true
 	}
 	return p
 }
@@ -158,5 +189,28 @@ func (p Profile) BudgetArgs() *budget.Args {
 		Topic:          b.Topic,
 		Notifications:  b.Notifications,
 		FilterTag:      budget.Tag{Key: "Environment", Value: p.Environment},
+	}
+}
+
+// DBArgs turns the strata:db section into auroradb.Args in the network's
+// database subnet group and security group.
+func (p Profile) DBArgs(subnetGroup, securityGroup pulumi.StringInput, zones []string) *auroradb.Args {
+	d := p.DB
+	return &auroradb.Args{
+		SubnetGroupName:     subnetGroup,
+		SecurityGroupID:     securityGroup,
+		AvailabilityZones:   zones,
+		EngineVersion:       d.EngineVersion,
+		Instances:           d.Instances,
+		MinACU:              d.MinACU,
+		MaxACU:              d.MaxACU,
+		AutoPauseSeconds:    d.AutoPauseSeconds,
+		BackupRetentionDays: d.BackupRetentionDays,
+		BackupWindow:        d.BackupWindow,
+		MaintenanceWindow:   d.MaintenanceWindow,
+		LogRetentionDays:    d.LogRetentionDays,
+		AllowDeletion:       !d.DeletionProtection,
+		DatabaseName:        d.DatabaseName,
+		MasterUsername:      d.MasterUsername,
 	}
 }

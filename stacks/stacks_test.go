@@ -133,6 +133,35 @@ func TestCheckedInStacksPlan(t *testing.T) {
 			if ns, _ := b.Input("notifications"); len(ns.([]any)) != 2 {
 				t.Errorf("budget notifications = %v, want 2", ns)
 			}
+
+			// The database: in the network's isolated subnets and DB group,
+			// sized and protected by the profile.
+			profile := Defaults(tt.stack).DB
+			cluster := plantest.Find(t, p, "aws:rds/cluster:Cluster", DBName)
+			if got := len(p.ByType("aws:rds/clusterInstance:ClusterInstance")); got != profile.Instances {
+				t.Errorf("%d instances, want %d", got, profile.Instances)
+			}
+			for path, want := range map[string]any{
+				"deletionProtection":                           tt.protect,
+				"skipFinalSnapshot":                            !tt.protect,
+				"serverlessv2ScalingConfiguration.minCapacity": profile.MinACU,
+				"serverlessv2ScalingConfiguration.maxCapacity": profile.MaxACU,
+				"backupRetentionPeriod":                        float64(profile.BackupRetentionDays),
+				"dbSubnetGroupName":                            plantest.One(t, p, "aws:rds/subnetGroup:SubnetGroup").ID,
+				"vpcSecurityGroupIds.0":                        p.Outputs["databaseSecurityGroupId"],
+			} {
+				if got, _ := cluster.Input(path); got != want {
+					t.Errorf("cluster %s = %v, want %v", path, got, want)
+				}
+			}
+			if _, hasSnapshot := cluster.Inputs["finalSnapshotIdentifier"]; hasSnapshot != tt.protect {
+				t.Errorf("final snapshot identifier set = %v, want %v", hasSnapshot, tt.protect)
+			}
+			for _, k := range []string{"dbEndpoint", "dbPort", "dbSecretArn"} {
+				if v, ok := p.Outputs[k]; !ok || v == "" {
+					t.Errorf("output %s = %v, want a value", k, v)
+				}
+			}
 			if got := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", NetworkName+"-flow-logs").Inputs["retentionInDays"]; got != float64(Defaults(tt.stack).Network.FlowLogRetentionDays) {
 				t.Errorf("flow log retention = %v, want the profile's", got)
 			}
@@ -188,6 +217,15 @@ func TestBadConfig(t *testing.T) {
 		{"a budget that is not a number", "dev", map[string]string{"strata:budget": `{"limitUsd":"lots"}`}, []string{`strata:budget.limitUsd must be a number, got "lots"`}},
 		{"12 e-mail subscribers", "dev", map[string]string{"strata:budget": `{"emails":["a@example.com","b@example.com","c@example.com","d@example.com","e@example.com","f@example.com","g@example.com","h@example.com","i@example.com","j@example.com","k@example.com","l@example.com"]}`},
 			[]string{"strata:budget", "EmailAddresses must hold at most 10, got 12"}},
+		{"0.25 ACU", "dev", map[string]string{"strata:db": `{"minAcu":0.25}`}, []string{"strata:db", `auroradb "main": MinACU must be 0 to 256 in steps of 0.5, got 0.25`}},
+		{"min above max", "prod", map[string]string{"strata:db": `{"minAcu":8,"maxAcu":4}`}, []string{"MinACU (8) must not exceed MaxACU (4)"}},
+		{"0 backup days", "dev", map[string]string{"strata:db": `{"backupRetentionDays":0}`}, []string{"strata:db.backupRetentionDays must not be 0: leave the key out"}},
+		{"36 backup days", "dev", map[string]string{"strata:db": `{"backupRetentionDays":36}`}, []string{"BackupRetentionDays must be 1 to 35, got 36"}},
+		{"0 AZs", "dev", map[string]string{"strata:network": `{"availabilityZones":0}`}, []string{"strata:network.availabilityZones must not be 0"}},
+		{"no deletion protection in prod", "prod", map[string]string{"strata:db": `{"deletionProtection":false}`}, []string{"strata:db.deletionProtection must be true in production"}},
+		{"one instance in prod", "prod", map[string]string{"strata:db": `{"instances":1}`}, []string{"strata:db.instances must be at least 2 in production", "got 1"}},
+		{"username postgres", "dev", map[string]string{"strata:db": `{"masterUsername":"postgres"}`}, []string{`MasterUsername "postgres" is reserved`}},
+		{"an unknown db key", "dev", map[string]string{"strata:db": `{"minACU":1}`}, []string{`strata:db: unknown key "minACU"`, `did you mean "minAcu"?`}},
 		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {

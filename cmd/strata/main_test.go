@@ -138,6 +138,7 @@ func TestPlanFailures(t *testing.T) {
 		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"AvailabilityZones must be 2 to 6, got 1"}},
 		{"12 e-mail subscribers", project(t, "qa", goodStack+"  strata:budget:\n    emails: ["+strings.Repeat("ops@example.com, ", 11)+"ops@example.com]\n"), "qa", []string{"EmailAddresses must hold at most 10, got 12"}},
 		{"an invalid bucket name", project(t, "qa", goodStack+"  strata:bucket:\n    name: 10.0.0.1\n"), "qa", []string{"Name must not be shaped like an IP address"}},
+		{"an invalid ACU range", project(t, "qa", goodStack+"  strata:db:\n    minAcu: 8\n    maxAcu: 4\n    backupRetentionDays: 40\n"), "qa", []string{"MinACU (8) must not exceed MaxACU (4)", "BackupRetentionDays must be 1 to 35, got 40"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {

@@ -221,3 +221,14 @@ func overlaps(bs, be, ms, me int) bool {
 	}
 	return false
 }
+
+// Validate reports every problem with args for an AuroraDB named name in
+// the given project and stack (they make the default Identifier), without
+// registering anything. New runs it first.
+func Validate(name, project, stack string, args *Args) error {
+	a := args.withDefaults()
+	if a.Identifier == "" {
+		a.Identifier = defaultIdentifier(project, stack, name)
+	}
+	return validate(name, a)
+}
