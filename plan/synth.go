@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -43,7 +44,8 @@ var nameKeys = map[string][2]string{
 
 // arnFormats build ARNs for types whose ARN is not the generic
 // <service>:<region>:<account>:<kind>/<name>. %[1]s is the partition, %[2]s
-// the region, %[3]s the account, %[4]s the name and %[5]s the ID.
+// the region, %[3]s the account, %[4]s the name, %[5]s the ID and %[6]s a
+// 16-digit hex string unique to the resource.
 var arnFormats = map[string]string{
 	"aws:iam/role:Role":                                   "arn:%[1]s:iam::%[3]s:role/%[4]s",
 	"aws:iam/policy:Policy":                               "arn:%[1]s:iam::%[3]s:policy/%[4]s",
@@ -64,8 +66,10 @@ var arnFormats = map[string]string{
 	"aws:secretsmanager/secret:Secret":                    "arn:%[1]s:secretsmanager:%[2]s:%[3]s:secret:%[4]s-%.6[5]s",
 	"aws:ecs/cluster:Cluster":                             "arn:%[1]s:ecs:%[2]s:%[3]s:cluster/%[4]s",
 	"aws:ecs/taskDefinition:TaskDefinition":               "arn:%[1]s:ecs:%[2]s:%[3]s:task-definition/%[4]s:1",
-	"aws:lb/loadBalancer:LoadBalancer":                    "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:loadbalancer/app/%[4]s/%.16[5]s",
-	"aws:lb/targetGroup:TargetGroup":                      "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:targetgroup/%[4]s/%.16[5]s",
+	"aws:lb/loadBalancer:LoadBalancer":                    "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:loadbalancer/app/%[4]s/%[6]s",
+	"aws:lb/targetGroup:TargetGroup":                      "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:targetgroup/%[4]s/%[6]s",
+	"aws:lb/listener:Listener":                            "arn:%[1]s:elasticloadbalancing:%[2]s:%[3]s:listener/app/%[4]s/%[6]s",
+	"aws:ecs/service:Service":                             "arn:%[1]s:ecs:%[2]s:%[3]s:service/%[4]s",
 	"aws:cloudtrail/trail:Trail":                          "arn:%[1]s:cloudtrail:%[2]s:%[3]s:trail/%[4]s",
 	"aws:budgets/budget:Budget":                           "arn:%[1]s:budgets::%[3]s:budget/%[4]s",
 	"aws:apigatewayv2/api:Api":                            "arn:%[1]s:apigateway:%[2]s::/apis/%[5]s",
@@ -112,8 +116,19 @@ func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string,
 		}
 	}
 	region := m.regionFor(args.Provider)
-	arn := m.arn(r.Type, region, name, id)
+	arn := m.arn(r.Type, region, name, id, hexID(r.URN, 16))
 	state["arn"] = resource.NewProperty(arn)
+	if strings.HasPrefix(r.Type, "aws:lb/") {
+		// An ELB resource's ID is its ARN.
+		id = arn
+		if i := strings.Index(arn, ":loadbalancer/"); i > 0 {
+			state["arnSuffix"] = resource.NewProperty(arn[i+len(":loadbalancer/"):])
+			n, _ := strconv.ParseUint(hexID(r.URN, 8), 16, 32)
+			state["dnsName"] = resource.NewProperty(fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, n, region))
+		} else if i := strings.Index(arn, ":targetgroup/"); i > 0 {
+			state["arnSuffix"] = resource.NewProperty(arn[i+1:])
+		}
+	}
 	if r.Type == "aws:apigatewayv2/api:Api" {
 		state["executionArn"] = resource.NewProperty(fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", partitionOf(region), region, m.opts.AccountID, id))
 		state["apiEndpoint"] = resource.NewProperty(fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region))
@@ -173,10 +188,10 @@ func (m *monitor) physicalName(r *Resource, state resource.PropertyMap) string {
 }
 
 // arn builds the resource's ARN.
-func (m *monitor) arn(typ, region, name, id string) string {
+func (m *monitor) arn(typ, region, name, id, unique string) string {
 	partition := partitionOf(region)
 	if f, ok := arnFormats[typ]; ok {
-		return fmt.Sprintf(f, partition, region, m.opts.AccountID, name, id)
+		return fmt.Sprintf(f, partition, region, m.opts.AccountID, name, id, unique)
 	}
 	module, member := splitToken(typ)
 	service, _, _ := strings.Cut(module, "/")

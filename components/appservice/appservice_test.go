@@ -1,0 +1,407 @@
+package appservice
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+const (
+	listenerType = "aws:lb/listener:Listener"
+	policyType   = "aws:iam/rolePolicy:RolePolicy"
+	secretARN    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-abc-123456"
+	certARN      = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c"
+)
+
+// withNetwork fills in what a Network would give.
+func withNetwork(a Args) *Args {
+	if a.VpcID == nil {
+		a.VpcID = pulumi.String("vpc-0123456789abcdef0")
+		a.PublicSubnetIDs = pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"})
+		a.PrivateSubnetIDs = pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"})
+		a.ALBSecurityGroupID = pulumi.String("sg-alb")
+		a.AppSecurityGroupID = pulumi.String("sg-app")
+	}
+	if a.Image == "" {
+		a.Image = "public.ecr.aws/docker/library/busybox:1.37"
+	}
+	return &a
+}
+
+// run plans an AppService "web"; with grant set, the program also creates a
+// SecureBucket and grants read-write on it.
+func run(t *testing.T, args *Args, grant bool) (*plan.Plan, error) {
+	t.Helper()
+	return plan.Run(func(ctx *pulumi.Context) error {
+		if grant {
+			b, err := securebucket.New(ctx, "data", nil)
+			if err != nil {
+				return err
+			}
+			args.Grants = append(args.Grants, BucketAccess(b, securebucket.ReadWrite))
+			ctx.Export("bucketArn", b.BucketARN)
+		}
+		s, err := New(ctx, "web", args)
+		if err != nil {
+			return err
+		}
+		ctx.Export("url", s.URL)
+		ctx.Export("logGroup", s.LogGroupName)
+		ctx.Export("executionRole", s.ExecutionRoleARN)
+		ctx.Export("taskRole", s.TaskRoleARN)
+		return nil
+	}, plan.Options{Project: "shop", Stack: "dev"})
+}
+
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		args Args
+		want []string
+	}{
+		{name: "defaults", args: Args{}},
+		{name: "256 CPU with 4096 MiB", args: Args{CPU: 256, Memory: 4096}, want: []string{"Memory 4096 is not valid with CPU 256: Fargate allows 512, 1024, 2048 MiB"}},
+		{name: "2048 CPU with 4096 MiB", args: Args{CPU: 2048, Memory: 4096}},
+		{name: "8192 CPU with 18432 MiB", args: Args{CPU: 8192, Memory: 18432}, want: []string{"Memory 18432 is not valid with CPU 8192"}},
+		{name: "8192 CPU with 20480 MiB", args: Args{CPU: 8192, Memory: 20480}},
+		{name: "16384 CPU with 40960 MiB", args: Args{CPU: 16384, Memory: 40960}},
+		{name: "16384 CPU with 122880 MiB", args: Args{CPU: 16384, Memory: 122880}},
+		{name: "16384 CPU with 131072 MiB", args: Args{CPU: 16384, Memory: 131072}, want: []string{"Memory 131072 is not valid with CPU 16384"}},
+		{name: "an unknown CPU size", args: Args{CPU: 768, Memory: 2048}, want: []string{"CPU must be one of Fargate's sizes 256, 512, 1024, 2048, 4096, 8192, 16384, got 768"}},
+		{name: "port 65535", args: Args{Port: 65535}},
+		{name: "port 65536", args: Args{Port: 65536}, want: []string{"Port must be 1 to 65535, got 65536"}},
+		{name: "interval 4", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 4, TimeoutSeconds: 2}}, want: []string{"HealthCheck.IntervalSeconds must be 5 to 300, got 4"}},
+		{name: "interval 300", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 300}}},
+		{name: "interval 301", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 301}}, want: []string{"HealthCheck.IntervalSeconds must be 5 to 300, got 301"}},
+		{name: "timeout equal to the interval", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 10, TimeoutSeconds: 10}}, want: []string{"HealthCheck.TimeoutSeconds (10) must be below IntervalSeconds (10)"}},
+		{name: "timeout 1", args: Args{HealthCheck: HealthCheck{TimeoutSeconds: 1}}, want: []string{"HealthCheck.TimeoutSeconds must be 2 to 120, got 1"}},
+		{name: "threshold 1", args: Args{HealthCheck: HealthCheck{HealthyThreshold: 1}}, want: []string{"HealthCheck.HealthyThreshold must be 2 to 10, got 1"}},
+		{name: "threshold 11", args: Args{HealthCheck: HealthCheck{UnhealthyThreshold: 11}}, want: []string{"HealthCheck.UnhealthyThreshold must be 2 to 10, got 11"}},
+		{name: "matcher 200-499", args: Args{HealthCheck: HealthCheck{Matcher: "200-499"}}},
+		{name: "matcher 200,204", args: Args{HealthCheck: HealthCheck{Matcher: "200,204"}}},
+		{name: "matcher 500", args: Args{HealthCheck: HealthCheck{Matcher: "500"}}, want: []string{`HealthCheck.Matcher must be HTTP codes within 200-499`, `"500"`}},
+		{name: "matcher 199-300", args: Args{HealthCheck: HealthCheck{Matcher: "199-300"}}, want: []string{"HealthCheck.Matcher"}},
+		{name: "a path without a slash", args: Args{HealthCheck: HealthCheck{Path: "health"}}, want: []string{`HealthCheck.Path must start with /`, `"health"`}},
+		{name: "min 0 is the default 1", args: Args{MinTasks: 0}},
+		{name: "min -1", args: Args{MinTasks: -1, DesiredTasks: 1}, want: []string{"MinTasks must be at least 1, got -1"}},
+		{name: "desired above max", args: Args{MinTasks: 2, DesiredTasks: 11, MaxTasks: 10}, want: []string{"DesiredTasks must be between MinTasks (2) and MaxTasks (10), got 11"}},
+		{name: "max below min", args: Args{MinTasks: 5, MaxTasks: 3, DesiredTasks: 4}, want: []string{"MaxTasks (3) must not be below MinTasks (5)"}},
+		{name: "min-healthy 100 with max 100", args: Args{MinHealthyPercent: 100, MaxPercent: 100}, want: []string{"MinHealthyPercent (100) must be below MaxPercent (100)", "MaxPercent must be at least 200 when one task must stay up"}},
+		{name: "min-healthy 100 with max 200", args: Args{MinHealthyPercent: 100, MaxPercent: 200}},
+		{name: "min-healthy 100 with max 150 and two tasks", args: Args{MinTasks: 2, MinHealthyPercent: 100, MaxPercent: 150}},
+		{name: "max 99", args: Args{MinHealthyPercent: 50, MaxPercent: 99}, want: []string{"MaxPercent must be at least 100, got 99"}},
+		{name: "min-healthy 101", args: Args{MinHealthyPercent: 101}, want: []string{"MinHealthyPercent must be 0 to 100, got 101"}},
+		{name: "an empty image", args: Args{Image: " "}, want: []string{"Image is required"}},
+		{name: "x86", args: Args{Architecture: X86_64}},
+		{name: "a lower-case architecture", args: Args{Architecture: "arm64"}, want: []string{`Architecture must be "ARM64" or "X86_64", got "arm64"`}},
+		{name: "a secret that is not an ARN", args: Args{Secrets: []Secret{{Name: "TOKEN", ARN: pulumi.String("my-token")}}}, want: []string{`Secrets[0].ARN must be a Secrets Manager secret or SSM parameter ARN, got "my-token"`}},
+		{name: "a secret that is also plain", args: Args{Environment: map[string]string{"TOKEN": "x"}, Secrets: []Secret{{Name: "TOKEN", ARN: pulumi.String(secretARN)}}},
+			want: []string{`Secrets[0].Name "TOKEN" is also in Environment`}},
+		{name: "a repeated secret", args: Args{Secrets: []Secret{{Name: "A", ARN: pulumi.String(secretARN)}, {Name: "A", ARN: pulumi.String(secretARN)}}}, want: []string{`Secrets[1].Name "A" repeats Secrets[0].Name`}},
+		{name: "a bad environment name", args: Args{Environment: map[string]string{"1X": "y"}}, want: []string{`Environment name "1X"`}},
+		{name: "CPU target 101", args: Args{CPUTarget: 101}, want: []string{"CPUTarget must be 1 to 100 (percent), got 101"}},
+		{name: "an empty grant", args: Args{Grants: []Grant{{}}}, want: []string{"Grants[0] is empty: make grants with BucketAccess or SecretRead"}},
+		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
+		{name: "a relative scratch path", args: Args{ScratchPath: "tmp"}, want: []string{`ScratchPath must be an absolute path, got "tmp"`}},
+		{name: "a health check that is not a command", args: Args{ContainerHealthCheck: []string{"curl", "-f", "localhost"}}, want: []string{`ContainerHealthCheck must start with "CMD" or "CMD-SHELL"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := run(t, withNetwork(tt.args), false)
+			if tt.want != nil {
+				tt.want = append(tt.want, `appservice "web"`)
+			}
+			plantest.ExpectProblems(t, p, err, tt.want...)
+		})
+	}
+}
+
+func TestRequiredInputsAndName(t *testing.T) {
+	_, err := run(t, &Args{}, false)
+	plantest.ExpectProblems(t, nil, err, "VpcID is required", "PrivateSubnetIDs is required", "AppSecurityGroupID is required", "Image is required")
+	p, err := plan.Run(func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "a-service-name-of-25-char", withNetwork(Args{}))
+		return err
+	}, plan.Options{})
+	plantest.ExpectProblems(t, p, err, "the component name must be 1 to 24", `"a-service-name-of-25-char"`)
+}
+
+type policyDoc struct {
+	Statement []struct {
+		Sid       string
+		Effect    string
+		Principal map[string]string
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string]any
+	}
+}
+
+func parse(t *testing.T, v any) policyDoc {
+	t.Helper()
+	var d policyDoc
+	if err := json.Unmarshal([]byte(v.(string)), &d); err != nil {
+		t.Fatalf("policy %v: %v", v, err)
+	}
+	return d
+}
+
+// unscopable are actions AWS offers no resource to scope to.
+var unscopable = []string{"ecr:GetAuthorizationToken"}
+
+func TestSecureByDefault(t *testing.T) {
+	p, err := run(t, withNetwork(Args{
+		Image:          "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4.2",
+		CertificateARN: pulumi.String(certARN),
+		Environment:    map[string]string{"DB_HOST": "db.internal", "DB_PORT": "5432"},
+		Secrets:        []Secret{{Name: "DB_PASSWORD", ARN: pulumi.String(secretARN), JSONKey: "password", KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/db")}},
+	}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp := plantest.Find(t, p, Type, "web")
+	alb := plantest.One(t, p, "aws:lb/loadBalancer:LoadBalancer")
+	tg := plantest.One(t, p, "aws:lb/targetGroup:TargetGroup")
+	for k, want := range map[string]any{"dropInvalidHeaderFields": true, "internal": false, "loadBalancerType": "application", "desyncMitigationMode": "defensive", "enableDeletionProtection": false} {
+		if alb.Inputs[k] != want {
+			t.Errorf("load balancer %s = %v, want %v", k, alb.Inputs[k], want)
+		}
+	}
+	if got, _ := alb.Input("securityGroups.0"); got != "sg-alb" {
+		t.Errorf("load balancer security group = %v, want the ALB group", got)
+	}
+	if got, _ := alb.Input("subnets.0"); got != "subnet-pub1" {
+		t.Errorf("load balancer subnets = %v, want the public ones", alb.Inputs["subnets"])
+	}
+
+	https := plantest.Find(t, p, listenerType, "web-https")
+	for path, want := range map[string]any{
+		"port": 443.0, "protocol": "HTTPS", "sslPolicy": TLSPolicy, "certificateArn": certARN,
+		"defaultActions.0.type": "forward", "defaultActions.0.targetGroupArn": tg.ID,
+	} {
+		if got, _ := https.Input(path); got != want {
+			t.Errorf("HTTPS listener %s = %v, want %v", path, got, want)
+		}
+	}
+	redirect := plantest.Find(t, p, listenerType, "web-http")
+	for path, want := range map[string]any{
+		"port": 80.0, "protocol": "HTTP", "defaultActions.0.type": "redirect",
+		"defaultActions.0.redirect.protocol": "HTTPS", "defaultActions.0.redirect.port": "443", "defaultActions.0.redirect.statusCode": "HTTP_301",
+	} {
+		if got, _ := redirect.Input(path); got != want {
+			t.Errorf("HTTP listener %s = %v, want %v", path, got, want)
+		}
+	}
+	if !strings.HasPrefix(p.Outputs["url"].(string), "https://web-") {
+		t.Errorf("url = %v, want https://…", p.Outputs["url"])
+	}
+	for path, want := range map[string]any{"targetType": "ip", "port": 8080.0, "healthCheck.path": "/health", "healthCheck.matcher": "200-399", "deregistrationDelay": 30.0} {
+		if got, _ := tg.Input(path); got != want {
+			t.Errorf("target group %s = %v, want %v", path, got, want)
+		}
+	}
+
+	svc := plantest.One(t, p, "aws:ecs/service:Service")
+	for path, want := range map[string]any{
+		"launchType": "FARGATE", "platformVersion": "LATEST",
+		"networkConfiguration.assignPublicIp": false, "networkConfiguration.subnets.0": "subnet-priv1",
+		"networkConfiguration.securityGroups.0": "sg-app", "deploymentMinimumHealthyPercent": 50.0, "deploymentMaximumPercent": 200.0,
+		"deploymentCircuitBreaker.enable": true, "deploymentCircuitBreaker.rollback": true,
+		"loadBalancers.0.containerName": "app", "loadBalancers.0.containerPort": 8080.0, "healthCheckGracePeriodSeconds": 60.0,
+	} {
+		if got, _ := svc.Input(path); got != want {
+			t.Errorf("service %s = %v, want %v", path, got, want)
+		}
+	}
+	if !slices.Equal(svc.IgnoreChanges, []string{"desiredCount"}) {
+		t.Errorf("service ignoreChanges = %v, want desiredCount left to autoscaling", svc.IgnoreChanges)
+	}
+	if got, _ := plantest.One(t, p, "aws:ecs/cluster:Cluster").Input("settings.0"); got.(map[string]any)["value"] != "enabled" {
+		t.Errorf("cluster settings = %v, want Container Insights enabled", got)
+	}
+
+	// The task definition and its one container.
+	task := plantest.One(t, p, "aws:ecs/taskDefinition:TaskDefinition")
+	for path, want := range map[string]any{"networkMode": "awsvpc", "requiresCompatibilities.0": "FARGATE", "cpu": "256", "memory": "512",
+		"runtimePlatform.cpuArchitecture": "ARM64", "family": "shop-dev-web"} {
+		if got, _ := task.Input(path); got != want {
+			t.Errorf("task definition %s = %v, want %v", path, got, want)
+		}
+	}
+	if task.Inputs["executionRoleArn"] == task.Inputs["taskRoleArn"] || task.Inputs["taskRoleArn"] != p.Outputs["taskRole"] {
+		t.Errorf("execution role %v and task role %v must differ", task.Inputs["executionRoleArn"], task.Inputs["taskRoleArn"])
+	}
+	var containers []container
+	if err := json.Unmarshal([]byte(task.Inputs["containerDefinitions"].(string)), &containers); err != nil {
+		t.Fatal(err)
+	}
+	c := containers[0]
+	if !c.ReadonlyRootFilesystem || c.Privileged {
+		t.Errorf("container readonlyRootFilesystem/privileged = %v/%v, want true/false", c.ReadonlyRootFilesystem, c.Privileged)
+	}
+	if len(c.MountPoints) != 1 || c.MountPoints[0].ContainerPath != "/tmp" {
+		t.Errorf("mount points = %+v, want a scratch volume on /tmp", c.MountPoints)
+	}
+	if len(c.Secrets) != 1 || c.Secrets[0].Name != "DB_PASSWORD" || c.Secrets[0].ValueFrom != secretARN+":password::" {
+		t.Errorf("secrets = %+v, want DB_PASSWORD from the secret's password key", c.Secrets)
+	}
+	for _, e := range c.Environment {
+		if strings.Contains(strings.ToLower(e.Name), "password") || strings.Contains(e.Value, "arn:") {
+			t.Errorf("environment holds %s=%s: secrets belong in secrets", e.Name, e.Value)
+		}
+	}
+	if c.LogConfiguration.LogDriver != "awslogs" || c.LogConfiguration.Options["awslogs-group"] != p.Outputs["logGroup"] {
+		t.Errorf("log configuration = %+v, want awslogs to the service's group", c.LogConfiguration)
+	}
+	if c.HealthCheck == nil || !strings.Contains(strings.Join(c.HealthCheck.Command, " "), "localhost:8080/health") {
+		t.Errorf("container health check = %+v", c.HealthCheck)
+	}
+
+	// Every IAM statement is scoped; trust is limited to ECS of this account.
+	for _, role := range p.ByType("aws:iam/role:Role") {
+		if role.Parent != comp.URN {
+			continue
+		}
+		st := parse(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+		if st.Principal["Service"] != "ecs-tasks.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
+			t.Errorf("role %s trust = %+v", role.Name, st)
+		}
+	}
+	bucketArn := p.Outputs["bucketArn"].(string)
+	var execActions []string
+	for _, pol := range p.ByType(policyType) {
+		for _, st := range parse(t, pol.Inputs["policy"]).Statement {
+			for _, a := range st.Action {
+				if a == "*" || strings.HasSuffix(a, ":*") {
+					t.Errorf("policy %s grants %s", pol.Name, a)
+				}
+				if pol.Name == "web-execution" {
+					execActions = append(execActions, a)
+				}
+				for _, r := range st.Resource {
+					if r == "*" && !slices.Contains(unscopable, a) {
+						t.Errorf("policy %s grants %s on *", pol.Name, a)
+					}
+				}
+			}
+			if strings.HasPrefix(pol.Name, "web-task-") {
+				for _, r := range st.Resource {
+					if !strings.HasPrefix(r, bucketArn) && !strings.Contains(r, ":key/") {
+						t.Errorf("task role reaches %s, want only the bucket and its key", r)
+					}
+				}
+			}
+		}
+	}
+	for _, want := range []string{"ecr:BatchGetImage", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "kms:Decrypt"} {
+		if !slices.Contains(execActions, want) {
+			t.Errorf("execution policy lacks %s: %v", want, execActions)
+		}
+	}
+	exec := parse(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"])
+	for _, st := range exec.Statement {
+		switch st.Sid {
+		case "PullImage":
+			if st.Resource[0] != "arn:aws:ecr:us-east-1:123456789012:repository/shop/web" {
+				t.Errorf("image pull on %v, want the shop/web repository", st.Resource)
+			}
+		case "ReadSecrets":
+			if !slices.Equal(st.Resource, []string{secretARN}) {
+				t.Errorf("secret read on %v, want exactly %s", st.Resource, secretARN)
+			}
+		}
+	}
+
+	target := plantest.One(t, p, "aws:appautoscaling/target:Target")
+	if target.Inputs["minCapacity"] != 1.0 || target.Inputs["maxCapacity"] != 10.0 {
+		t.Errorf("scaling target = %v-%v, want 1-10", target.Inputs["minCapacity"], target.Inputs["maxCapacity"])
+	}
+	cpu := plantest.Find(t, p, "aws:appautoscaling/policy:Policy", "web-cpu")
+	for path, want := range map[string]any{
+		"policyType": "TargetTrackingScaling",
+		"targetTrackingScalingPolicyConfiguration.targetValue":                                        70.0,
+		"targetTrackingScalingPolicyConfiguration.scaleInCooldown":                                    300.0,
+		"targetTrackingScalingPolicyConfiguration.scaleOutCooldown":                                   60.0,
+		"targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType": "ECSServiceAverageCPUUtilization",
+	} {
+		if got, _ := cpu.Input(path); got != want {
+			t.Errorf("CPU policy %s = %v, want %v", path, got, want)
+		}
+	}
+	if n := len(p.ByType("aws:appautoscaling/policy:Policy")); n != 1 {
+		t.Errorf("%d scaling policies, want only CPU by default", n)
+	}
+}
+
+func TestPlainHTTPWithoutCertificate(t *testing.T) {
+	p, err := run(t, withNetwork(Args{}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := p.ByType(listenerType)
+	if len(ls) != 1 {
+		t.Fatalf("%d listeners, want only HTTP", len(ls))
+	}
+	l := ls[0]
+	if l.Inputs["port"] != 80.0 || l.Inputs["protocol"] != "HTTP" {
+		t.Errorf("listener = %v/%v, want 80/HTTP", l.Inputs["port"], l.Inputs["protocol"])
+	}
+	if got, _ := l.Input("defaultActions.0.type"); got != "forward" {
+		t.Errorf("listener action = %v, want forward", got)
+	}
+	if got, _ := l.Input("tags." + WarningTag); got == nil || !strings.Contains(got.(string), "plain HTTP") {
+		t.Errorf("listener tags = %v, want a %s tag", l.Inputs["tags"], WarningTag)
+	}
+	if !strings.HasPrefix(p.Outputs["url"].(string), "http://") {
+		t.Errorf("url = %v, want http://…", p.Outputs["url"])
+	}
+	// A public image needs no ECR permissions at all.
+	for _, st := range parse(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"]).Statement {
+		if strings.HasPrefix(st.Action[0], "ecr:") {
+			t.Errorf("execution policy has %v for a public image", st.Action)
+		}
+	}
+}
+
+func TestOptionalScalingAndExistingCluster(t *testing.T) {
+	p, err := run(t, withNetwork(Args{
+		ClusterARN:   pulumi.String("arn:aws:ecs:us-east-1:123456789012:cluster/shared"),
+		MemoryTarget: 80, RequestsPerTarget: 500, MinTasks: 2, MaxTasks: 6,
+	}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("aws:ecs/cluster:Cluster")); n != 0 {
+		t.Errorf("an existing cluster still created %d clusters", n)
+	}
+	if got := plantest.One(t, p, "aws:ecs/service:Service").Inputs["cluster"]; got != "arn:aws:ecs:us-east-1:123456789012:cluster/shared" {
+		t.Errorf("service cluster = %v", got)
+	}
+	target := plantest.One(t, p, "aws:appautoscaling/target:Target")
+	if got := target.Inputs["resourceId"].(string); !strings.HasPrefix(got, "service/shared/") {
+		t.Errorf("scaling resource = %q, want service/shared/…", got)
+	}
+	req := plantest.Find(t, p, "aws:appautoscaling/policy:Policy", "web-requests")
+	label, _ := req.Input("targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel")
+	if l, _ := label.(string); !strings.HasPrefix(l, "app/web-") || !strings.Contains(l, "/targetgroup/web-") {
+		t.Errorf("request-count label = %v, want app/<alb>/<id>/targetgroup/<tg>/<id>", label)
+	}
+	plantest.Find(t, p, "aws:appautoscaling/policy:Policy", "web-memory")
+}
+
+func TestSecretReadGrant(t *testing.T) {
+	statements := secretStatements(secretARN, "arn:aws:kms:us-east-1:123456789012:key/db")
+	if len(statements) != 2 || statements[0].Resource[0] != secretARN || statements[1].Condition["StringLike"]["kms:ViaService"] != "secretsmanager.*.amazonaws.com" {
+		t.Errorf("secretStatements = %+v", statements)
+	}
+	if got := secretStatements(secretARN, ""); len(got) != 1 {
+		t.Errorf("secretStatements without a key = %+v, want one statement", got)
+	}
+}

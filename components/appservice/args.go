@@ -1,0 +1,236 @@
+package appservice
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// CPU architectures a Fargate task may run on.
+const (
+	ARM64  = "ARM64"
+	X86_64 = "X86_64"
+)
+
+// Defaults for Args fields left at their zero value.
+const (
+	DefaultPort                   = 8080
+	DefaultCPU                    = 256
+	DefaultMemory                 = 512
+	DefaultArchitecture           = ARM64 // Graviton: about 20 % cheaper for the same work
+	DefaultHealthCheckPath        = "/health"
+	DefaultHealthCheckInterval    = 30
+	DefaultHealthCheckTimeout     = 5
+	DefaultHealthyThreshold       = 3
+	DefaultUnhealthyThreshold     = 3
+	DefaultHealthCheckMatcher     = "200-399"
+	DefaultDeregistrationDelay    = 30
+	DefaultMinTasks               = 1
+	DefaultMaxTasks               = 10
+	DefaultMinHealthyPercent      = 50
+	DefaultMaxPercent             = 200
+	DefaultHealthCheckGracePeriod = 60
+	DefaultCPUTarget              = 70.0
+	DefaultScaleInCooldown        = 300
+	DefaultScaleOutCooldown       = 60
+	DefaultLogRetentionDays       = 365
+	DefaultScratchPath            = "/tmp"
+	// TLSPolicy is the listener policy: TLS 1.3, with TLS 1.2 for older
+	// clients (FSBP ELB.17). Without one AWS would fall back to TLS 1.0.
+	TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	// containerName is the one container's name.
+	containerName = "app"
+	// maxNameLength keeps the ALB and target group names, autonamed from
+	// the component name plus 8 characters, within AWS's 32.
+	maxNameLength = 24
+)
+
+// fargateSizes maps each Fargate task CPU (units) to the memory sizes (MiB)
+// it accepts. Update it when AWS adds sizes.
+var fargateSizes = map[int][]int{
+	256:   {512, 1024, 2048},
+	512:   steps(1024, 4096, 1024),
+	1024:  steps(2048, 8192, 1024),
+	2048:  steps(4096, 16384, 1024),
+	4096:  steps(8192, 30720, 1024),
+	8192:  steps(16384, 61440, 4096),
+	16384: steps(32768, 122880, 8192),
+}
+
+func steps(from, to, by int) []int {
+	var out []int
+	for m := from; m <= to; m += by {
+		out = append(out, m)
+	}
+	return out
+}
+
+// Secret is a Secrets Manager secret the container gets as an environment
+// variable, through the task's execution role: never in plain text in the
+// task definition.
+type Secret struct {
+	// Name is the environment variable's name. Required.
+	Name string
+	// ARN is the secret's ARN. Required.
+	ARN pulumi.StringInput
+	// JSONKey picks one key of a JSON secret (such as "password").
+	// Default: the whole secret.
+	JSONKey string
+	// KMSKeyARN is the key the secret is encrypted with, when it is a
+	// customer-managed key; the execution role may decrypt with it only
+	// through Secrets Manager. Default: the AWS managed key.
+	KMSKeyARN pulumi.StringInput
+}
+
+// HealthCheck is the target group's health check.
+type HealthCheck struct {
+	// Path, 1-1024 characters starting with "/". Default: "/health".
+	Path string
+	// IntervalSeconds 5-300, TimeoutSeconds 2-120 and below the interval.
+	// Default: 30 and 5.
+	IntervalSeconds int
+	TimeoutSeconds  int
+	// HealthyThreshold and UnhealthyThreshold, 2-10. Default: 3 and 3.
+	HealthyThreshold   int
+	UnhealthyThreshold int
+	// Matcher is the HTTP codes that mean healthy: "200", "200,204" or
+	// "200-399", within 200-499. Default: "200-399".
+	Matcher string
+}
+
+// Args configure an AppService.
+type Args struct {
+	// VpcID, PublicSubnetIDs, PrivateSubnetIDs, ALBSecurityGroupID and
+	// AppSecurityGroupID come from a Network. Required.
+	VpcID              pulumi.StringInput
+	PublicSubnetIDs    pulumi.StringArrayInput
+	PrivateSubnetIDs   pulumi.StringArrayInput
+	ALBSecurityGroupID pulumi.StringInput
+	AppSecurityGroupID pulumi.StringInput
+
+	// ClusterARN runs the service in an existing ECS cluster.
+	// Default: a new cluster with Container Insights.
+	ClusterARN pulumi.StringInput
+
+	// Image is the container image. Required.
+	Image string
+	// Command overrides the image's command. Default: the image's.
+	Command []string
+	// User runs the container as this user ("uid" or "uid:gid").
+	// Default: the image's user.
+	User string
+	// Port is the container port the load balancer sends traffic to, 1-65535.
+	// Default: DefaultPort (8080).
+	Port int
+	// CPU (units) and Memory (MiB) size the task: one of Fargate's pairs,
+	// from 256/512 to 16384/122880. Default: 256 and 512.
+	CPU    int
+	Memory int
+	// Architecture is ARM64 or X86_64. Default: ARM64.
+	Architecture string
+	// Environment holds plain settings; names must not repeat a secret's.
+	// Never put secrets here: use Secrets.
+	Environment map[string]string
+	// Secrets become environment variables through `valueFrom`.
+	Secrets []Secret
+	// ContainerHealthCheck is the container's own health check command.
+	// Default: ["CMD-SHELL", "wget -q -O /dev/null http://localhost:<Port><Path> || exit 1"],
+	// which needs wget in the image.
+	ContainerHealthCheck []string
+	// WritableRootFilesystem lets the container write outside ScratchPath.
+	// Default: false: the root filesystem is read-only (FSBP ECS.5).
+	WritableRootFilesystem bool
+	// ScratchPath is where a writable, task-local volume is mounted.
+	// Default: "/tmp".
+	ScratchPath string
+
+	// CertificateARN is the ACM certificate of the HTTPS listener. Without
+	// one the load balancer serves plain HTTP on 80 and marks the listener
+	// with a strata:warning tag. Default: none.
+	CertificateARN pulumi.StringInput
+	// DeletionProtection protects the load balancer from deletion.
+	// Default: false (production stacks turn it on).
+	DeletionProtection bool
+	// AccessLogBucket receives the load balancer's access logs (an SSE-S3
+	// bucket that allows ELB log delivery). Default: none.
+	AccessLogBucket pulumi.StringInput
+	// HealthCheck configures the target group's health check.
+	HealthCheck HealthCheck
+	// DeregistrationDelaySeconds lets in-flight requests finish, 0-3600.
+	// Default: DefaultDeregistrationDelay (30).
+	DeregistrationDelaySeconds int
+
+	// MinTasks, DesiredTasks and MaxTasks bound the service: 1 <= min <=
+	// desired <= max. Desired is only the starting count: autoscaling owns
+	// it afterwards. Default: 1, MinTasks and 10.
+	MinTasks     int
+	DesiredTasks int
+	MaxTasks     int
+	// MinHealthyPercent (0-100) and MaxPercent (>= 100, and >= 200 when a
+	// single task must stay up) shape deployments. Default: 50 and 200.
+	MinHealthyPercent int
+	MaxPercent        int
+	// HealthCheckGracePeriodSeconds ignores failing load-balancer health
+	// checks of new tasks this long. Default: 60.
+	HealthCheckGracePeriodSeconds int
+	// CPUTarget is the average CPU (percent) autoscaling aims for, 1-100.
+	// Default: 70. MemoryTarget (percent) and RequestsPerTarget add
+	// further target-tracking policies. Default: off.
+	CPUTarget         float64
+	MemoryTarget      float64
+	RequestsPerTarget int
+	// ScaleInCooldownSeconds and ScaleOutCooldownSeconds. Default: 300, 60.
+	ScaleInCooldownSeconds  int
+	ScaleOutCooldownSeconds int
+
+	// LogRetentionDays keeps the container log, one of CloudWatch Logs'
+	// retention values. Default: 365.
+	LogRetentionDays int
+
+	// Grants are the application's own permissions, each scoped to one
+	// resource: BucketAccess, SecretRead.
+	Grants []Grant
+}
+
+func (a *Args) withDefaults() Args {
+	var out Args
+	if a != nil {
+		out = *a
+	}
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&out.Port, DefaultPort)
+	def(&out.CPU, DefaultCPU)
+	def(&out.Memory, DefaultMemory)
+	def(&out.HealthCheck.IntervalSeconds, DefaultHealthCheckInterval)
+	def(&out.HealthCheck.TimeoutSeconds, DefaultHealthCheckTimeout)
+	def(&out.HealthCheck.HealthyThreshold, DefaultHealthyThreshold)
+	def(&out.HealthCheck.UnhealthyThreshold, DefaultUnhealthyThreshold)
+	def(&out.DeregistrationDelaySeconds, DefaultDeregistrationDelay)
+	def(&out.MinTasks, DefaultMinTasks)
+	def(&out.DesiredTasks, out.MinTasks)
+	def(&out.MaxTasks, DefaultMaxTasks)
+	def(&out.MinHealthyPercent, DefaultMinHealthyPercent)
+	def(&out.MaxPercent, DefaultMaxPercent)
+	def(&out.HealthCheckGracePeriodSeconds, DefaultHealthCheckGracePeriod)
+	def(&out.ScaleInCooldownSeconds, DefaultScaleInCooldown)
+	def(&out.ScaleOutCooldownSeconds, DefaultScaleOutCooldown)
+	def(&out.LogRetentionDays, DefaultLogRetentionDays)
+	if out.Architecture == "" {
+		out.Architecture = DefaultArchitecture
+	}
+	if out.HealthCheck.Path == "" {
+		out.HealthCheck.Path = DefaultHealthCheckPath
+	}
+	if out.HealthCheck.Matcher == "" {
+		out.HealthCheck.Matcher = DefaultHealthCheckMatcher
+	}
+	if out.CPUTarget == 0 {
+		out.CPUTarget = DefaultCPUTarget
+	}
+	if out.ScratchPath == "" {
+		out.ScratchPath = DefaultScratchPath
+	}
+	return out
+}
