@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
@@ -30,10 +31,11 @@ const (
 	KeyBucket      = "bucket"
 	KeyBudget      = "budget"
 	KeyDB          = "db"
+	KeyApp         = "app"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -101,7 +103,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 	for _, section := range []struct {
 		key string
 		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}} {
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}} {
 		if raw, ok := get(key(section.key)); ok {
 			for _, err := range overlay(key(section.key), raw, section.dst) {
 				bad.Add(err)
@@ -125,6 +127,12 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		if p.DB.Instances < 2 {
 			bad.Addf("%s.instances must be at least 2 in production (a reader in another AZ to fail over to, FSBP RDS.15), got %d", key(KeyDB), p.DB.Instances)
 		}
+		if p.App.CertificateARN == "" {
+			bad.Addf("%s.certificateArn must be set in production: the load balancer serves HTTPS with it (an ACM certificate ARN)", key(KeyApp))
+		}
+		if p.App.MinTasks < 2 {
+			bad.Addf("%s.minTasks must be at least 2 in production, got %d", key(KeyApp), p.App.MinTasks)
+		}
 		if len(p.Budget.Emails) == 0 {
 			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
 		}
@@ -141,6 +149,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		{KeyBudget, budget.Validate(BudgetName, p.BudgetArgs())},
 		// The network's outputs are not known yet; any value stands in.
 		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(pulumi.String(""), pulumi.String(""), nil))},
+		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {

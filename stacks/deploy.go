@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
@@ -19,6 +20,7 @@ const (
 	BucketName  = "data"
 	BudgetName  = "monthly"
 	DBName      = "main"
+	AppName     = "web"
 )
 
 // Tags returns the cost tags every resource gets through the provider's
@@ -71,6 +73,10 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	app, err := appservice.New(ctx, AppName, p.AppArgs(net, db, bucket), opts...)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
@@ -95,5 +101,8 @@ func Deploy(ctx *pulumi.Context) error {
 	ctx.Export("dbName", pulumi.String(db.DatabaseName))
 	ctx.Export("dbSecretArn", db.MasterSecretARN)
 	ctx.Export("dbClusterArn", db.ClusterARN)
+	ctx.Export("appUrl", app.URL)
+	ctx.Export("appServiceName", app.ServiceName)
+	ctx.Export("appLogGroupName", app.LogGroupName)
 	return nil
 }

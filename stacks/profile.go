@@ -1,10 +1,13 @@
 package stacks
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
@@ -35,6 +38,8 @@ type Profile struct {
 	Budget BudgetConfig
 	// DB is config strata:db.
 	DB DBConfig
+	// App is config strata:app.
+	App AppConfig
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -48,8 +53,6 @@ type NetworkConfig struct {
 	IsolatedSubnetCIDRs  []string `json:"isolatedSubnetCidrs"`
 	FlowLogRetentionDays int      `json:"flowLogRetentionDays" zero:"default"`
 	FlowLogTrafficType   string   `json:"flowLogTrafficType" zero:"default"`
-	AllowedIngressCIDRs  []string `json:"allowedIngressCidrs"`
-	AppPort              int      `json:"appPort" zero:"default"`
 }
 
 // BucketConfig is the strata:bucket config section. Field documentation is
@@ -89,6 +92,27 @@ type DBConfig struct {
 	MasterUsername      string  `json:"masterUsername" zero:"default"`
 }
 
+// AppConfig is the strata:app config section. Field documentation is on
+// appservice.Args; Port and AllowedIngressCIDRs also shape the Network's
+// security groups.
+type AppConfig struct {
+	Image               string   `json:"image" zero:"default"`
+	Command             []string `json:"command"`
+	Port                int      `json:"port" zero:"default"`
+	CPU                 int      `json:"cpu" zero:"default"`
+	Memory              int      `json:"memory" zero:"default"`
+	Architecture        string   `json:"architecture" zero:"default"`
+	MinTasks            int      `json:"minTasks" zero:"default"`
+	MaxTasks            int      `json:"maxTasks" zero:"default"`
+	HealthCheckPath     string   `json:"healthCheckPath" zero:"default"`
+	CertificateARN      string   `json:"certificateArn"`
+	AllowedIngressCIDRs []string `json:"allowedIngressCidrs"`
+}
+
+// DefaultImage is a tiny multi-architecture image that answers /health, so
+// a fresh stack comes up healthy before it runs a real application.
+const DefaultImage = "public.ecr.aws/docker/library/busybox:1.37"
+
 // NAT gateway settings as stack files spell them.
 const (
 	NATSingle = "single"
@@ -115,8 +139,6 @@ func Defaults(env string) Profile {
 			NATGateways:          NATSingle,
 			FlowLogRetentionDays: 30,
 			FlowLogTrafficType:   network.DefaultFlowLogTrafficType,
-			AllowedIngressCIDRs:  slices.Clone(network.DefaultAllowedIngressCIDRs),
-			AppPort:              network.DefaultAppPort,
 		},
 		// One bucket per environment, so stacks can share an account.
 		Bucket: BucketConfig{Purpose: "data-" + env},
@@ -130,6 +152,13 @@ func Defaults(env string) Profile {
 			LogRetentionDays: 30, DeletionProtection: false,
 			DatabaseName: auroradb.DefaultDatabaseName, MasterUsername: auroradb.DefaultMasterUsername,
 		},
+		// The seed's counts; plain HTTP is allowed outside production.
+		App: AppConfig{
+			Image: DefaultImage, Port: appservice.DefaultPort, CPU: appservice.DefaultCPU, Memory: appservice.DefaultMemory,
+			Architecture: appservice.DefaultArchitecture, MinTasks: 1, MaxTasks: 10,
+			HealthCheckPath:     appservice.DefaultHealthCheckPath,
+			AllowedIngressCIDRs: slices.Clone(network.DefaultAllowedIngressCIDRs),
+		},
 	}
 	if p.Production {
 		p.Network.AvailabilityZones = 3      // survive the loss of an AZ
@@ -139,6 +168,7 @@ func Defaults(env string) Profile {
 		// A writer and a reader in another AZ, never paused, a month of backups.
 		p.DB.Instances, p.DB.MinACU, p.DB.MaxACU, p.DB.AutoPauseSeconds = 2, 1, 16, 0
 		p.DB.BackupRetentionDays, p.DB.LogRetentionDays, p.DB.DeletionProtection = 30, 365, true
+		p.App.MinTasks = 2 // one task per AZ survives the loss of either
 	}
 	return p
 }
@@ -155,8 +185,8 @@ func (p Profile) NetworkArgs() *network.Args {
 		IsolatedSubnetCIDRs:  n.IsolatedSubnetCIDRs,
 		FlowLogRetentionDays: n.FlowLogRetentionDays,
 		FlowLogTrafficType:   n.FlowLogTrafficType,
-		AllowedIngressCIDRs:  n.AllowedIngressCIDRs,
-		AppPort:              n.AppPort,
+		AllowedIngressCIDRs:  p.App.AllowedIngressCIDRs,
+		AppPort:              p.App.Port,
 	}
 }
 
@@ -213,4 +243,64 @@ func (p Profile) DBArgs(subnetGroup, securityGroup pulumi.StringInput, zones []s
 		DatabaseName:        d.DatabaseName,
 		MasterUsername:      d.MasterUsername,
 	}
+}
+
+// appWiring is what the app gets from the other components.
+type appWiring struct {
+	net    *network.Network
+	db     *auroradb.AuroraDB
+	bucket *securebucket.SecureBucket
+}
+
+// AppArgs turns the strata:app section into appservice.Args, wired to the
+// stack's network, database and bucket: the database's host, port and name
+// as plain settings, its user and password from the RDS-managed secret by
+// JSON key, and read-write on the bucket as the task role's only grant.
+func (p Profile) AppArgs(net *network.Network, db *auroradb.AuroraDB, bucket *securebucket.SecureBucket) *appservice.Args {
+	return p.appArgs(appWiring{net, db, bucket})
+}
+
+func (p Profile) appArgs(w appWiring) *appservice.Args {
+	c := p.App
+	a := &appservice.Args{
+		Image: c.Image, Command: c.Command, Port: c.Port, CPU: c.CPU, Memory: c.Memory,
+		Architecture: c.Architecture, MinTasks: c.MinTasks, MaxTasks: c.MaxTasks,
+		HealthCheck:        appservice.HealthCheck{Path: c.HealthCheckPath},
+		DeletionProtection: p.Production,
+		// Short in non-production, so deployments there do not wait.
+		DeregistrationDelaySeconds: 5,
+		LogRetentionDays:           30,
+	}
+	if p.Production {
+		a.DeregistrationDelaySeconds, a.LogRetentionDays = 30, 365
+	}
+	if c.Image == DefaultImage && c.Command == nil {
+		// busybox's httpd serves /health from the scratch volume, as nobody.
+		a.Command = []string{"sh", "-c", fmt.Sprintf(
+			"mkdir -p /tmp/www && echo ok > /tmp/www%s && exec httpd -f -v -p %d -u nobody -h /tmp/www", c.HealthCheckPath, c.Port)}
+	}
+	if c.CertificateARN != "" {
+		a.CertificateARN = pulumi.String(c.CertificateARN)
+	}
+	if w.net == nil {
+		// Validation only: the components' outputs do not exist yet.
+		unknown := pulumi.String("")
+		a.VpcID, a.ALBSecurityGroupID, a.AppSecurityGroupID = unknown, unknown, unknown
+		a.PublicSubnetIDs, a.PrivateSubnetIDs = pulumi.StringArray{}, pulumi.StringArray{}
+		return a
+	}
+	a.VpcID, a.PublicSubnetIDs, a.PrivateSubnetIDs = w.net.VpcID, w.net.PublicSubnetIDs, w.net.PrivateSubnetIDs
+	a.ALBSecurityGroupID, a.AppSecurityGroupID = w.net.ALBSecurityGroupID, w.net.AppSecurityGroupID
+	a.Environment = map[string]pulumi.StringInput{
+		"DB_HOST":     w.db.Endpoint,
+		"DB_PORT":     pulumi.String(strconv.Itoa(w.db.Port)),
+		"DB_NAME":     pulumi.String(w.db.DatabaseName),
+		"BUCKET_NAME": w.bucket.BucketName,
+	}
+	a.Secrets = []appservice.Secret{
+		{Name: "DB_USER", ARN: w.db.MasterSecretARN, JSONKey: "username", KMSKeyARN: w.db.KeyARN},
+		{Name: "DB_PASSWORD", ARN: w.db.MasterSecretARN, JSONKey: "password", KMSKeyARN: w.db.KeyARN},
+	}
+	a.Grants = []appservice.Grant{appservice.BucketAccess(w.bucket, securebucket.ReadWrite)}
+	return a
 }

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -157,7 +158,72 @@ func TestCheckedInStacksPlan(t *testing.T) {
 			if _, hasSnapshot := cluster.Inputs["finalSnapshotIdentifier"]; hasSnapshot != tt.protect {
 				t.Errorf("final snapshot identifier set = %v, want %v", hasSnapshot, tt.protect)
 			}
-			for _, k := range []string{"dbEndpoint", "dbPort", "dbSecretArn"} {
+			// The app: counts and ALB protection by profile, wired to the
+			// database by secret and to the bucket by a scoped grant.
+			appProfile := Defaults(tt.stack).App
+			target := plantest.One(t, p, "aws:appautoscaling/target:Target")
+			if target.Inputs["minCapacity"] != float64(appProfile.MinTasks) || target.Inputs["maxCapacity"] != 10.0 {
+				t.Errorf("scaling = %v-%v, want %d-10", target.Inputs["minCapacity"], target.Inputs["maxCapacity"], appProfile.MinTasks)
+			}
+			if got := plantest.One(t, p, "aws:lb/loadBalancer:LoadBalancer").Inputs["enableDeletionProtection"]; got != tt.protect {
+				t.Errorf("ALB deletion protection = %v, want %v", got, tt.protect)
+			}
+			listeners := map[string]bool{}
+			for _, l := range p.ByType("aws:lb/listener:Listener") {
+				listeners[l.Name] = true
+			}
+			if listeners[AppName+"-https"] != tt.protect {
+				t.Errorf("listeners = %v, want HTTPS exactly in prod", listeners)
+			}
+			var containers []struct {
+				Environment []struct{ Name, Value string }
+				Secrets     []struct{ Name, ValueFrom string }
+			}
+			task := plantest.One(t, p, "aws:ecs/taskDefinition:TaskDefinition")
+			if err := json.Unmarshal([]byte(task.Inputs["containerDefinitions"].(string)), &containers); err != nil {
+				t.Fatal(err)
+			}
+			secretArn := p.Outputs["dbSecretArn"].(string)
+			var password string
+			for _, sec := range containers[0].Secrets {
+				if sec.Name == "DB_PASSWORD" {
+					password = sec.ValueFrom
+				}
+			}
+			if password != secretArn+":password::" {
+				t.Errorf("DB_PASSWORD comes from %q, want the database secret's password key", password)
+			}
+			env := map[string]string{}
+			for _, e := range containers[0].Environment {
+				env[e.Name] = e.Value
+			}
+			if env["DB_HOST"] != p.Outputs["dbEndpoint"] || env["DB_PORT"] != "5432" || env["BUCKET_NAME"] != p.Outputs["bucketName"] {
+				t.Errorf("app environment = %v", env)
+			}
+			bucketArn, bucketKey := p.Outputs["bucketArn"].(string), p.Outputs["bucketKeyArn"].(string)
+			grants := 0
+			for _, pol := range p.ByType("aws:iam/rolePolicy:RolePolicy") {
+				if !strings.HasPrefix(pol.Name, AppName+"-task-") {
+					continue
+				}
+				grants++
+				var doc struct{ Statement []struct{ Resource []string } }
+				if err := json.Unmarshal([]byte(pol.Inputs["policy"].(string)), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, st := range doc.Statement {
+					for _, r := range st.Resource {
+						if r != bucketArn && r != bucketArn+"/*" && r != bucketKey {
+							t.Errorf("the task role reaches %s, want only the bucket, its objects and its key", r)
+						}
+					}
+				}
+			}
+			if grants != 1 {
+				t.Errorf("task role has %d policies, want the bucket grant only", grants)
+			}
+
+			for _, k := range []string{"dbEndpoint", "dbPort", "dbSecretArn", "appUrl"} {
 				if v, ok := p.Outputs[k]; !ok || v == "" {
 					t.Errorf("output %s = %v, want a value", k, v)
 				}
@@ -175,7 +241,8 @@ func TestCheckedInStacksPlan(t *testing.T) {
 }
 
 func TestEnvironmentOverride(t *testing.T) {
-	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`})
+	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`,
+		"strata:app": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/x"}`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,6 +293,12 @@ func TestBadConfig(t *testing.T) {
 		{"one instance in prod", "prod", map[string]string{"strata:db": `{"instances":1}`}, []string{"strata:db.instances must be at least 2 in production", "got 1"}},
 		{"username postgres", "dev", map[string]string{"strata:db": `{"masterUsername":"postgres"}`}, []string{`MasterUsername "postgres" is reserved`}},
 		{"an unknown db key", "dev", map[string]string{"strata:db": `{"minACU":1}`}, []string{`strata:db: unknown key "minACU"`, `did you mean "minAcu"?`}},
+		{"no certificate in prod", "prod", map[string]string{"strata:app": `{}`}, []string{"strata:app.certificateArn must be set in production"}},
+		{"one task in prod", "prod", map[string]string{"strata:app": `{"minTasks":1,"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/x"}`}, []string{"strata:app.minTasks must be at least 2 in production, got 1"}},
+		{"256 CPU with 4096 MiB", "dev", map[string]string{"strata:app": `{"cpu":256,"memory":4096}`}, []string{"strata:app", `appservice "web": Memory 4096 is not valid with CPU 256`}},
+		{"a health check path without a slash", "dev", map[string]string{"strata:app": `{"healthCheckPath":"health"}`}, []string{`HealthCheck.Path must start with /`}},
+		{"more tasks at least than at most", "dev", map[string]string{"strata:app": `{"minTasks":5,"maxTasks":3}`}, []string{"MaxTasks (3) must not be below MinTasks (5)"}},
+		{"the app port in the network section", "dev", map[string]string{"strata:network": `{"appPort":3000}`}, []string{`strata:network: unknown key "appPort"`}},
 		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/stacks"
 )
@@ -150,6 +151,13 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 	}
 
+	if warnings := warningsOf(p); len(warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, line := range warnings {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+
 	fmt.Fprintln(w, "\nOutputs:")
 	for _, k := range plan.SortedKeys(p.Outputs) {
 		fmt.Fprintf(w, "  %s = %s\n", k, short(p.Outputs[k]))
@@ -247,4 +255,16 @@ func short(v any) string {
 		s = s[:157] + "..."
 	}
 	return s
+}
+
+// warningsOf lists the resources a component marked with a weakness the
+// stack chose (appservice.WarningTag), such as plain HTTP.
+func warningsOf(p *plan.Plan) []string {
+	var out []string
+	for _, r := range p.Resources {
+		if w, ok := r.Input("tags." + appservice.WarningTag); ok {
+			out = append(out, fmt.Sprintf("%s %q: %v", r.Type, r.Name, w))
+		}
+	}
+	return out
 }

@@ -51,6 +51,9 @@ func TestPlanTree(t *testing.T) {
 		"Summary: ",
 		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 		"strata:owner = platform-team",
+		"Warnings:",
+		`aws:lb/listener:Listener "web-http": plain HTTP on port 80`,
+		"appUrl = http://web-",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("strata plan output lacks %q:\n%s", want, out)
@@ -139,6 +142,8 @@ func TestPlanFailures(t *testing.T) {
 		{"12 e-mail subscribers", project(t, "qa", goodStack+"  strata:budget:\n    emails: ["+strings.Repeat("ops@example.com, ", 11)+"ops@example.com]\n"), "qa", []string{"EmailAddresses must hold at most 10, got 12"}},
 		{"an invalid bucket name", project(t, "qa", goodStack+"  strata:bucket:\n    name: 10.0.0.1\n"), "qa", []string{"Name must not be shaped like an IP address"}},
 		{"an invalid ACU range", project(t, "qa", goodStack+"  strata:db:\n    minAcu: 8\n    maxAcu: 4\n    backupRetentionDays: 40\n"), "qa", []string{"MinACU (8) must not exceed MaxACU (4)", "BackupRetentionDays must be 1 to 35, got 40"}},
+		{"invalid CPU, health check and counts", project(t, "qa", goodStack+"  strata:app:\n    cpu: 512\n    memory: 512\n    healthCheckPath: ping\n    minTasks: 4\n    maxTasks: 2\n"), "qa",
+			[]string{"Memory 512 is not valid with CPU 512", "HealthCheck.Path must start with /", "MaxTasks (2) must not be below MinTasks (4)"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {

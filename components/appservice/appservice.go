@@ -428,6 +428,10 @@ func containerDefinitions(a Args, region string, logGroup pulumi.StringOutput) p
 	for _, sec := range a.Secrets {
 		ins = append(ins, sec.ARN)
 	}
+	envNames := sortedKeys(a.Environment)
+	for _, k := range envNames {
+		ins = append(ins, a.Environment[k])
+	}
 	return pulumi.All(ins...).ApplyT(func(v []any) (string, error) {
 		c := container{
 			Name: containerName, Image: a.Image, Essential: true, Command: a.Command, User: a.User,
@@ -442,8 +446,8 @@ func containerDefinitions(a Args, region string, logGroup pulumi.StringOutput) p
 			MountPoints:            []mountPoint{{SourceVolume: "scratch", ContainerPath: a.ScratchPath}},
 			LinuxParameters:        linuxParameters{InitProcessEnabled: true},
 		}
-		for _, k := range sortedKeys(a.Environment) {
-			c.Environment = append(c.Environment, nameValue{Name: k, Value: a.Environment[k]})
+		for i, k := range envNames {
+			c.Environment = append(c.Environment, nameValue{Name: k, Value: v[1+len(a.Secrets)+i].(string)})
 		}
 		for i, sec := range a.Secrets {
 			from := v[1+i].(string)

@@ -102,10 +102,10 @@ func TestValidation(t *testing.T) {
 		{name: "x86", args: Args{Architecture: X86_64}},
 		{name: "a lower-case architecture", args: Args{Architecture: "arm64"}, want: []string{`Architecture must be "ARM64" or "X86_64", got "arm64"`}},
 		{name: "a secret that is not an ARN", args: Args{Secrets: []Secret{{Name: "TOKEN", ARN: pulumi.String("my-token")}}}, want: []string{`Secrets[0].ARN must be a Secrets Manager secret or SSM parameter ARN, got "my-token"`}},
-		{name: "a secret that is also plain", args: Args{Environment: map[string]string{"TOKEN": "x"}, Secrets: []Secret{{Name: "TOKEN", ARN: pulumi.String(secretARN)}}},
+		{name: "a secret that is also plain", args: Args{Environment: map[string]pulumi.StringInput{"TOKEN": pulumi.String("x")}, Secrets: []Secret{{Name: "TOKEN", ARN: pulumi.String(secretARN)}}},
 			want: []string{`Secrets[0].Name "TOKEN" is also in Environment`}},
 		{name: "a repeated secret", args: Args{Secrets: []Secret{{Name: "A", ARN: pulumi.String(secretARN)}, {Name: "A", ARN: pulumi.String(secretARN)}}}, want: []string{`Secrets[1].Name "A" repeats Secrets[0].Name`}},
-		{name: "a bad environment name", args: Args{Environment: map[string]string{"1X": "y"}}, want: []string{`Environment name "1X"`}},
+		{name: "a bad environment name", args: Args{Environment: map[string]pulumi.StringInput{"1X": pulumi.String("y")}}, want: []string{`Environment name "1X"`}},
 		{name: "CPU target 101", args: Args{CPUTarget: 101}, want: []string{"CPUTarget must be 1 to 100 (percent), got 101"}},
 		{name: "an empty grant", args: Args{Grants: []Grant{{}}}, want: []string{"Grants[0] is empty: make grants with BucketAccess or SecretRead"}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
@@ -160,7 +160,7 @@ func TestSecureByDefault(t *testing.T) {
 	p, err := run(t, withNetwork(Args{
 		Image:          "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4.2",
 		CertificateARN: pulumi.String(certARN),
-		Environment:    map[string]string{"DB_HOST": "db.internal", "DB_PORT": "5432"},
+		Environment:    map[string]pulumi.StringInput{"DB_HOST": pulumi.String("db.internal"), "DB_PORT": pulumi.String("5432")},
 		Secrets:        []Secret{{Name: "DB_PASSWORD", ARN: pulumi.String(secretARN), JSONKey: "password", KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/db")}},
 	}), true)
 	if err != nil {
@@ -248,6 +248,9 @@ func TestSecureByDefault(t *testing.T) {
 	}
 	if len(c.MountPoints) != 1 || c.MountPoints[0].ContainerPath != "/tmp" {
 		t.Errorf("mount points = %+v, want a scratch volume on /tmp", c.MountPoints)
+	}
+	if len(c.Environment) != 2 || c.Environment[0] != (nameValue{"DB_HOST", "db.internal"}) {
+		t.Errorf("environment = %+v, want DB_HOST and DB_PORT in order", c.Environment)
 	}
 	if len(c.Secrets) != 1 || c.Secrets[0].Name != "DB_PASSWORD" || c.Secrets[0].ValueFrom != secretARN+":password::" {
 		t.Errorf("secrets = %+v, want DB_PASSWORD from the secret's password key", c.Secrets)

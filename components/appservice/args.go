@@ -126,9 +126,10 @@ type Args struct {
 	Memory int
 	// Architecture is ARM64 or X86_64. Default: ARM64.
 	Architecture string
-	// Environment holds plain settings; names must not repeat a secret's.
-	// Never put secrets here: use Secrets.
-	Environment map[string]string
+	// Environment holds plain settings, which may come from other resources
+	// (a database endpoint); names must not repeat a secret's. Never put
+	// secrets here: use Secrets.
+	Environment map[string]pulumi.StringInput
 	// Secrets become environment variables through `valueFrom`.
 	Secrets []Secret
 	// ContainerHealthCheck is the container's own health check command.

@@ -184,7 +184,7 @@ func validMatcher(m string) bool {
 	return true
 }
 
-func hasKey(m map[string]string, k string) bool {
+func hasKey(m map[string]pulumi.StringInput, k string) bool {
 	_, ok := m[k]
 	return ok
 }
@@ -204,4 +204,10 @@ func ints(v []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, ", ")
+}
+
+// Validate reports every problem with args for an AppService named name,
+// without registering anything. New runs it first.
+func Validate(name string, args *Args) error {
+	return validate(name, args.withDefaults())
 }
