@@ -133,26 +133,6 @@ func TestRequiredInputsAndName(t *testing.T) {
 	plantest.ExpectProblems(t, p, err, "the component name must be 1 to 24", `"a-service-name-of-25-char"`)
 }
 
-type policyDoc struct {
-	Statement []struct {
-		Sid       string
-		Effect    string
-		Principal map[string]string
-		Action    []string
-		Resource  []string
-		Condition map[string]map[string]any
-	}
-}
-
-func parse(t *testing.T, v any) policyDoc {
-	t.Helper()
-	var d policyDoc
-	if err := json.Unmarshal([]byte(v.(string)), &d); err != nil {
-		t.Fatalf("policy %v: %v", v, err)
-	}
-	return d
-}
-
 // unscopable are actions AWS offers no resource to scope to.
 var unscopable = []string{"ecr:GetAuthorizationToken"}
 
@@ -272,7 +252,7 @@ func TestSecureByDefault(t *testing.T) {
 		if role.Parent != comp.URN {
 			continue
 		}
-		st := parse(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+		st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
 		if st.Principal["Service"] != "ecs-tasks.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 			t.Errorf("role %s trust = %+v", role.Name, st)
 		}
@@ -280,7 +260,7 @@ func TestSecureByDefault(t *testing.T) {
 	bucketArn := p.Outputs["bucketArn"].(string)
 	var execActions []string
 	for _, pol := range p.ByType(policyType) {
-		for _, st := range parse(t, pol.Inputs["policy"]).Statement {
+		for _, st := range plantest.ParsePolicy(t, pol.Inputs["policy"]).Statement {
 			for _, a := range st.Action {
 				if a == "*" || strings.HasSuffix(a, ":*") {
 					t.Errorf("policy %s grants %s", pol.Name, a)
@@ -308,7 +288,7 @@ func TestSecureByDefault(t *testing.T) {
 			t.Errorf("execution policy lacks %s: %v", want, execActions)
 		}
 	}
-	exec := parse(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"])
+	exec := plantest.ParsePolicy(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"])
 	for _, st := range exec.Statement {
 		switch st.Sid {
 		case "PullImage":
@@ -366,7 +346,7 @@ func TestPlainHTTPWithoutCertificate(t *testing.T) {
 		t.Errorf("url = %v, want http://…", p.Outputs["url"])
 	}
 	// A public image needs no ECR permissions at all.
-	for _, st := range parse(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"]).Statement {
+	for _, st := range plantest.ParsePolicy(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"]).Statement {
 		if strings.HasPrefix(st.Action[0], "ecr:") {
 			t.Errorf("execution policy has %v for a public image", st.Action)
 		}

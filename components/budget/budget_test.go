@@ -1,7 +1,6 @@
 package budget
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -144,22 +143,12 @@ func TestDefaults(t *testing.T) {
 	if got, _ := topic.Inputs["kmsMasterKeyId"].(string); !strings.HasSuffix(got, ":key/"+key.ID) {
 		t.Errorf("topic key = %v, want key %s", got, key.ID)
 	}
-	var kp, tp struct {
-		Statement []struct {
-			Sid       string
-			Effect    string
-			Principal map[string]string
-			Action    []string
-			Resource  []string
-			Condition map[string]map[string]string
-		}
-	}
-	mustParse(t, key.Inputs["policy"], &kp)
+	kp := plantest.ParsePolicy(t, key.Inputs["policy"])
 	if len(kp.Statement) != 2 || kp.Statement[1].Principal["Service"] != "budgets.amazonaws.com" ||
 		kp.Statement[1].Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("key policy = %+v, want the root and budgets scoped to the account", kp)
 	}
-	mustParse(t, plantest.Find(t, p, "aws:sns/topicPolicy:TopicPolicy", "monthly").Inputs["policy"], &tp)
+	tp := plantest.ParsePolicy(t, plantest.Find(t, p, "aws:sns/topicPolicy:TopicPolicy", "monthly").Inputs["policy"])
 	allow := tp.Statement[0]
 	if allow.Effect != "Allow" || allow.Principal["Service"] != "budgets.amazonaws.com" || allow.Action[0] != "sns:Publish" ||
 		allow.Resource[0] != p.Outputs["topicArn"] || allow.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
@@ -183,12 +172,5 @@ func TestEmailOnly(t *testing.T) {
 	b := plantest.One(t, p, "aws:budgets/budget:Budget")
 	if _, ok := b.Input("costFilters.0"); ok {
 		t.Errorf("budget without FilterTag has cost filters: %v", b.Inputs["costFilters"])
-	}
-}
-
-func mustParse(t *testing.T, v any, into any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(v.(string)), into); err != nil {
-		t.Fatalf("policy %v: %v", v, err)
 	}
 }

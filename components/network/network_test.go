@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"encoding/json"
 	"net/netip"
 	"slices"
 	"strings"
@@ -252,14 +251,11 @@ func TestSecureByDefault(t *testing.T) {
 	if got := flow.Inputs["iamRoleArn"].(string); !strings.HasSuffix(got, ":role/"+role.ID) {
 		t.Errorf("flow log role = %q, want role %q", got, role.ID)
 	}
-	var trust policyDoc
-	mustJSON(t, role.Inputs["assumeRolePolicy"], &trust)
-	st := trust.Statement[0]
+	st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
 	if st.Principal["Service"] != "vpc-flow-logs.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("flow log trust = %+v, want vpc-flow-logs limited to the account", st)
 	}
-	var perms policyDoc
-	mustJSON(t, plantest.Find(t, p, "aws:iam/rolePolicy:RolePolicy", "main-flow-logs").Inputs["policy"], &perms)
+	perms := plantest.ParsePolicy(t, plantest.Find(t, p, "aws:iam/rolePolicy:RolePolicy", "main-flow-logs").Inputs["policy"])
 	for _, s := range perms.Statement {
 		for _, res := range s.Resource {
 			if res == "*" || !strings.Contains(res, ":log-group:") {
@@ -390,26 +386,5 @@ func TestNoPublicIPOnLaunch(t *testing.T) {
 	}
 	if res := NoPublicIPOnLaunch(context.Background(), &pulumi.ResourceTransformArgs{Type: "aws:ec2/vpc:Vpc"}); res != nil {
 		t.Errorf("NoPublicIPOnLaunch(vpc) = %+v, want nil (unchanged)", res)
-	}
-}
-
-type policyDoc struct {
-	Statement []struct {
-		Effect    string
-		Principal map[string]string
-		Action    []string
-		Resource  []string
-		Condition map[string]map[string]string
-	}
-}
-
-func mustJSON(t *testing.T, v any, into any) {
-	t.Helper()
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("policy = %#v, want a JSON string", v)
-	}
-	if err := json.Unmarshal([]byte(s), into); err != nil {
-		t.Fatalf("policy %s: %v", s, err)
 	}
 }

@@ -1,7 +1,6 @@
 package securebucket
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -124,26 +123,6 @@ func manyRules(n int) []LifecycleRule {
 	return rules
 }
 
-type policy struct {
-	Statement []struct {
-		Sid       string
-		Effect    string
-		Principal map[string]any
-		Action    []string
-		Resource  []string
-		Condition map[string]map[string]string
-	}
-}
-
-func parse(t *testing.T, v any) policy {
-	t.Helper()
-	var p policy
-	if err := json.Unmarshal([]byte(v.(string)), &p); err != nil {
-		t.Fatalf("policy %v: %v", v, err)
-	}
-	return p
-}
-
 func TestSecureByDefault(t *testing.T) {
 	p, err := run(t, nil)
 	if err != nil {
@@ -207,7 +186,7 @@ func TestSecureByDefault(t *testing.T) {
 	}
 
 	// The bucket policy only denies: no TLS, TLS below 1.2, other encryption.
-	pol := parse(t, plantest.Find(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data").Inputs["policy"])
+	pol := plantest.ParsePolicy(t, plantest.Find(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data").Inputs["policy"])
 	bySid := map[string]int{}
 	for i, s := range pol.Statement {
 		bySid[s.Sid] = i
@@ -236,7 +215,7 @@ func TestSecureByDefault(t *testing.T) {
 			t.Errorf("key %s = %v, want %v", k, key.Inputs[k], want)
 		}
 	}
-	kp := parse(t, key.Inputs["policy"])
+	kp := plantest.ParsePolicy(t, key.Inputs["policy"])
 	if len(kp.Statement) != 1 || kp.Statement[0].Principal["AWS"] != "arn:aws:iam::"+plan.DefaultAccountID+":root" {
 		t.Errorf("key policy = %+v, want the account root only", kp)
 	}
@@ -264,7 +243,7 @@ func TestGrants(t *testing.T) {
 		{ReadWrite, true, []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt"}, nil},
 	}
 	for _, tt := range tests {
-		pol := parse(t, p.Outputs[tt.access.String()])
+		pol := plantest.ParsePolicy(t, p.Outputs[tt.access.String()])
 		var actions []string
 		for _, s := range pol.Statement {
 			actions = append(actions, s.Action...)

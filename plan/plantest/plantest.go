@@ -2,6 +2,7 @@
 package plantest
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -57,4 +58,36 @@ func ExpectProblems(t testing.TB, p *plan.Plan, err error, want ...string) {
 			t.Errorf("invalid args registered %s %q; want nothing registered", r.Type, r.Name)
 		}
 	}
+}
+
+// Policy is a parsed IAM policy document, for assertions.
+type Policy struct {
+	Version   string
+	Statement []Statement
+}
+
+// Statement is one statement of a Policy. strata always writes Action and
+// Resource as lists.
+type Statement struct {
+	Sid       string
+	Effect    string
+	Principal map[string]any
+	Action    []string
+	Resource  []string
+	Condition map[string]map[string]any
+}
+
+// ParsePolicy parses an IAM policy document recorded as an input (a JSON
+// string), failing the test when it is not one.
+func ParsePolicy(t testing.TB, v any) Policy {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("policy = %#v, want a JSON string", v)
+	}
+	var p Policy
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		t.Fatalf("policy %s: %v", s, err)
+	}
+	return p
 }
