@@ -12,6 +12,7 @@ import (
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/grant"
 )
 
 // Production is the environment name that selects the production profile.
@@ -301,6 +302,6 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 		{Name: "DB_USER", ARN: w.db.MasterSecretARN, JSONKey: "username", KMSKeyARN: w.db.KeyARN},
 		{Name: "DB_PASSWORD", ARN: w.db.MasterSecretARN, JSONKey: "password", KMSKeyARN: w.db.KeyARN},
 	}
-	a.Grants = []appservice.Grant{appservice.BucketAccess(w.bucket, securebucket.ReadWrite)}
+	a.Grants = []grant.Grant{grant.Bucket(w.bucket, securebucket.ReadWrite)}
 	return a
 }

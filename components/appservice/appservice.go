@@ -17,6 +17,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
+	"github.com/strata-infra/strata/internal/tags"
 )
 
 // Type is the component's type token. Changing it replaces the service of
@@ -25,7 +26,7 @@ const Type = "strata:appservice:AppService"
 
 // WarningTag marks a resource with a weakness the caller chose, such as
 // plain HTTP; `strata plan` lists every resource that carries it.
-const WarningTag = "strata:warning"
+const WarningTag = tags.Warning
 
 // AppService is a container service on ECS Fargate behind an HTTPS
 // Application Load Balancer, with autoscaling and least-privilege roles.
@@ -124,9 +125,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	for i, g := range a.Grants {
 		if _, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-task-%d", name, i), &iam.RolePolicyArgs{
-			Role: taskRole.ID(), Policy: g.policy,
+			Role: taskRole.ID(), Policy: g.Policy(),
 		}, parent); err != nil {
-			return nil, wrap("granting "+g.what, err)
+			return nil, wrap("granting "+g.What(), err)
 		}
 	}
 	s.ExecutionRoleARN, s.TaskRoleARN = execRole.Arn, taskRole.Arn
@@ -478,4 +479,12 @@ func unique(in []string) []string {
 		}
 	}
 	return out
+}
+
+// optional turns a nil input into an empty string.
+func optional(in pulumi.StringInput) pulumi.StringInput {
+	if in == nil {
+		return pulumi.String("")
+	}
+	return in
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
 )
@@ -35,17 +36,17 @@ func withNetwork(a Args) *Args {
 	return &a
 }
 
-// run plans an AppService "web"; with grant set, the program also creates a
+// run plans an AppService "web"; with withBucket, the program also creates a
 // SecureBucket and grants read-write on it.
-func run(t *testing.T, args *Args, grant bool) (*plan.Plan, error) {
+func run(t *testing.T, args *Args, withBucket bool) (*plan.Plan, error) {
 	t.Helper()
 	return plan.Run(func(ctx *pulumi.Context) error {
-		if grant {
+		if withBucket {
 			b, err := securebucket.New(ctx, "data", nil)
 			if err != nil {
 				return err
 			}
-			args.Grants = append(args.Grants, BucketAccess(b, securebucket.ReadWrite))
+			args.Grants = append(args.Grants, grant.Bucket(b, securebucket.ReadWrite))
 			ctx.Export("bucketArn", b.BucketARN)
 		}
 		s, err := New(ctx, "web", args)
@@ -107,7 +108,7 @@ func TestValidation(t *testing.T) {
 		{name: "a repeated secret", args: Args{Secrets: []Secret{{Name: "A", ARN: pulumi.String(secretARN)}, {Name: "A", ARN: pulumi.String(secretARN)}}}, want: []string{`Secrets[1].Name "A" repeats Secrets[0].Name`}},
 		{name: "a bad environment name", args: Args{Environment: map[string]pulumi.StringInput{"1X": pulumi.String("y")}}, want: []string{`Environment name "1X"`}},
 		{name: "CPU target 101", args: Args{CPUTarget: 101}, want: []string{"CPUTarget must be 1 to 100 (percent), got 101"}},
-		{name: "an empty grant", args: Args{Grants: []Grant{{}}}, want: []string{"Grants[0] is empty: make grants with BucketAccess or SecretRead"}},
+		{name: "an empty grant", args: Args{Grants: []grant.Grant{{}}}, want: []string{"Grants[0] is empty: make grants with grant.Bucket"}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
 		{name: "a relative scratch path", args: Args{ScratchPath: "tmp"}, want: []string{`ScratchPath must be an absolute path, got "tmp"`}},
 		{name: "a health check that is not a command", args: Args{ContainerHealthCheck: []string{"curl", "-f", "localhost"}}, want: []string{`ContainerHealthCheck must start with "CMD" or "CMD-SHELL"`}},
@@ -377,14 +378,4 @@ func TestOptionalScalingAndExistingCluster(t *testing.T) {
 		t.Errorf("request-count label = %v, want app/<alb>/<id>/targetgroup/<tg>/<id>", label)
 	}
 	plantest.Find(t, p, "aws:appautoscaling/policy:Policy", "web-memory")
-}
-
-func TestSecretReadGrant(t *testing.T) {
-	statements := secretStatements(secretARN, "arn:aws:kms:us-east-1:123456789012:key/db")
-	if len(statements) != 2 || statements[0].Resource[0] != secretARN || statements[1].Condition["StringLike"]["kms:ViaService"] != "secretsmanager.*.amazonaws.com" {
-		t.Errorf("secretStatements = %+v", statements)
-	}
-	if got := secretStatements(secretARN, ""); len(got) != 1 {
-		t.Errorf("secretStatements without a key = %+v, want one statement", got)
-	}
 }

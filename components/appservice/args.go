@@ -2,6 +2,8 @@ package appservice
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/grant"
 )
 
 // CPU architectures a Fargate task may run on.
@@ -187,8 +189,8 @@ type Args struct {
 	LogRetentionDays int
 
 	// Grants are the application's own permissions, each scoped to one
-	// resource: BucketAccess, SecretRead.
-	Grants []Grant
+	// resource (grant.Bucket, grant.SecretRead, grant.Table).
+	Grants []grant.Grant
 }
 
 func (a *Args) withDefaults() Args {

@@ -6,6 +6,7 @@ import (
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/grant"
 )
 
 // ExampleNew runs an image behind HTTPS in a Network, with read-write access
@@ -28,7 +29,7 @@ func ExampleNew() {
 			AppSecurityGroupID: net.AppSecurityGroupID,
 			Image:              "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0",
 			CertificateARN:     pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/example"),
-			Grants:             []appservice.Grant{appservice.BucketAccess(uploads, securebucket.ReadWrite)},
+			Grants:             []grant.Grant{grant.Bucket(uploads, securebucket.ReadWrite)},
 		})
 		if err != nil {
 			return err

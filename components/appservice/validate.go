@@ -155,8 +155,8 @@ func validate(name string, a Args) error {
 		}
 	}
 	for i, g := range a.Grants {
-		if g.policy == nil {
-			p.Addf("Grants[%d] is empty: make grants with BucketAccess or SecretRead", i)
+		if g.Policy() == nil {
+			p.Addf("Grants[%d] is empty: make grants with grant.Bucket, grant.SecretRead or grant.Table", i)
 		}
 	}
 	return p.Err()
