@@ -3,7 +3,8 @@
 // an internet-facing Application Load Balancer, in a Network's subnets and
 // security groups, with autoscaling and two least-privilege roles.
 //
-// The application's permissions are typed Grants (BucketAccess, SecretRead),
+// The application's permissions are typed Grants (grant.Bucket,
+// grant.SecretRead, grant.Table),
 // each turned into a policy scoped to one resource's ARNs; there is no way
 // to hand the task role a free-form policy.
 //
