@@ -136,6 +136,10 @@ func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string,
 	if r.Type == "aws:kms/key:Key" {
 		state["keyId"] = resource.NewProperty(id)
 	}
+	if r.Type == "aws:lambda/function:Function" {
+		state["invokeArn"] = resource.NewProperty(fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations",
+			partitionOf(region), region, arn))
+	}
 	if r.Type == "aws:rds/cluster:Cluster" {
 		m.rdsCluster(r, state, name, region)
 	}

@@ -1,0 +1,226 @@
+package serverlessapi
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/grant"
+)
+
+// Defaults for Args fields left at their zero value.
+const (
+	DefaultRuntime          = "nodejs22.x"
+	DefaultHandler          = "index.handler"
+	DefaultArchitecture     = "arm64" // Graviton: cheaper per GB-second
+	DefaultMemoryMB         = 256
+	DefaultTimeoutSeconds   = 30
+	DefaultEphemeralMB      = 512
+	DefaultLogRetentionDays = 365
+	DefaultStageName        = "$default"
+	DefaultThrottlingBurst  = 100
+	DefaultThrottlingRate   = 50.0
+	DefaultCORSMaxAge       = 3600
+	// MaxIntegrationTimeoutSeconds is how long an HTTP API waits for the
+	// function; it cannot be raised.
+	MaxIntegrationTimeoutSeconds = 30
+)
+
+// DefaultCORSMethods and DefaultCORSHeaders are the seed's.
+var (
+	DefaultCORSMethods = []string{"GET", "POST", "PUT", "DELETE"}
+	DefaultCORSHeaders = []string{"Content-Type", "Authorization"}
+)
+
+// Limits the validation enforces.
+const (
+	MinMemoryMB, MaxMemoryMB       = 128, 10240
+	MinTimeout, MaxTimeout         = 1, 900
+	MinEphemeralMB, MaxEphemeralMB = 512, 10240
+	MaxEnvironmentBytes            = 4096
+	MaxLayers                      = 5
+	MaxCORSMaxAge                  = 86400
+	MaxRoutes                      = 300
+)
+
+// supportedRuntimes are the runtimes AWS still supports, and
+// deprecatedRuntimes the ones it no longer does, with what to use instead.
+// Update both when AWS's runtime calendar moves.
+var (
+	supportedRuntimes = []string{
+		"nodejs20.x", "nodejs22.x", "python3.10", "python3.11", "python3.12", "python3.13",
+		"java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023",
+	}
+	deprecatedRuntimes = map[string]string{
+		"go1.x": "provided.al2023 (handler bootstrap)", "provided": "provided.al2023",
+		"nodejs": "nodejs22.x", "nodejs4.3": "nodejs22.x", "nodejs6.10": "nodejs22.x", "nodejs8.10": "nodejs22.x",
+		"nodejs10.x": "nodejs22.x", "nodejs12.x": "nodejs22.x", "nodejs14.x": "nodejs22.x", "nodejs16.x": "nodejs22.x", "nodejs18.x": "nodejs22.x",
+		"python2.7": "python3.13", "python3.6": "python3.13", "python3.7": "python3.13", "python3.8": "python3.13", "python3.9": "python3.13",
+		"java8": "java21", "java8.al2": "java21", "java11": "java21",
+		"dotnetcore1.0": "dotnet8", "dotnetcore2.0": "dotnet8", "dotnetcore2.1": "dotnet8", "dotnetcore3.1": "dotnet8", "dotnet5.0": "dotnet8", "dotnet6": "dotnet8", "dotnet7": "dotnet8",
+		"ruby2.5": "ruby3.4", "ruby2.7": "ruby3.4", "ruby3.2": "ruby3.4",
+	}
+	// reservedEnv are names the Lambda runtime sets itself.
+	reservedEnv = []string{
+		"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+		"AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+	}
+)
+
+// Key is a DynamoDB key attribute.
+type Key struct {
+	// Name of the attribute. Required.
+	Name string
+	// Type is S (string), N (number) or B (binary). Default: S.
+	Type string
+}
+
+// Table is the DynamoDB table the component creates: on-demand billing,
+// point-in-time recovery and encryption with a customer-managed key always.
+type Table struct {
+	// HashKey is the partition key. Required.
+	HashKey Key
+	// RangeKey is the optional sort key.
+	RangeKey Key
+	// DeletionProtection keeps the table from being deleted.
+	// Default: false (production stacks turn it on).
+	DeletionProtection bool
+}
+
+// CORS is the HTTP API's cross-origin policy.
+type CORS struct {
+	// AllowOrigins are full origins such as "https://app.example.com", or
+	// "*". Default: no CORS (browsers on other origins are refused).
+	AllowOrigins []string
+	// AllowMethods and AllowHeaders. Default: the seed's.
+	AllowMethods []string
+	AllowHeaders []string
+	// AllowCredentials lets browsers send cookies; not with origin "*".
+	AllowCredentials bool
+	// MaxAgeSeconds is how long browsers cache the answer, up to 86400.
+	// Default: 3600.
+	MaxAgeSeconds int
+}
+
+// JWT is an authorizer that checks a bearer token on every route.
+type JWT struct {
+	// Issuer is the token issuer URL (https). Required.
+	Issuer string
+	// Audience lists the accepted audiences. Required.
+	Audience []string
+}
+
+// Args configure a ServerlessAPI.
+type Args struct {
+	// Code is the function's code archive (pulumi.NewFileArchive). Give Code
+	// or ImageURI.
+	Code pulumi.Archive
+	// ImageURI is a container image in ECR, instead of Code.
+	ImageURI string
+	// Runtime is a runtime AWS supports. Default: DefaultRuntime.
+	Runtime string
+	// Handler is the function's entry point. Default: "index.handler".
+	Handler string
+	// Architecture is arm64 or x86_64. Default: arm64.
+	Architecture string
+	// MemoryMB 128-10240. Default: 256.
+	MemoryMB int
+	// TimeoutSeconds 1-900; above 30 the HTTP API still cuts requests at 30 s,
+	// and the function carries a strata:warning tag. Default: 30.
+	TimeoutSeconds int
+	// EphemeralStorageMB is /tmp, 512-10240. Default: 512.
+	EphemeralStorageMB int
+	// Environment holds plain settings, at most 4 KB in all, none of
+	// Lambda's reserved names. TABLE_NAME is added for the table.
+	Environment map[string]pulumi.StringInput
+	// Layers are layer version ARNs, at most 5.
+	Layers []string
+	// ReservedConcurrency caps concurrent executions (a cost and blast-radius
+	// cap). Default: 0, no cap.
+	ReservedConcurrency int
+	// LogRetentionDays keeps the function's and the API's logs, one of
+	// CloudWatch Logs' values. Default: 365.
+	LogRetentionDays int
+
+	// SubnetIDs places the function in these (private) subnets of VpcID,
+	// with a security group of its own that allows only egress on 443.
+	// Default: not in a VPC.
+	VpcID     pulumi.StringInput
+	SubnetIDs pulumi.StringArrayInput
+
+	// Table creates the function's DynamoDB table; TableName and TableARN
+	// name an existing one instead. The function gets TABLE_NAME and
+	// read-write on that table only. Default: no table.
+	Table     *Table
+	TableName pulumi.StringInput
+	TableARN  pulumi.StringInput
+	// TableKMSKeyARN encrypts a created table. Default: the component
+	// creates a key.
+	TableKMSKeyARN pulumi.StringInput
+
+	// Grants are further permissions, each scoped to one resource.
+	Grants []grant.Grant
+
+	// CORS is the HTTP API's cross-origin policy. Default: none.
+	CORS CORS
+	// Routes are the route keys ("GET /items"); Default: ["$default"].
+	Routes []string
+	// Authorizer requires a JWT on every route. Default: none (an open API,
+	// a documented choice: FSBP APIGateway.8).
+	Authorizer *JWT
+	// StageName names the stage. Default: "$default" (no path prefix).
+	StageName string
+	// ThrottlingBurst and ThrottlingRate limit the default route.
+	// Default: the seed's 100 and 50 per second.
+	ThrottlingBurst int
+	ThrottlingRate  float64
+}
+
+func (a *Args) withDefaults() Args {
+	var out Args
+	if a != nil {
+		out = *a
+	}
+	str := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	num := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if out.ImageURI == "" {
+		str(&out.Runtime, DefaultRuntime)
+		str(&out.Handler, DefaultHandler)
+	}
+	str(&out.Architecture, DefaultArchitecture)
+	str(&out.StageName, DefaultStageName)
+	num(&out.MemoryMB, DefaultMemoryMB)
+	num(&out.TimeoutSeconds, DefaultTimeoutSeconds)
+	num(&out.EphemeralStorageMB, DefaultEphemeralMB)
+	num(&out.LogRetentionDays, DefaultLogRetentionDays)
+	num(&out.ThrottlingBurst, DefaultThrottlingBurst)
+	num(&out.CORS.MaxAgeSeconds, DefaultCORSMaxAge)
+	if out.ThrottlingRate == 0 {
+		out.ThrottlingRate = DefaultThrottlingRate
+	}
+	if len(out.Routes) == 0 {
+		out.Routes = []string{"$default"}
+	}
+	if len(out.CORS.AllowMethods) == 0 {
+		out.CORS.AllowMethods = DefaultCORSMethods
+	}
+	if len(out.CORS.AllowHeaders) == 0 {
+		out.CORS.AllowHeaders = DefaultCORSHeaders
+	}
+	if out.Table != nil {
+		t := *out.Table
+		str(&t.HashKey.Type, "S")
+		if t.RangeKey.Name != "" {
+			str(&t.RangeKey.Type, "S")
+		}
+		out.Table = &t
+	}
+	return out
+}

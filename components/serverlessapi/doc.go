@@ -1,0 +1,58 @@
+// Package serverlessapi provides ServerlessAPI (type token
+// strata:serverlessapi:ServerlessAPI): a Lambda function behind an API
+// Gateway HTTP API, with the DynamoDB table it reads and writes.
+//
+// # Defaults
+//
+// Always on, not configurable:
+//   - X-Ray active tracing (CKV_AWS_50); the function logs JSON to a log
+//     group strata creates, with finite retention.
+//   - A role that only lambda.amazonaws.com of this account can assume
+//     (aws:SourceAccount, aws:SourceArn), allowed to write its own log group
+//     and traces, to manage network interfaces only when in a VPC (those EC2
+//     and X-Ray actions have no resource to scope them to), read-write on its
+//     table only, and the given Grants.
+//   - In a VPC, a security group of its own with no ingress and only HTTPS
+//     egress.
+//   - The table: on-demand billing, point-in-time recovery, encryption with
+//     a customer-managed key.
+//   - The API: an AWS_PROXY integration with payload format 2.0 and a
+//     timeout of at most 30 s, a stage with auto-deploy, default-route
+//     throttling and JSON access logs to a log group with finite retention
+//     (FSBP APIGateway.9), and a lambda:InvokeFunction permission for
+//     apigateway.amazonaws.com limited to this API's execution ARN
+//     (FSBP Lambda.1): never an open principal.
+//   - A function timeout above 30 s carries a strata:warning tag: the HTTP
+//     API still cuts requests at 30 s.
+//
+// Knobs and their defaults (zero values mean the default):
+//   - Code (a pulumi archive) or ImageURI: required. Runtime nodejs22.x,
+//     Handler index.handler, Architecture arm64, MemoryMB 256,
+//     TimeoutSeconds 30, EphemeralStorageMB 512, no layers, no reserved
+//     concurrency.
+//   - LogRetentionDays: 365, for both log groups.
+//   - VpcID and SubnetIDs: not in a VPC.
+//   - Table: none; TableName and TableARN name an existing table instead;
+//     TableKMSKeyARN: the component's own key. The function gets TABLE_NAME.
+//   - CORS: none; with origins, the seed's methods (GET, POST, PUT, DELETE),
+//     headers (Content-Type, Authorization) and 3600 s max age.
+//   - Routes ["$default"]; Authorizer: none, an open API (FSBP APIGateway.8
+//     is a documented choice); StageName "$default"; throttling burst 100,
+//     rate 50 per second.
+//
+// # Resources
+//
+// For a ServerlessAPI named N:
+//   - aws:dynamodb/table:Table "N", with aws:kms/key:Key and
+//     aws:kms/alias:Alias "N-table", when Table is given
+//   - aws:cloudwatch/logGroup:LogGroup "N-function" and "N-access"
+//   - aws:iam/role:Role "N", aws:iam/rolePolicy:RolePolicy "N" and
+//     "N-grant-I" (the table first, then each grant)
+//   - in a VPC: aws:ec2/securityGroup:SecurityGroup "N" and
+//     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-https-out"
+//   - aws:lambda/function:Function "N" and aws:lambda/permission:Permission "N"
+//   - aws:apigatewayv2/api:Api "N", aws:apigatewayv2/integration:Integration
+//     "N", aws:apigatewayv2/authorizer:Authorizer "N" (with Authorizer),
+//     aws:apigatewayv2/route:Route "N-<route>" (N-default for $default) and
+//     aws:apigatewayv2/stage:Stage "N"
+package serverlessapi

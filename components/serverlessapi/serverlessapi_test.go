@@ -1,0 +1,301 @@
+package serverlessapi
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/tags"
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+const (
+	fnType     = "aws:lambda/function:Function"
+	policyType = "aws:iam/rolePolicy:RolePolicy"
+)
+
+// code fills in a code archive when a test gives neither code nor image.
+func code(a Args) *Args {
+	if a.Code == nil && a.ImageURI == "" {
+		a.Code = pulumi.NewFileArchive("testdata/handler")
+	}
+	return &a
+}
+
+func run(t *testing.T, args *Args) (*plan.Plan, error) {
+	t.Helper()
+	return plan.Run(func(ctx *pulumi.Context) error {
+		s, err := New(ctx, "api", args)
+		if err != nil {
+			return err
+		}
+		ctx.Export("url", s.URL)
+		ctx.Export("table", s.TableName)
+		ctx.Export("role", s.RoleARN)
+		return nil
+	}, plan.Options{})
+}
+
+func TestValidation(t *testing.T) {
+	table := &Table{HashKey: Key{Name: "pk"}}
+	tests := []struct {
+		name string
+		args Args
+		want []string
+	}{
+		{name: "defaults", args: Args{}},
+		{name: "memory 127", args: Args{MemoryMB: 127}, want: []string{"MemoryMB must be 128 to 10240, got 127"}},
+		{name: "memory 128", args: Args{MemoryMB: 128}},
+		{name: "memory 10240", args: Args{MemoryMB: 10240}},
+		{name: "memory 10241", args: Args{MemoryMB: 10241}, want: []string{"MemoryMB must be 128 to 10240, got 10241"}},
+		{name: "timeout 0 is the default 30", args: Args{TimeoutSeconds: 0}},
+		{name: "timeout -1", args: Args{TimeoutSeconds: -1}, want: []string{"TimeoutSeconds must be 1 to 900, got -1"}},
+		{name: "timeout 900", args: Args{TimeoutSeconds: 900}},
+		{name: "timeout 901", args: Args{TimeoutSeconds: 901}, want: []string{"TimeoutSeconds must be 1 to 900, got 901"}},
+		{name: "/tmp 10240", args: Args{EphemeralStorageMB: 10240}},
+		{name: "/tmp 10241", args: Args{EphemeralStorageMB: 10241}, want: []string{"EphemeralStorageMB must be 512 to 10240, got 10241"}},
+		{name: "go1.x", args: Args{Runtime: "go1.x"}, want: []string{`Runtime "go1.x" is deprecated`, "use provided.al2023"}},
+		{name: "provided", args: Args{Runtime: "provided"}, want: []string{`Runtime "provided" is deprecated`, "use provided.al2023"}},
+		{name: "Node.js 16", args: Args{Runtime: "nodejs16.x"}, want: []string{"use nodejs22.x"}},
+		{name: "Python 3.8", args: Args{Runtime: "python3.8"}, want: []string{"use python3.13"}},
+		{name: "Python 3.13", args: Args{Runtime: "python3.13", Handler: "app.handler"}},
+		{name: "an unknown runtime", args: Args{Runtime: "cobol85"}, want: []string{`Runtime "cobol85" is not a runtime strata knows`}},
+		{name: "a reserved environment name", args: Args{Environment: map[string]pulumi.StringInput{"AWS_REGION": pulumi.String("x")}}, want: []string{`Environment name "AWS_REGION" is reserved`}},
+		{name: "an AWS_LAMBDA_ name", args: Args{Environment: map[string]pulumi.StringInput{"AWS_LAMBDA_FUNCTION_NAME": pulumi.String("x")}}, want: []string{"is reserved"}},
+		{name: "TABLE_NAME with a table", args: Args{Table: table, Environment: map[string]pulumi.StringInput{"TABLE_NAME": pulumi.String("x")}}, want: []string{"TABLE_NAME is set by the component"}},
+		{name: "4 KB of environment", args: Args{Environment: map[string]pulumi.StringInput{"BIG": pulumi.String(strings.Repeat("x", 4093))}}},
+		{name: "over 4 KB of environment", args: Args{Environment: map[string]pulumi.StringInput{"BIG": pulumi.String(strings.Repeat("x", 4094))}}, want: []string{"Environment must be at most 4096 bytes in all, got 4097"}},
+		{name: "credentials with origin *", args: Args{CORS: CORS{AllowOrigins: []string{"*"}, AllowCredentials: true}}, want: []string{`CORS.AllowCredentials cannot be combined with origin "*"`}},
+		{name: "an origin with a path", args: Args{CORS: CORS{AllowOrigins: []string{"https://example.com/app"}}}, want: []string{`CORS.AllowOrigins[0] must be an origin`}},
+		{name: "an origin without a scheme", args: Args{CORS: CORS{AllowOrigins: []string{"example.com"}}}, want: []string{`CORS.AllowOrigins[0] must be an origin`}},
+		{name: "max age 86400", args: Args{CORS: CORS{AllowOrigins: []string{"https://example.com"}, MaxAgeSeconds: 86400}}},
+		{name: "max age 86401", args: Args{CORS: CORS{AllowOrigins: []string{"https://example.com"}, MaxAgeSeconds: 86401}}, want: []string{"CORS.MaxAgeSeconds must be 0 to 86400, got 86401"}},
+		{name: "burst 0 is the default 100", args: Args{ThrottlingBurst: 0}},
+		{name: "burst -1", args: Args{ThrottlingBurst: -1}, want: []string{"ThrottlingBurst must be above 0, got -1"}},
+		{name: "rate -1", args: Args{ThrottlingRate: -1}, want: []string{"ThrottlingRate must be above 0, got -1"}},
+		{name: "five layers", args: Args{Layers: layers(5)}},
+		{name: "six layers", args: Args{Layers: layers(6)}, want: []string{"Layers must hold at most 5, got 6"}},
+		{name: "a layer that is no ARN", args: Args{Layers: []string{"my-layer"}}, want: []string{`Layers[0] must be a layer version ARN`}},
+		{name: "code and an image", args: Args{ImageURI: "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1", Code: pulumi.NewFileArchive("x")}, want: []string{"Code and ImageURI are both set"}},
+		{name: "a route that is no route", args: Args{Routes: []string{"/items"}}, want: []string{`Routes[0] must be "$default" or "METHOD /path"`}},
+		{name: "routes that name the same child", args: Args{Routes: []string{"GET /items", "GET /items/"}}, want: []string{`Routes[1] "GET /items/" repeats Routes[0] "GET /items"`}},
+		{name: "an http issuer", args: Args{Authorizer: &JWT{Issuer: "http://id.example.com", Audience: []string{"api"}}}, want: []string{"Authorizer.Issuer must be an https URL"}},
+		{name: "no audience", args: Args{Authorizer: &JWT{Issuer: "https://id.example.com"}}, want: []string{"Authorizer.Audience must list at least one audience"}},
+		{name: "a table without a hash key", args: Args{Table: &Table{}}, want: []string{"Table.HashKey.Name is required"}},
+		{name: "a key type of string", args: Args{Table: &Table{HashKey: Key{Name: "pk", Type: "string"}}}, want: []string{`Table.HashKey.Type must be S, N or B, got "string"`}},
+		{name: "a table and an existing one", args: Args{Table: table, TableName: pulumi.String("t"), TableARN: pulumi.String("arn")}, want: []string{"give one or the other"}},
+		{name: "a VPC without subnets", args: Args{VpcID: pulumi.String("vpc-1")}, want: []string{"VpcID and SubnetIDs go together"}},
+		{name: "a stage name with a space", args: Args{StageName: "my stage"}, want: []string{`StageName must be "$default"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := run(t, code(tt.args))
+			if tt.want != nil {
+				tt.want = append(tt.want, `serverlessapi "api"`)
+			}
+			plantest.ExpectProblems(t, p, err, tt.want...)
+		})
+	}
+}
+
+func layers(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "arn:aws:lambda:us-east-1:123456789012:layer:tools:" + string(rune('1'+i))
+	}
+	return out
+}
+
+func TestNoCode(t *testing.T) {
+	p, err := run(t, &Args{})
+	plantest.ExpectProblems(t, p, err, "Code or ImageURI is required")
+}
+
+func TestSecureByDefault(t *testing.T) {
+	p, err := run(t, code(Args{
+		Table:  &Table{HashKey: Key{Name: "pk"}, RangeKey: Key{Name: "sk"}},
+		CORS:   CORS{AllowOrigins: []string{"https://shop.example.com"}},
+		Routes: []string{"$default"},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp := plantest.Find(t, p, Type, "api")
+	for _, r := range p.Resources {
+		if r != comp && r.Parent != comp.URN {
+			t.Errorf("%s %q is not a child of the API", r.Type, r.Name)
+		}
+	}
+	fn := plantest.Find(t, p, fnType, "api")
+	fnLogs := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", "api-function")
+	for path, want := range map[string]any{
+		"tracingConfig.mode": "Active", "runtime": "nodejs22.x", "handler": "index.handler", "architectures.0": "arm64",
+		"memorySize": 256.0, "timeout": 30.0, "loggingConfig.logFormat": "JSON", "loggingConfig.logGroup": fnLogs.ID,
+		"environment.variables.TABLE_NAME": p.Outputs["table"], "code.archive": "testdata/handler",
+	} {
+		if got, _ := fn.Input(path); got != want {
+			t.Errorf("function %s = %v, want %v", path, got, want)
+		}
+	}
+	if _, ok := fn.Input("vpcConfig.subnetIds"); ok {
+		t.Error("the function is in a VPC without being asked")
+	}
+	if _, ok := fn.Input("tags." + tags.Warning); ok {
+		t.Error("a 30 s timeout carries a warning")
+	}
+	if fnLogs.Inputs["retentionInDays"] != 365.0 {
+		t.Errorf("function log retention = %v, want 365", fnLogs.Inputs["retentionInDays"])
+	}
+
+	api := plantest.One(t, p, "aws:apigatewayv2/api:Api")
+	for path, want := range map[string]any{
+		"protocolType": "HTTP", "corsConfiguration.allowOrigins.0": "https://shop.example.com",
+		"corsConfiguration.allowMethods.3": "DELETE", "corsConfiguration.allowHeaders.1": "Authorization", "corsConfiguration.maxAge": 3600.0,
+		"corsConfiguration.allowCredentials": false,
+	} {
+		if got, _ := api.Input(path); got != want {
+			t.Errorf("API %s = %v, want %v", path, got, want)
+		}
+	}
+	integ := plantest.One(t, p, "aws:apigatewayv2/integration:Integration")
+	for path, want := range map[string]any{"integrationType": "AWS_PROXY", "payloadFormatVersion": "2.0", "timeoutMilliseconds": 30000.0} {
+		if got, _ := integ.Input(path); got != want {
+			t.Errorf("integration %s = %v, want %v", path, got, want)
+		}
+	}
+	if got, _ := integ.Inputs["integrationUri"].(string); !strings.Contains(got, ":function:"+fn.ID+"/invocations") {
+		t.Errorf("integration URI = %q, want the function's invoke ARN", got)
+	}
+	route := plantest.Find(t, p, "aws:apigatewayv2/route:Route", "api-default")
+	if route.Inputs["routeKey"] != "$default" || route.Inputs["target"] != "integrations/"+integ.ID || route.Inputs["authorizationType"] != "NONE" {
+		t.Errorf("route = %v", route.Inputs)
+	}
+	stage := plantest.One(t, p, "aws:apigatewayv2/stage:Stage")
+	access := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", "api-access")
+	for path, want := range map[string]any{
+		"name": "$default", "autoDeploy": true,
+		"defaultRouteSettings.throttlingBurstLimit": 100.0, "defaultRouteSettings.throttlingRateLimit": 50.0,
+	} {
+		if got, _ := stage.Input(path); got != want {
+			t.Errorf("stage %s = %v, want %v", path, got, want)
+		}
+	}
+	if got, _ := stage.Input("accessLogSettings.destinationArn"); !strings.HasSuffix(got.(string), ":log-group:"+access.ID) {
+		t.Errorf("access logs go to %v, want log group %s", got, access.ID)
+	}
+	format, _ := stage.Input("accessLogSettings.format")
+	var fields map[string]string
+	if err := json.Unmarshal([]byte(format.(string)), &fields); err != nil || fields["status"] == "" || len(format.(string)) > 3072 {
+		t.Errorf("access log format = %v (%v), want JSON under 3 KB", format, err)
+	}
+
+	perm := plantest.One(t, p, "aws:lambda/permission:Permission")
+	if perm.Inputs["principal"] != "apigateway.amazonaws.com" || perm.Inputs["action"] != "lambda:InvokeFunction" ||
+		perm.Inputs["sourceArn"] != "arn:aws:execute-api:us-east-1:"+plan.DefaultAccountID+":"+api.ID+"/*/*" {
+		t.Errorf("permission = %v, want API Gateway limited to this API", perm.Inputs)
+	}
+
+	table := plantest.One(t, p, "aws:dynamodb/table:Table")
+	key := plantest.Find(t, p, "aws:kms/key:Key", "api-table")
+	for path, want := range map[string]any{
+		"billingMode": "PAY_PER_REQUEST", "pointInTimeRecovery.enabled": true, "serverSideEncryption.enabled": true,
+		"hashKey": "pk", "rangeKey": "sk", "deletionProtectionEnabled": false,
+	} {
+		if got, _ := table.Input(path); got != want {
+			t.Errorf("table %s = %v, want %v", path, got, want)
+		}
+	}
+	if got, _ := table.Input("serverSideEncryption.kmsKeyArn"); !strings.HasSuffix(got.(string), ":key/"+key.ID) {
+		t.Errorf("table key = %v, want the component's key", got)
+	}
+
+	// The role: trusted by Lambda of this account, scoped policies only.
+	role := plantest.One(t, p, "aws:iam/role:Role")
+	st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+	if st.Principal["Service"] != "lambda.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
+		t.Errorf("trust = %+v", st)
+	}
+	tableArn := "arn:aws:dynamodb:us-east-1:" + plan.DefaultAccountID + ":table/" + p.Outputs["table"].(string)
+	unscopable := []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+	for _, pol := range p.ByType(policyType) {
+		for _, st := range plantest.ParsePolicy(t, pol.Inputs["policy"]).Statement {
+			for _, a := range st.Action {
+				if a == "*" || strings.HasSuffix(a, ":*") {
+					t.Errorf("policy %s grants %s", pol.Name, a)
+				}
+				if strings.HasPrefix(a, "ec2:") {
+					t.Errorf("policy %s grants %s outside a VPC", pol.Name, a)
+				}
+				for _, r := range st.Resource {
+					if r == "*" && !slices.Contains(unscopable, a) {
+						t.Errorf("policy %s grants %s on *", pol.Name, a)
+					}
+					if strings.HasPrefix(a, "dynamodb:") && r != tableArn && r != tableArn+"/index/*" {
+						t.Errorf("policy %s reaches table %s, want only %s", pol.Name, r, tableArn)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestInAVPCWithAWarning(t *testing.T) {
+	p, err := run(t, code(Args{
+		VpcID: pulumi.String("vpc-0123"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
+		TimeoutSeconds: 31, StageName: "dev", Authorizer: &JWT{Issuer: "https://id.example.com", Audience: []string{"shop"}},
+		Routes: []string{"GET /items", "POST /items"}, ReservedConcurrency: 20,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := plantest.One(t, p, fnType)
+	sg := plantest.One(t, p, "aws:ec2/securityGroup:SecurityGroup")
+	if got, _ := fn.Input("vpcConfig.subnetIds"); !slices.Equal(got.([]any), []any{"subnet-priv1", "subnet-priv2"}) {
+		t.Errorf("function subnets = %v, want the private ones", got)
+	}
+	if got, _ := fn.Input("vpcConfig.securityGroupIds.0"); got != sg.ID {
+		t.Errorf("function security group = %v, want its own", got)
+	}
+	if n := len(p.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")); n != 0 {
+		t.Errorf("the function's group has %d ingress rules, want none", n)
+	}
+	if fn.Inputs["reservedConcurrentExecutions"] != 20.0 {
+		t.Errorf("reserved concurrency = %v, want 20", fn.Inputs["reservedConcurrentExecutions"])
+	}
+	if got, _ := fn.Input("tags." + tags.Warning); got == nil || !strings.Contains(got.(string), "cut at 30 s") {
+		t.Errorf("a 31 s timeout has no warning: tags = %v", fn.Inputs["tags"])
+	}
+	if got := plantest.One(t, p, "aws:apigatewayv2/integration:Integration").Inputs["timeoutMilliseconds"]; got != 30000.0 {
+		t.Errorf("integration timeout = %v, want the 30 s maximum", got)
+	}
+	for _, name := range []string{"api-get-items", "api-post-items"} {
+		r := plantest.Find(t, p, "aws:apigatewayv2/route:Route", name)
+		if r.Inputs["authorizationType"] != "JWT" || r.Inputs["authorizerId"] == nil {
+			t.Errorf("route %s = %v, want the JWT authorizer", name, r.Inputs)
+		}
+	}
+	if url := p.Outputs["url"].(string); !strings.HasSuffix(url, "/dev") {
+		t.Errorf("url = %q, want the stage's path", url)
+	}
+	vpcPolicy := false
+	for _, pol := range p.ByType(policyType) {
+		for _, st := range plantest.ParsePolicy(t, pol.Inputs["policy"]).Statement {
+			vpcPolicy = vpcPolicy || slices.Contains(st.Action, "ec2:CreateNetworkInterface")
+		}
+	}
+	if !vpcPolicy {
+		t.Error("a function in a VPC cannot manage its network interfaces")
+	}
+}
+
+func TestRouteName(t *testing.T) {
+	for in, want := range map[string]string{"$default": "default", "GET /items": "get-items", "DELETE /items/{id}": "delete-items-id", "ANY /": "any"} {
+		if got := routeName(in); got != want {
+			t.Errorf("routeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
