@@ -18,6 +18,7 @@ import (
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/components/serverlessapi"
 	"github.com/strata-infra/strata/internal/didyoumean"
 	"github.com/strata-infra/strata/internal/problems"
 )
@@ -32,10 +33,11 @@ const (
 	KeyBudget      = "budget"
 	KeyDB          = "db"
 	KeyApp         = "app"
+	KeyAPI         = "api"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -44,6 +46,7 @@ var (
 	envName   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 	tagValRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	maxTagLen = 256
 )
 
@@ -103,7 +106,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 	for _, section := range []struct {
 		key string
 		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}} {
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}} {
 		if raw, ok := get(key(section.key)); ok {
 			for _, err := range overlay(key(section.key), raw, section.dst) {
 				bad.Add(err)
@@ -137,6 +140,10 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
 		}
 	}
+	if d := p.API.Domain; d != "" && !domainRE.MatchString(d) {
+		bad.Addf("%s.domain must be a DNS name such as shop.example.com (no scheme or path), got %q", key(KeyAPI), d)
+	}
+
 	// The component's own checks (two or more AZs in every environment among
 	// them), named after the config section. Keys that failed to decode kept
 	// their profile value, so this still checks what the stack file set.
@@ -150,6 +157,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		// The network's outputs are not known yet; any value stands in.
 		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(pulumi.String(""), pulumi.String(""), nil))},
 		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
+		{KeyAPI, serverlessapi.Validate(APIName, p.APIArgs(nil))},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {

@@ -11,6 +11,7 @@ import (
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/components/serverlessapi"
 )
 
 // The stack's component names. A name is part of every child's URN:
@@ -21,6 +22,7 @@ const (
 	BudgetName  = "monthly"
 	DBName      = "main"
 	AppName     = "web"
+	APIName     = "api"
 )
 
 // Tags returns the cost tags every resource gets through the provider's
@@ -77,6 +79,10 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	api, err := serverlessapi.New(ctx, APIName, p.APIArgs(net), opts...)
+	if err != nil {
+		return err
+	}
 
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
@@ -104,5 +110,7 @@ func Deploy(ctx *pulumi.Context) error {
 	ctx.Export("appUrl", app.URL)
 	ctx.Export("appServiceName", app.ServiceName)
 	ctx.Export("appLogGroupName", app.LogGroupName)
+	ctx.Export("apiUrl", api.URL)
+	ctx.Export("apiTableName", api.TableName)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
+	"github.com/strata-infra/strata/components/serverlessapi"
 	"github.com/strata-infra/strata/grant"
 )
 
@@ -41,6 +42,8 @@ type Profile struct {
 	DB DBConfig
 	// App is config strata:app.
 	App AppConfig
+	// API is config strata:api.
+	API APIConfig
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -110,6 +113,25 @@ type AppConfig struct {
 	AllowedIngressCIDRs []string `json:"allowedIngressCidrs"`
 }
 
+// APIConfig is the strata:api config section. Field documentation is on
+// serverlessapi.Args; Domain is the web origin (https://<domain>) CORS
+// admits, and JWTIssuer and JWTAudience add an authorizer.
+type APIConfig struct {
+	Domain              string   `json:"domain"`
+	Runtime             string   `json:"runtime" zero:"default"`
+	MemoryMB            int      `json:"memoryMb" zero:"default"`
+	TimeoutSeconds      int      `json:"timeoutSeconds" zero:"default"`
+	ThrottlingBurst     int      `json:"throttlingBurst" zero:"default"`
+	ThrottlingRate      float64  `json:"throttlingRate" zero:"default"`
+	ReservedConcurrency int      `json:"reservedConcurrency"`
+	JWTIssuer           string   `json:"jwtIssuer"`
+	JWTAudience         []string `json:"jwtAudience"`
+}
+
+// FunctionDir is the API handler's folder, relative to the project: it
+// deploys as it is (Node.js, the AWS SDK comes with the runtime).
+const FunctionDir = "functions/api"
+
 // DefaultImage is a tiny multi-architecture image that answers /health, so
 // a fresh stack comes up healthy before it runs a real application.
 const DefaultImage = "public.ecr.aws/docker/library/busybox:1.37"
@@ -159,6 +181,11 @@ func Defaults(env string) Profile {
 			Architecture: appservice.DefaultArchitecture, MinTasks: 1, MaxTasks: 10,
 			HealthCheckPath:     appservice.DefaultHealthCheckPath,
 			AllowedIngressCIDRs: slices.Clone(network.DefaultAllowedIngressCIDRs),
+		},
+		// The seed's function and throttling.
+		API: APIConfig{
+			Runtime: serverlessapi.DefaultRuntime, MemoryMB: serverlessapi.DefaultMemoryMB, TimeoutSeconds: serverlessapi.DefaultTimeoutSeconds,
+			ThrottlingBurst: serverlessapi.DefaultThrottlingBurst, ThrottlingRate: serverlessapi.DefaultThrottlingRate,
 		},
 	}
 	if p.Production {
@@ -303,5 +330,38 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 		{Name: "DB_PASSWORD", ARN: w.db.MasterSecretARN, JSONKey: "password", KMSKeyARN: w.db.KeyARN},
 	}
 	a.Grants = []grant.Grant{grant.Bucket(w.bucket, securebucket.ReadWrite)}
+	return a
+}
+
+// APIArgs turns the strata:api section into serverlessapi.Args: the
+// handler in FunctionDir with a table of its own, in the network's private
+// subnets (nil for validation), its stage named after the environment and
+// CORS admitting https://<domain>.
+func (p Profile) APIArgs(net *network.Network) *serverlessapi.Args {
+	c := p.API
+	a := &serverlessapi.Args{
+		Code:                pulumi.NewFileArchive(FunctionDir),
+		Runtime:             c.Runtime,
+		MemoryMB:            c.MemoryMB,
+		TimeoutSeconds:      c.TimeoutSeconds,
+		ReservedConcurrency: c.ReservedConcurrency,
+		Table:               &serverlessapi.Table{HashKey: serverlessapi.Key{Name: "pk"}, DeletionProtection: p.Production},
+		StageName:           p.Environment,
+		ThrottlingBurst:     c.ThrottlingBurst,
+		ThrottlingRate:      c.ThrottlingRate,
+		LogRetentionDays:    30,
+	}
+	if p.Production {
+		a.LogRetentionDays = 365
+	}
+	if c.Domain != "" {
+		a.CORS.AllowOrigins = []string{"https://" + c.Domain}
+	}
+	if c.JWTIssuer != "" || len(c.JWTAudience) > 0 {
+		a.Authorizer = &serverlessapi.JWT{Issuer: c.JWTIssuer, Audience: c.JWTAudience}
+	}
+	if net != nil {
+		a.VpcID, a.SubnetIDs = net.VpcID, net.PrivateSubnetIDs
+	}
 	return a
 }

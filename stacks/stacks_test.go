@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -223,7 +225,33 @@ func TestCheckedInStacksPlan(t *testing.T) {
 				t.Errorf("task role has %d policies, want the bucket grant only", grants)
 			}
 
-			for _, k := range []string{"dbEndpoint", "dbPort", "dbSecretArn", "appUrl"} {
+			// The API: the shipped handler in the private subnets, its stage
+			// and CORS after the environment, its table protected in prod.
+			fn := plantest.Find(t, p, "aws:lambda/function:Function", APIName)
+			for path, want := range map[string]any{
+				"code.archive": FunctionDir, "runtime": "nodejs22.x", "tracingConfig.mode": "Active",
+				"vpcConfig.subnetIds.0": p.Outputs["privateSubnetIds"].([]any)[0],
+			} {
+				if got, _ := fn.Input(path); got != want {
+					t.Errorf("function %s = %v, want %v", path, got, want)
+				}
+			}
+			domain := map[string]string{"dev": "dev.shop.example.com", "prod": "shop.example.com"}[tt.stack]
+			if got, _ := plantest.One(t, p, "aws:apigatewayv2/api:Api").Input("corsConfiguration.allowOrigins.0"); got != "https://"+domain {
+				t.Errorf("CORS origin = %v, want https://%s", got, domain)
+			}
+			if got := plantest.One(t, p, "aws:apigatewayv2/stage:Stage").Inputs["name"]; got != tt.stack {
+				t.Errorf("stage = %v, want %s", got, tt.stack)
+			}
+			if got, _ := plantest.One(t, p, "aws:dynamodb/table:Table").Input("deletionProtectionEnabled"); got != tt.protect {
+				t.Errorf("table deletion protection = %v, want %v", got, tt.protect)
+			}
+			wantDays := map[bool]float64{false: 30, true: 365}[tt.protect]
+			if got := plantest.Find(t, p, "aws:cloudwatch/logGroup:LogGroup", APIName+"-access").Inputs["retentionInDays"]; got != wantDays {
+				t.Errorf("API access log retention = %v, want %v", got, wantDays)
+			}
+
+			for _, k := range []string{"dbEndpoint", "dbPort", "dbSecretArn", "appUrl", "apiUrl", "apiTableName"} {
 				if v, ok := p.Outputs[k]; !ok || v == "" {
 					t.Errorf("output %s = %v, want a value", k, v)
 				}
@@ -299,6 +327,12 @@ func TestBadConfig(t *testing.T) {
 		{"a health check path without a slash", "dev", map[string]string{"strata:app": `{"healthCheckPath":"health"}`}, []string{`HealthCheck.Path must start with /`}},
 		{"more tasks at least than at most", "dev", map[string]string{"strata:app": `{"minTasks":5,"maxTasks":3}`}, []string{"MaxTasks (3) must not be below MinTasks (5)"}},
 		{"the app port in the network section", "dev", map[string]string{"strata:network": `{"appPort":3000}`}, []string{`strata:network: unknown key "appPort"`}},
+		{"memory 127", "dev", map[string]string{"strata:api": `{"memoryMb":127}`}, []string{"strata:api", `serverlessapi "api": MemoryMB must be 128 to 10240, got 127`}},
+		{"timeout 901", "dev", map[string]string{"strata:api": `{"timeoutSeconds":901}`}, []string{"TimeoutSeconds must be 1 to 900, got 901"}},
+		{"timeout 0", "dev", map[string]string{"strata:api": `{"timeoutSeconds":0}`}, []string{"strata:api.timeoutSeconds must not be 0"}},
+		{"go1.x", "dev", map[string]string{"strata:api": `{"runtime":"go1.x"}`}, []string{`Runtime "go1.x" is deprecated`, "provided.al2023"}},
+		{"burst 0", "dev", map[string]string{"strata:api": `{"throttlingBurst":0}`}, []string{"strata:api.throttlingBurst must not be 0"}},
+		{"a domain with a scheme", "dev", map[string]string{"strata:api": `{"domain":"https://shop.example.com"}`}, []string{"strata:api.domain must be a DNS name"}},
 		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {
@@ -344,6 +378,14 @@ func benchmarkPlan(b *testing.B, stack string) {
 	for b.Loop() {
 		if _, err := plan.Run(Deploy, opts); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestHandlerShipsWithTheProject(t *testing.T) {
+	for _, f := range []string{"index.mjs", "handler.mjs"} {
+		if _, err := os.Stat(filepath.Join(repo, FunctionDir, f)); err != nil {
+			t.Errorf("the API handler is missing: %v", err)
 		}
 	}
 }

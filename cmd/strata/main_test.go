@@ -144,6 +144,8 @@ func TestPlanFailures(t *testing.T) {
 		{"an invalid ACU range", project(t, "qa", goodStack+"  strata:db:\n    minAcu: 8\n    maxAcu: 4\n    backupRetentionDays: 40\n"), "qa", []string{"MinACU (8) must not exceed MaxACU (4)", "BackupRetentionDays must be 1 to 35, got 40"}},
 		{"invalid CPU, health check and counts", project(t, "qa", goodStack+"  strata:app:\n    cpu: 512\n    memory: 512\n    healthCheckPath: ping\n    minTasks: 4\n    maxTasks: 2\n"), "qa",
 			[]string{"Memory 512 is not valid with CPU 512", "HealthCheck.Path must start with /", "MaxTasks (2) must not be below MinTasks (4)"}},
+		{"invalid memory, timeout and runtime", project(t, "qa", goodStack+"  strata:api:\n    memoryMb: 20000\n    timeoutSeconds: 1000\n    runtime: python3.8\n"), "qa",
+			[]string{"MemoryMB must be 128 to 10240, got 20000", "TimeoutSeconds must be 1 to 900, got 1000", `Runtime "python3.8" is deprecated`}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {
