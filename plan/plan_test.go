@@ -248,7 +248,7 @@ func TestStackOptionsAppliesProjectConfig(t *testing.T) {
 		"demo:owner": "team",
 		"demo:net":   `{"cidr":"10.0.0.0/16"}`,
 		"aws:region": "us-east-1",
-		"demo:token": SecretText,
+		"demo:token": SecretPlaceholder,
 	}
 	for k, v := range want {
 		if got := opts.Config[k]; got != v {

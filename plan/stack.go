@@ -20,7 +20,8 @@ import (
 // stack value wins, then the project's `value`, then its `default`; a
 // declared key with neither that the stack does not set is an error, and so
 // is a stack value of the wrong declared type. `secure:` values are never
-// decrypted: the program sees SecretText, marked secret.
+// decrypted: the program sees SecretPlaceholder, marked secret (inside
+// objects, SecretText).
 func StackOptions(dir, stack string) (Options, error) {
 	projPath := filepath.Join(dir, "Pulumi.yaml")
 	if _, err := os.Stat(projPath); err != nil {
@@ -52,6 +53,9 @@ func StackOptions(dir, stack string) (Options, error) {
 		opts.Config[k] = s
 		if v.Secure() {
 			opts.SecretKeys = append(opts.SecretKeys, k)
+			if !v.Object() {
+				opts.Config[k] = SecretPlaceholder
+			}
 		}
 	}
 	for _, name := range SortedKeys(proj.Config) {

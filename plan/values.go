@@ -15,6 +15,13 @@ const (
 	UnknownText = "[unknown]"
 )
 
+// SecretPlaceholder is what a program planned from a stack file sees for a
+// `secure:` config value, which plan never decrypts. It is marked secret,
+// and made of letters and hyphens so that it passes the shape checks a
+// program makes of identifiers and tokens: a plan can check everything but
+// the secret's real value.
+const SecretPlaceholder = "undecrypted-secret-placeholder"
+
 // Secret marks a value Pulumi treats as secret. It never prints its value:
 // String, GoString and MarshalJSON all give SecretText.
 type Secret struct{ value any }

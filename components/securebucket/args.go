@@ -65,6 +65,23 @@ func DefaultLifecycleRules() []LifecycleRule {
 	}}
 }
 
+// Services that can deliver logs into a bucket.
+const (
+	CloudTrail = "cloudtrail.amazonaws.com"
+	Config     = "config.amazonaws.com"
+)
+
+// LogDelivery lets an AWS service write its logs into the bucket, under
+// AWSLogs/<account>/, encrypted with the bucket's key.
+type LogDelivery struct {
+	// Service is CloudTrail or Config. Required.
+	Service string
+	// SourceARN limits delivery to the matching resources (aws:SourceArn),
+	// such as one trail's ARN. Required for CloudTrail.
+	// Default: any resource of the service in this account.
+	SourceARN string
+}
+
 // Access is what a grant lets a principal do with the bucket.
 type Access int
 
@@ -137,6 +154,12 @@ type Args struct {
 	// ForceDestroy lets the bucket be deleted with objects still in it, so a
 	// non-production stack can be destroyed cleanly. Default: false.
 	ForceDestroy bool
+
+	// LogDeliveries let AWS services (CloudTrail, Config) write logs into
+	// the bucket: the bucket policy allows each one, for this account only,
+	// and the bucket's own key lets it encrypt them (with KMSKeyARN, that
+	// key's policy must). Default: none.
+	LogDeliveries []LogDelivery
 }
 
 func (a *Args) withDefaults(name string) Args {

@@ -3,6 +3,7 @@ package securebucket
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -67,6 +68,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		key, err := kmskey.New(ctx, name, env, kmskey.Args{
 			Description: fmt.Sprintf("Encrypts the objects of S3 bucket %s", physical),
 			AliasPrefix: "alias/" + aliasUnsafe.ReplaceAllString(name, "-") + "-",
+			Services:    deliveryKeyServices(a.LogDeliveries, env),
 		}, parent)
 		if err != nil {
 			return nil, wrap("creating the key", err)
@@ -128,7 +130,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("configuring the lifecycle", err)
 	}
 	policy := pulumi.All(bucket.Arn, b.KeyARN).ApplyT(func(v []any) (string, error) {
-		return bucketPolicy(v[0].(string), v[1].(string)).JSON()
+		doc := bucketPolicy(v[0].(string), v[1].(string))
+		doc.Statement = append(doc.Statement, deliveryStatements(v[0].(string), a.LogDeliveries, env.AccountID)...)
+		return doc.JSON()
 	}).(pulumi.StringOutput)
 	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: on, Policy: policy},
 		parent, pulumi.DependsOn([]pulumi.Resource{pab, own})); err != nil {
@@ -285,4 +289,60 @@ func grantStatements(bucketARN, keyARN, region string, access Access) ([]iamdoc.
 			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + region + ".amazonaws.com"}},
 		},
 	), nil
+}
+
+// deliveryStatements let each log-delivering service check the bucket's ACL
+// and write under AWSLogs/<account>/, only for this account and, when
+// given, only for its source resource.
+func deliveryStatements(bucketARN string, deliveries []LogDelivery, account string) []iamdoc.Statement {
+	var out []iamdoc.Statement
+	for _, d := range deliveries {
+		sid := strings.TrimSuffix(d.Service, ".amazonaws.com")
+		sid = strings.ToUpper(sid[:1]) + sid[1:]
+		cond := func(extra map[string]any) map[string]map[string]any {
+			eq := map[string]any{"aws:SourceAccount": account}
+			for k, v := range extra {
+				eq[k] = v
+			}
+			c := map[string]map[string]any{"StringEquals": eq}
+			if d.SourceARN != "" {
+				c["ArnLike"] = map[string]any{"aws:SourceArn": d.SourceARN}
+			}
+			return c
+		}
+		check := []string{"s3:GetBucketAcl"}
+		if d.Service == Config {
+			check = append(check, "s3:ListBucket")
+		}
+		out = append(out,
+			iamdoc.Statement{Sid: sid + "AclCheck", Effect: iamdoc.Allow, Principal: map[string]any{"Service": d.Service},
+				Action: check, Resource: []string{bucketARN}, Condition: cond(nil)},
+			iamdoc.Statement{Sid: sid + "Write", Effect: iamdoc.Allow, Principal: map[string]any{"Service": d.Service},
+				Action: []string{"s3:PutObject"}, Resource: []string{bucketARN + "/AWSLogs/" + account + "/*"},
+				Condition: cond(map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"})},
+		)
+	}
+	return out
+}
+
+// deliveryKeyServices let each log-delivering service encrypt with the
+// bucket's own key: CloudTrail only for this account's trails (by
+// encryption context), Config only for this account.
+func deliveryKeyServices(deliveries []LogDelivery, env awsenv.Env) []kmskey.Service {
+	var out []kmskey.Service
+	for _, d := range deliveries {
+		switch d.Service {
+		case CloudTrail:
+			out = append(out,
+				kmskey.Service{Sid: "CloudTrailEncryptLogs", Principal: CloudTrail, Actions: []string{"kms:GenerateDataKey*"},
+					Conditions: map[string]map[string]any{
+						"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": env.ARN("cloudtrail", "*", "trail/*")},
+						"ArnLike":    {"aws:SourceArn": d.SourceARN},
+					}},
+				kmskey.Service{Sid: "CloudTrailDescribeKey", Principal: CloudTrail, Actions: []string{"kms:DescribeKey"}})
+		case Config:
+			out = append(out, kmskey.Service{Sid: "ConfigEncryptLogs", Principal: Config, Actions: []string{"kms:GenerateDataKey", "kms:Decrypt"}})
+		}
+	}
+	return out
 }

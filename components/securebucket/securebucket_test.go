@@ -102,6 +102,9 @@ func TestValidation(t *testing.T) {
 		{name: "keep forever with rules", args: Args{KeepForever: true, LifecycleRules: DefaultLifecycleRules()}, want: []string{"KeepForever", "LifecycleRules has 1"}},
 		{name: "a day to abort uploads", args: Args{AbortIncompleteMultipartUploadDays: 1}},
 		{name: "negative days to abort uploads", args: Args{AbortIncompleteMultipartUploadDays: -1}, want: []string{"AbortIncompleteMultipartUploadDays must be at least 1, got -1"}},
+		{name: "a CloudTrail delivery without its trail", args: Args{LogDeliveries: []LogDelivery{{Service: CloudTrail}}}, want: []string{"LogDeliveries[0].SourceARN is required for CloudTrail"}},
+		{name: "an unknown delivering service", args: Args{LogDeliveries: []LogDelivery{{Service: "logs.amazonaws.com"}}}, want: []string{`LogDeliveries[0].Service must be`, `"logs.amazonaws.com"`}},
+		{name: "a source that is no ARN", args: Args{LogDeliveries: []LogDelivery{{Service: Config, SourceARN: "my-recorder"}}}, want: []string{`LogDeliveries[0].SourceARN must be an ARN`}},
 		{name: "a log prefix without a log bucket", args: Args{AccessLogPrefix: "logs/"}, want: []string{`AccessLogPrefix "logs/" is set but AccessLogBucket is not`}},
 	}
 	for _, tt := range tests {
@@ -310,5 +313,50 @@ func TestKnobs(t *testing.T) {
 	logging := plantest.One(t, p, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	if logging.Inputs["targetBucket"] != "acme-access-logs" || logging.Inputs["targetPrefix"] != "acme-audit-logs/" {
 		t.Errorf("logging = %v", logging.Inputs)
+	}
+}
+
+func TestLogDeliveries(t *testing.T) {
+	const trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"
+	p, err := run(t, &Args{LogDeliveries: []LogDelivery{{Service: CloudTrail, SourceARN: trail}, {Service: Config}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketArn := p.Outputs["bucketArn"].(string)
+	pol := plantest.ParsePolicy(t, plantest.Find(t, p, "aws:s3/bucketPolicy:BucketPolicy", "data").Inputs["policy"])
+	allows := map[string]plantest.Statement{}
+	for _, st := range pol.Statement {
+		if st.Effect == "Allow" {
+			allows[st.Sid] = st
+		}
+	}
+	if len(allows) != 4 {
+		t.Fatalf("bucket policy allows %d statements, want 4 (ACL check and write for each service): %+v", len(allows), pol)
+	}
+	write := allows["CloudtrailWrite"]
+	if write.Principal["Service"] != CloudTrail || write.Resource[0] != bucketArn+"/AWSLogs/"+plan.DefaultAccountID+"/*" ||
+		write.Condition["ArnLike"]["aws:SourceArn"] != trail || write.Condition["StringEquals"]["s3:x-amz-acl"] != "bucket-owner-full-control" ||
+		write.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
+		t.Errorf("CloudTrail write = %+v", write)
+	}
+	if acl := allows["ConfigAclCheck"]; !slices.Equal(acl.Action, []string{"s3:GetBucketAcl", "s3:ListBucket"}) || acl.Resource[0] != bucketArn {
+		t.Errorf("Config ACL check = %+v", acl)
+	}
+	for _, st := range pol.Statement {
+		if st.Effect == "Allow" && st.Principal["Service"] == nil {
+			t.Errorf("statement %s allows a principal that is not a service: %v", st.Sid, st.Principal)
+		}
+	}
+	kp := plantest.ParsePolicy(t, plantest.One(t, p, "aws:kms/key:Key").Inputs["policy"])
+	sids := map[string]plantest.Statement{}
+	for _, st := range kp.Statement {
+		sids[st.Sid] = st
+	}
+	enc := sids["CloudTrailEncryptLogs"]
+	if enc.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"] != "arn:aws:cloudtrail:*:"+plan.DefaultAccountID+":trail/*" || enc.Condition["ArnLike"]["aws:SourceArn"] != trail {
+		t.Errorf("CloudTrail key statement = %+v", enc)
+	}
+	if _, ok := sids["ConfigEncryptLogs"]; !ok || len(kp.Statement) != 4 {
+		t.Errorf("key policy = %+v, want root, CloudTrail twice and Config", kp)
 	}
 }

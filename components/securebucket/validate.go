@@ -96,6 +96,18 @@ func validate(name, project string, a Args) error {
 		p.Addf("AccessLogPrefix %q is set but AccessLogBucket is not", a.AccessLogPrefix)
 	}
 
+	for i, d := range a.LogDeliveries {
+		switch {
+		case d.Service != CloudTrail && d.Service != Config:
+			p.Addf("LogDeliveries[%d].Service must be %q or %q, got %q", i, CloudTrail, Config, d.Service)
+		case d.Service == CloudTrail && d.SourceARN == "":
+			p.Addf("LogDeliveries[%d].SourceARN is required for CloudTrail: the trail's ARN", i)
+		}
+		if d.SourceARN != "" && !strings.HasPrefix(d.SourceARN, "arn:") {
+			p.Addf("LogDeliveries[%d].SourceARN must be an ARN, got %q", i, d.SourceARN)
+		}
+	}
+
 	seen := map[string]int{}
 	for i, r := range a.LifecycleRules {
 		where := fmt.Sprintf("LifecycleRules[%d]", i)

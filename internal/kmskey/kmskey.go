@@ -28,6 +28,8 @@ const (
 // Service is an AWS service principal that must use a key, with the
 // conditions that confine it to this account's use.
 type Service struct {
+	// Sid names the statement. Default: "Allow" and the service's name.
+	Sid string
 	// Principal is the service principal, such as "budgets.amazonaws.com".
 	Principal string
 	// Actions are the KMS actions it needs, such as kms:GenerateDataKey*.
@@ -88,8 +90,12 @@ func Policy(acct awsenv.Env, services []Service) (string, error) {
 		if len(cond) == 0 {
 			return "", fmt.Errorf("kmskey: service %s has no condition; every service statement must be scoped", s.Principal)
 		}
+		sid := s.Sid
+		if sid == "" {
+			sid = "Allow" + sidOf(s.Principal)
+		}
 		statements = append(statements, iamdoc.Statement{
-			Sid:       "Allow" + sidOf(s.Principal),
+			Sid:       sid,
 			Effect:    iamdoc.Allow,
 			Principal: map[string]any{"Service": s.Principal},
 			Action:    slices.Clone(s.Actions),
