@@ -15,6 +15,7 @@ import (
 
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
+	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -34,10 +35,13 @@ const (
 	KeyDB          = "db"
 	KeyApp         = "app"
 	KeyAPI         = "api"
+	KeyBaseline    = "baseline"
+	// KeyDeployExternalID is the deploy role's external ID: a secret.
+	KeyDeployExternalID = "deployExternalId"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -58,7 +62,7 @@ var (
 func Load(ctx *pulumi.Context) (*Profile, error) {
 	ns := ctx.Project()
 	get := func(key string) (string, bool) { return ctx.GetConfig(key) }
-	p, err := load(ns, ctx.Stack(), get)
+	p, err := load(ns, ctx.Stack(), get, ctx.IsConfigSecret)
 	// Under the Pulumi CLI the program can see every config key; reject
 	// typos among them too (the strata CLI does this with CheckKeys).
 	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {
@@ -74,7 +78,7 @@ func Load(ctx *pulumi.Context) (*Profile, error) {
 }
 
 // load is Load over a config lookup.
-func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
+func load(ns, stack string, get func(string) (string, bool), isSecret func(string) bool) (*Profile, error) {
 	bad := problems.About("config")
 	key := func(k string) string { return ns + ":" + k }
 
@@ -106,7 +110,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 	for _, section := range []struct {
 		key string
 		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}} {
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}} {
 		if raw, ok := get(key(section.key)); ok {
 			for _, err := range overlay(key(section.key), raw, section.dst) {
 				bad.Add(err)
@@ -140,6 +144,22 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
 		}
 	}
+	// The deploy role needs its trusted principal and a secret external ID.
+	p.DeployExternalID, _ = get(key(KeyDeployExternalID))
+	principal := p.Baseline.DeployRole != nil && p.Baseline.DeployRole.TrustedPrincipal != ""
+	switch {
+	case principal && p.DeployExternalID == "":
+		bad.Addf("%s must be set (pulumi config set --secret %s …) when %s.deployRole.trustedPrincipal is: the role requires an external ID",
+			key(KeyDeployExternalID), KeyDeployExternalID, key(KeyBaseline))
+	case !principal && p.DeployExternalID != "":
+		bad.Addf("%s is set but %s.deployRole.trustedPrincipal is not: name the account or role that may assume the deploy role", key(KeyDeployExternalID), key(KeyBaseline))
+	case p.DeployExternalID != "" && !isSecret(key(KeyDeployExternalID)):
+		bad.Addf("%s must be a secret: set it with pulumi config set --secret %s", key(KeyDeployExternalID), KeyDeployExternalID)
+	}
+	if principal && !p.Baseline.Enabled {
+		bad.Addf("%s.deployRole is set but %s.enabled is false: the deploy role is part of the baseline", key(KeyBaseline), key(KeyBaseline))
+	}
+
 	if d := p.API.Domain; d != "" && !domainRE.MatchString(d) {
 		bad.Addf("%s.domain must be a DNS name such as shop.example.com (no scheme or path), got %q", key(KeyAPI), d)
 	}
@@ -158,6 +178,7 @@ func load(ns, stack string, get func(string) (string, bool)) (*Profile, error) {
 		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(pulumi.String(""), pulumi.String(""), nil))},
 		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
 		{KeyAPI, serverlessapi.Validate(APIName, p.APIArgs(nil))},
+		{KeyBaseline, validateBaseline(p)},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {
@@ -272,4 +293,12 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// validateBaseline checks the baseline when the stack creates it.
+func validateBaseline(p Profile) error {
+	if !p.Baseline.Enabled {
+		return nil
+	}
+	return baseline.Validate(BaselineName, p.BaselineArgs())
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
+	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -23,6 +24,8 @@ const (
 	DBName      = "main"
 	AppName     = "web"
 	APIName     = "api"
+	// BaselineName names the account baseline, its trail and recorder.
+	BaselineName = "baseline"
 )
 
 // Tags returns the cost tags every resource gets through the provider's
@@ -82,6 +85,17 @@ func Deploy(ctx *pulumi.Context) error {
 	api, err := serverlessapi.New(ctx, APIName, p.APIArgs(net), opts...)
 	if err != nil {
 		return err
+	}
+	if p.Baseline.Enabled {
+		b, err := baseline.New(ctx, BaselineName, p.BaselineArgs(), opts...)
+		if err != nil {
+			return err
+		}
+		ctx.Export("trailArn", b.TrailARN)
+		ctx.Export("auditLogBucketName", b.LogBucketName)
+		ctx.Export("guardDutyDetectorId", b.DetectorID)
+		ctx.Export("configRecorderName", b.RecorderName)
+		ctx.Export("deployRoleArn", b.DeployRoleARN)
 	}
 
 	ctx.Export("environment", pulumi.String(p.Environment))

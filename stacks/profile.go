@@ -9,6 +9,7 @@ import (
 
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
+	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/budget"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
@@ -44,6 +45,10 @@ type Profile struct {
 	App AppConfig
 	// API is config strata:api.
 	API APIConfig
+	// Baseline is config strata:baseline.
+	Baseline BaselineConfig
+	// DeployExternalID is config strata:deployExternalId, a secret.
+	DeployExternalID string
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -128,6 +133,36 @@ type APIConfig struct {
 	JWTAudience         []string `json:"jwtAudience"`
 }
 
+// BaselineConfig is the strata:baseline config section: the switch for
+// the account baseline and for each of its parts. Field documentation is on
+// baseline.Args.
+type BaselineConfig struct {
+	Enabled               bool              `json:"enabled"`
+	CloudTrail            bool              `json:"cloudTrail"`
+	GuardDuty             bool              `json:"guardDuty"`
+	Config                bool              `json:"config"`
+	S3PublicAccessBlock   bool              `json:"s3PublicAccessBlock"`
+	EBSEncryption         bool              `json:"ebsEncryption"`
+	AccessAnalyzer        bool              `json:"accessAnalyzer"`
+	TrailLogRetentionDays int               `json:"trailLogRetentionDays" zero:"default"`
+	TrailRetentionDays    int               `json:"trailRetentionDays" zero:"default"`
+	S3DataEvents          bool              `json:"s3DataEvents"`
+	FindingFrequency      string            `json:"findingFrequency" zero:"default"`
+	ConfigRules           []string          `json:"configRules"`
+	DeployRole            *DeployRoleConfig `json:"deployRole"`
+}
+
+// DeployRoleConfig is strata:baseline.deployRole; the external ID is the
+// separate secret key strata:deployExternalId.
+type DeployRoleConfig struct {
+	TrustedPrincipal         string   `json:"trustedPrincipal"`
+	OrgID                    string   `json:"orgId"`
+	ManagedPolicyARNs        []string `json:"managedPolicyArns"`
+	MaxSessionSeconds        int      `json:"maxSessionSeconds"`
+	AllowAdministratorAccess bool     `json:"allowAdministratorAccess"`
+	RoleName                 string   `json:"roleName"`
+}
+
 // FunctionDir is the API handler's folder, relative to the project: it
 // deploys as it is (Node.js, the AWS SDK comes with the runtime).
 const FunctionDir = "functions/api"
@@ -187,6 +222,13 @@ func Defaults(env string) Profile {
 			Runtime: serverlessapi.DefaultRuntime, MemoryMB: serverlessapi.DefaultMemoryMB, TimeoutSeconds: serverlessapi.DefaultTimeoutSeconds,
 			ThrottlingBurst: serverlessapi.DefaultThrottlingBurst, ThrottlingRate: serverlessapi.DefaultThrottlingRate,
 		},
+		// A detector and a recorder exist once per account and Region: prod
+		// owns the account's guard rails, other stacks opt in.
+		Baseline: BaselineConfig{
+			CloudTrail: true, GuardDuty: true, Config: true, S3PublicAccessBlock: true, EBSEncryption: true, AccessAnalyzer: true,
+			TrailLogRetentionDays: baseline.DefaultTrailLogRetentionDays, TrailRetentionDays: baseline.DefaultTrailRetentionDays,
+			FindingFrequency: baseline.DefaultFindingFrequency, ConfigRules: baseline.DefaultConfigRules(),
+		},
 	}
 	if p.Production {
 		p.Network.AvailabilityZones = 3      // survive the loss of an AZ
@@ -197,6 +239,7 @@ func Defaults(env string) Profile {
 		p.DB.Instances, p.DB.MinACU, p.DB.MaxACU, p.DB.AutoPauseSeconds = 2, 1, 16, 0
 		p.DB.BackupRetentionDays, p.DB.LogRetentionDays, p.DB.DeletionProtection = 30, 365, true
 		p.App.MinTasks = 2 // one task per AZ survives the loss of either
+		p.Baseline.Enabled = true
 	}
 	return p
 }
@@ -362,6 +405,27 @@ func (p Profile) APIArgs(net *network.Network) *serverlessapi.Args {
 	}
 	if net != nil {
 		a.VpcID, a.SubnetIDs = net.VpcID, net.PrivateSubnetIDs
+	}
+	return a
+}
+
+// BaselineArgs turns the strata:baseline section into baseline.Args; the
+// deploy role needs both its trusted principal and the external ID.
+// Outside production the log bucket may be destroyed with its logs.
+func (p Profile) BaselineArgs() *baseline.Args {
+	c := p.Baseline
+	a := &baseline.Args{
+		DisableCloudTrail: !c.CloudTrail, DisableGuardDuty: !c.GuardDuty, DisableConfig: !c.Config,
+		DisableS3PublicAccessBlock: !c.S3PublicAccessBlock, DisableEBSEncryption: !c.EBSEncryption, DisableAccessAnalyzer: !c.AccessAnalyzer,
+		TrailLogRetentionDays: c.TrailLogRetentionDays, TrailRetentionDays: c.TrailRetentionDays, S3DataEvents: c.S3DataEvents,
+		AllowDestroy: !p.Production, FindingFrequency: c.FindingFrequency, ConfigRules: c.ConfigRules,
+	}
+	if r := c.DeployRole; r != nil && r.TrustedPrincipal != "" {
+		a.DeployRole = &baseline.DeployRole{
+			TrustedPrincipal: r.TrustedPrincipal, ExternalID: p.DeployExternalID, OrgID: r.OrgID,
+			MaxSessionSeconds: r.MaxSessionSeconds, ManagedPolicyARNs: r.ManagedPolicyARNs,
+			AllowAdministratorAccess: r.AllowAdministratorAccess, RoleName: r.RoleName,
+		}
 	}
 	return a
 }

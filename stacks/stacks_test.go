@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
@@ -19,13 +20,14 @@ import (
 const repo = ".."
 
 // planStack plans a checked-in stack with config overrides; a "" value
-// removes the key.
-func planStack(t testing.TB, stack string, overrides map[string]string) (*plan.Plan, error) {
+// removes the key. Keys named in secrets are marked secret.
+func planStack(t testing.TB, stack string, overrides map[string]string, secrets ...string) (*plan.Plan, error) {
 	t.Helper()
 	opts, err := plan.StackOptions(repo, stack)
 	if err != nil {
 		t.Fatalf("StackOptions(%q) error = %v", stack, err)
 	}
+	opts.SecretKeys = append(opts.SecretKeys, secrets...)
 	for k, v := range overrides {
 		if v == "" {
 			delete(opts.Config, k)
@@ -333,6 +335,16 @@ func TestBadConfig(t *testing.T) {
 		{"go1.x", "dev", map[string]string{"strata:api": `{"runtime":"go1.x"}`}, []string{`Runtime "go1.x" is deprecated`, "provided.al2023"}},
 		{"burst 0", "dev", map[string]string{"strata:api": `{"throttlingBurst":0}`}, []string{"strata:api.throttlingBurst must not be 0"}},
 		{"a domain with a scheme", "dev", map[string]string{"strata:api": `{"domain":"https://shop.example.com"}`}, []string{"strata:api.domain must be a DNS name"}},
+		{"a deploy role without an external ID", "prod", map[string]string{"strata:baseline": `{"deployRole":{"trustedPrincipal":"210987654321","managedPolicyArns":["arn:aws:iam::aws:policy/ReadOnlyAccess"]}}`},
+			[]string{"strata:deployExternalId must be set", "--secret"}},
+		{"an external ID that is not a secret", "prod", map[string]string{"strata:deployExternalId": "ci-7f3a",
+			"strata:baseline": `{"deployRole":{"trustedPrincipal":"210987654321","managedPolicyArns":["arn:aws:iam::aws:policy/ReadOnlyAccess"]}}`},
+			[]string{"strata:deployExternalId must be a secret"}},
+		{"a wildcard principal", "prod", map[string]string{"strata:baseline": `{"deployRole":{"trustedPrincipal":"*","managedPolicyArns":["arn:aws:iam::aws:policy/ReadOnlyAccess"]}}`},
+			[]string{"strata:baseline", `DeployRole.TrustedPrincipal must be a 12-digit account ID or a role ARN`, `"*"`}},
+		{"a mistyped Config rule", "prod", map[string]string{"strata:baseline": `{"configRules":["GUARDDUTY_ENABLED"]}`},
+			[]string{`ConfigRules[0] "GUARDDUTY_ENABLED" is not an AWS managed rule strata knows`}},
+		{"an unknown deploy role key", "prod", map[string]string{"strata:baseline": `{"deployRole":{"principal":"x"}}`}, []string{`strata:baseline.deployRole: unknown key "principal"`}},
 		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {
@@ -387,5 +399,69 @@ func TestHandlerShipsWithTheProject(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(repo, FunctionDir, f)); err != nil {
 			t.Errorf("the API handler is missing: %v", err)
 		}
+	}
+}
+
+func TestBaselineByEnvironment(t *testing.T) {
+	const trail = "aws:cloudtrail/trail:Trail"
+	prod, err := planStack(t, "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{trail, "aws:guardduty/detector:Detector", "aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel",
+		"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:ebs/encryptionByDefault:EncryptionByDefault", "aws:accessanalyzer/analyzer:Analyzer"} {
+		if r := plantest.One(t, prod, typ); !r.Protect {
+			t.Errorf("prod %s is not protected", typ)
+		}
+	}
+	if n := len(prod.ByType("aws:cfg/rule:Rule")); n != len(Defaults(Production).Baseline.ConfigRules) {
+		t.Errorf("prod has %d Config rules, want the profile's", n)
+	}
+	if got := prod.Outputs["deployRoleArn"]; got != "" {
+		t.Errorf("prod deploy role = %v, want none without a trusted principal", got)
+	}
+
+	dev, err := planStack(t, "dev", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(dev.ByType(baseline.Type)); n != 0 {
+		t.Errorf("dev creates %d baselines, want none (prod owns the account's guard rails)", n)
+	}
+	optIn, err := planStack(t, "dev", map[string]string{"strata:baseline": `{"enabled":true,"guardDuty":false}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plantest.One(t, optIn, trail)
+	if n := len(optIn.ByType("aws:guardduty/detector:Detector")); n != 0 {
+		t.Errorf("guardDuty false still made %d detectors", n)
+	}
+	if got := plantest.Find(t, optIn, "aws:s3/bucketV2:BucketV2", BaselineName+"-logs").Inputs["forceDestroy"]; got != true {
+		t.Errorf("a dev audit-log bucket forceDestroy = %v, want true", got)
+	}
+}
+
+func TestDeployRoleWithSecretExternalID(t *testing.T) {
+	p, err := planStack(t, "prod", map[string]string{
+		"strata:deployExternalId": "ci-deploy-7f3a",
+		"strata:baseline":         `{"deployRole":{"trustedPrincipal":"arn:aws:iam::210987654321:role/ci","managedPolicyArns":["arn:aws:iam::aws:policy/PowerUserAccess"]}}`,
+	}, "strata:deployExternalId")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := plantest.Find(t, p, "aws:iam/role:Role", BaselineName+"-deploy")
+	trust, ok := role.Inputs["assumeRolePolicy"].(plan.Secret)
+	if !ok {
+		t.Fatalf("deploy trust = %#v, want a secret", role.Inputs["assumeRolePolicy"])
+	}
+	st := plantest.ParsePolicy(t, trust.Reveal()).Statement[0]
+	if st.Principal["AWS"] != "arn:aws:iam::210987654321:role/ci" || st.Condition["StringEquals"]["sts:ExternalId"] != "ci-deploy-7f3a" {
+		t.Errorf("deploy trust = %+v", st)
+	}
+	if got := plantest.Find(t, p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", BaselineName+"-deploy-0").Inputs["policyArn"]; got != "arn:aws:iam::aws:policy/PowerUserAccess" {
+		t.Errorf("deploy role policy = %v", got)
+	}
+	if b, _ := json.Marshal(p); strings.Contains(string(b), "ci-deploy-7f3a") {
+		t.Error("the plan prints the external ID")
 	}
 }

@@ -146,6 +146,8 @@ func TestPlanFailures(t *testing.T) {
 			[]string{"Memory 512 is not valid with CPU 512", "HealthCheck.Path must start with /", "MaxTasks (2) must not be below MinTasks (4)"}},
 		{"invalid memory, timeout and runtime", project(t, "qa", goodStack+"  strata:api:\n    memoryMb: 20000\n    timeoutSeconds: 1000\n    runtime: python3.8\n"), "qa",
 			[]string{"MemoryMB must be 128 to 10240, got 20000", "TimeoutSeconds must be 1 to 900, got 1000", `Runtime "python3.8" is deprecated`}},
+		{"an invalid deploy principal and external ID", project(t, "qa", goodStack+"  strata:deployExternalId:\n    secure: AAABADQ1Njc4OWFiY2RlZg==\n  strata:baseline:\n    enabled: true\n    deployRole:\n      trustedPrincipal: '2109876543'\n      managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n"), "qa",
+			[]string{"DeployRole.TrustedPrincipal must be a 12-digit account ID or a role ARN", "is AdministratorAccess"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {
@@ -203,4 +205,37 @@ func TestUsage(t *testing.T) {
 			t.Errorf("strata %v = %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
 		}
 	}
+}
+
+func TestDeployRoleFromAStackFile(t *testing.T) {
+	dir := project(t, "qa", goodStack+`  strata:deployExternalId:
+    secure: AAABADQ1Njc4OWFiY2RlZg==
+  strata:baseline:
+    enabled: true
+    deployRole:
+      trustedPrincipal: "210987654321"
+      managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+`)
+	code, out, errOut := strata(t, "plan", "--stack", "qa", "--dir", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit = %d, stderr:\n%s", code, errOut)
+	}
+	var doc struct {
+		Resources []struct {
+			Type, Name string
+			Inputs     map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc.Resources {
+		if r.Type == "aws:iam/role:Role" && r.Name == "baseline-deploy" {
+			if r.Inputs["assumeRolePolicy"] != "[secret]" {
+				t.Errorf("deploy trust = %v, want [secret]", r.Inputs["assumeRolePolicy"])
+			}
+			return
+		}
+	}
+	t.Error("no deploy role in the plan")
 }
