@@ -73,7 +73,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Remote = rpc.GetRemote()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
-		r.Dependencies = slices.Clone(rpc.GetDependencies())
+		r.Dependencies = slices.Sorted(slices.Values(rpc.GetDependencies()))
 		r.IgnoreChanges = slices.Clone(rpc.GetIgnoreChanges())
 		for _, a := range rpc.GetAliases() {
 			if u := a.GetUrn(); u != "" {

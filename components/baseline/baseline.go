@@ -211,7 +211,7 @@ func (b *Baseline) trail(ctx *pulumi.Context, name, trailName, trailArn string, 
 		CloudWatchLogsGroupArn:     pulumi.Sprintf("%s:*", logs.Arn),
 		CloudWatchLogsRoleArn:      role.Arn,
 		EventSelectors:             cloudtrail.TrailEventSelectorArray{selector},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket, rp}))
+	}, parent, pulumi.DependsOn([]pulumi.Resource{rp})) // BucketName waits for the bucket's policy
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (b *Baseline) config(ctx *pulumi.Context, name string, a Args, env awsenv.E
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
 			DeliveryFrequency: pulumi.String(a.ConfigDeliveryFrequency),
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{recorder, bucket}))
+	}, parent, pulumi.DependsOn([]pulumi.Resource{recorder})) // BucketName waits for the bucket's policy
 	if err != nil {
 		return err
 	}

@@ -121,6 +121,15 @@ func TestSecureByDefault(t *testing.T) {
 	if got, _ := trail.Inputs["cloudWatchLogsGroupArn"].(string); !strings.HasSuffix(got, ":*") || !strings.Contains(got, ":log-group:baseline-trail-") {
 		t.Errorf("trail log group = %q, want the trail's group with :*", got)
 	}
+	// The trail waits for the bucket policy that lets it deliver (through
+	// the bucket's name), or its creation fails.
+	policy := plantest.Find(t, p, "aws:s3/bucketPolicy:BucketPolicy", "baseline-logs")
+	channel := plantest.One(t, p, "aws:cfg/deliveryChannel:DeliveryChannel")
+	for _, r := range []*plan.Resource{trail, channel} {
+		if !slices.Contains(r.Dependencies, policy.URN) {
+			t.Errorf("%s does not wait for the bucket policy: %v", r.Type, r.Dependencies)
+		}
+	}
 	if p.Outputs["trailArn"] != trailArn {
 		t.Errorf("trail ARN = %v, want %s", p.Outputs["trailArn"], trailArn)
 	}

@@ -25,7 +25,9 @@ const abortRuleID = "abort-incomplete-multipart-uploads"
 type SecureBucket struct {
 	pulumi.ResourceState
 
-	// BucketName is the bucket's name.
+	// BucketName is the bucket's name. It resolves only once the bucket is
+	// fully configured (encryption, public access block, ownership,
+	// lifecycle, policy), so resources that write to it by name wait.
 	BucketName pulumi.StringOutput
 	// BucketARN is the bucket's ARN.
 	BucketARN pulumi.StringOutput
@@ -83,17 +85,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, wrap("creating the bucket", err)
 	}
-	b.BucketName = bucket.Bucket
 	b.BucketARN = bucket.Arn
 	on := bucket.ID()
 
-	if _, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
 		Bucket:                  on,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, wrap("turning on versioning", err)
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: on,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
@@ -103,7 +105,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			// A bucket key cuts KMS requests, and their cost, by orders of magnitude.
 			BucketKeyEnabled: pulumi.Bool(true),
 		}},
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, wrap("configuring encryption", err)
 	}
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
@@ -123,10 +126,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, wrap("disabling ACLs", err)
 	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
+	lifecycle, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: on,
 		Rules:  lifecycleRules(a),
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, wrap("configuring the lifecycle", err)
 	}
 	policy := pulumi.All(bucket.Arn, b.KeyARN).ApplyT(func(v []any) (string, error) {
@@ -134,23 +138,31 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		doc.Statement = append(doc.Statement, deliveryStatements(v[0].(string), a.LogDeliveries, env.AccountID)...)
 		return doc.JSON()
 	}).(pulumi.StringOutput)
-	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: on, Policy: policy},
-		parent, pulumi.DependsOn([]pulumi.Resource{pab, own})); err != nil {
+	bucketPolicy, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{Bucket: on, Policy: policy},
+		parent, pulumi.DependsOn([]pulumi.Resource{pab, own}))
+	if err != nil {
 		return nil, wrap("attaching the bucket policy", err)
 	}
+	configured := []pulumi.Resource{versioning, sse, pab, own, lifecycle, bucketPolicy}
 	if a.AccessLogBucket != nil {
 		prefix := a.AccessLogPrefix
 		if prefix == "" {
 			prefix = physical + "/"
 		}
-		if _, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
+		logging, err := s3.NewBucketLoggingV2(ctx, name, &s3.BucketLoggingV2Args{
 			Bucket:       on,
 			TargetBucket: a.AccessLogBucket,
 			TargetPrefix: pulumi.String(prefix),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, wrap("turning on access logging", err)
 		}
+		configured = append(configured, logging)
 	}
+	// The name resolves only once the bucket is fully configured, so what
+	// writes to the bucket by name (a trail, a delivery channel) waits for
+	// its encryption and its policy.
+	b.BucketName = after(bucket.Bucket, configured)
 
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
 		"bucketName": b.BucketName,
@@ -345,4 +357,13 @@ func deliveryKeyServices(deliveries []LogDelivery, env awsenv.Env) []kmskey.Serv
 		}
 	}
 	return out
+}
+
+// after is v, depending also on every resource in rs.
+func after(v pulumi.StringOutput, rs []pulumi.Resource) pulumi.StringOutput {
+	ins := []any{v}
+	for _, r := range rs {
+		ins = append(ins, r.URN())
+	}
+	return pulumi.All(ins...).ApplyT(func(vals []any) string { return vals[0].(string) }).(pulumi.StringOutput)
 }
