@@ -106,6 +106,14 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 
 	id, state := m.synthesize(r, args)
 	r.ID = id
+	for k, v := range state {
+		if _, in := args.Inputs[k]; !in {
+			if r.Outputs == nil {
+				r.Outputs = map[string]any{}
+			}
+			r.Outputs[string(k)] = plainValue(v)
+		}
+	}
 	if strings.HasPrefix(r.Type, "pulumi:providers:") {
 		m.mu.Lock()
 		m.providers[r.URN] = args.Inputs

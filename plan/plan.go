@@ -57,6 +57,9 @@ type Options struct {
 type Plan struct {
 	Project string `json:"project"`
 	Stack   string `json:"stack"`
+	// Account and Region are the offline account and default Region.
+	Account string `json:"account"`
+	Region  string `json:"region"`
 	// Resources holds every registration, each parent before its children
 	// and siblings ordered by type and name, so that the order is stable.
 	Resources []*Resource `json:"resources"`
@@ -81,7 +84,10 @@ type Resource struct {
 	Read bool `json:"read,omitempty"`
 	// Inputs are plain Go values: string, float64, bool, []any,
 	// map[string]any, plus Secret and Unknown markers.
-	Inputs         map[string]any `json:"inputs"`
+	Inputs map[string]any `json:"inputs"`
+	// Outputs are the outputs plan synthesized beyond the inputs (an ARN,
+	// an autoname, an awsx VPC's vpcId and subnet IDs).
+	Outputs        map[string]any `json:"outputs,omitempty"`
 	Dependencies   []string       `json:"dependencies,omitempty"`
 	Protect        bool           `json:"protect"`
 	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
@@ -144,6 +150,8 @@ func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
 	p := &Plan{
 		Project:   opts.Project,
 		Stack:     opts.Stack,
+		Account:   opts.AccountID,
+		Region:    opts.Region,
 		Resources: m.ordered(),
 		Outputs:   outputs,
 	}

@@ -135,6 +135,12 @@ func TestRunRecordsRegistrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got, _ := awsx.Outputs["isolatedSubnetIds"].([]any); len(got) != 2 || awsx.Outputs["vpcId"] == nil {
+		t.Errorf("awsx Vpc outputs = %v, want its vpcId and 2 isolated subnet IDs", awsx.Outputs)
+	}
+	if role.Outputs["arn"] != p.Outputs["roleArn"] {
+		t.Errorf("role outputs arn = %v, want %v", role.Outputs["arn"], p.Outputs["roleArn"])
+	}
 	if !awsx.Remote || awsx.Custom {
 		t.Errorf("awsx Vpc Remote/Custom = %v/%v, want true/false", awsx.Remote, awsx.Custom)
 	}

@@ -302,3 +302,12 @@ func validateBaseline(p Profile) error {
 	}
 	return baseline.Validate(BaselineName, p.BaselineArgs())
 }
+
+// EnvironmentOf is the environment a stack's config selects, as Load picks
+// it: strata:environment, else the stack's name.
+func EnvironmentOf(project, stack string, config map[string]string) string {
+	if env := config[project+":"+KeyEnvironment]; env != "" {
+		return env
+	}
+	return stack
+}

@@ -1,9 +1,10 @@
-// Command strata plans strata's stacks offline, with no AWS account and no
-// Pulumi CLI.
+// Command strata plans and checks strata's stacks offline, with no AWS
+// account and no Pulumi CLI.
 //
 // Usage:
 //
 //	strata plan --stack NAME [--json] [--dir PATH]
+//	strata check --stack NAME [--json | --sarif] [--dir PATH]
 //
 // plan reads PATH/Pulumi.yaml and PATH/Pulumi.NAME.yaml with Pulumi's own
 // loaders, runs the strata program (package stacks) through the offline plan
@@ -12,9 +13,16 @@
 // plan as one JSON document instead. Secrets print as [secret]; `secure:`
 // config values are never decrypted.
 //
-// Exit status: 0 when the plan succeeds, 1 when the stack is unknown, its
-// config does not load or validate, or the program fails (every problem is
-// listed on stderr), 2 for a usage error.
+// plan's exit status: 0 when the plan succeeds, 1 when the stack is
+// unknown, its config does not load or validate, or the program fails
+// (every problem is listed on stderr), 2 for a usage error.
+//
+// check plans the stack the same way and runs strata's security checklist
+// (package policy) over the plan: every check with its result, each
+// finding with the resource's URN and the fix, suppressed findings with
+// their justification. --json prints the report as JSON, --sarif as SARIF
+// 2.1.0 for code-scanning tools. Exit status: 0 when no finding is
+// unsuppressed, 1 when one is, 2 for a usage or config error.
 package main
 
 import (
@@ -28,8 +36,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/policy"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -38,13 +49,19 @@ func main() {
 }
 
 const usage = `usage: strata plan --stack NAME [--json] [--dir PATH]
+       strata check --stack NAME [--json | --sarif] [--dir PATH]
 
-Plans a stack of the strata program offline and prints what it would register.
+plan prints what a stack of the strata program would register, offline.
+check runs strata's security checklist over that plan.
 
-  --stack NAME  the stack to plan: PATH/Pulumi.NAME.yaml (required)
-  --json        print the plan as JSON instead of a tree
+  --stack NAME  the stack: PATH/Pulumi.NAME.yaml (required)
+  --json        print the plan (or the check report) as JSON
+  --sarif       print the check report as SARIF 2.1.0 (check only)
   --dir PATH    the folder with Pulumi.yaml (default ".")
 `
+
+// program is what the CLI plans: the strata program. Tests swap it.
+var program pulumi.RunFunc = stacks.Deploy
 
 // run is the CLI; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -55,32 +72,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if args[0] != "plan" {
-		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", args[0], usage)
+	cmd := args[0]
+	if cmd != "plan" && cmd != "check" {
+		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	fs := flag.NewFlagSet("strata plan", flag.ContinueOnError)
+	fs := flag.NewFlagSet("strata "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	stack := fs.String("stack", "", "")
 	asJSON := fs.Bool("json", false, "")
+	asSARIF := fs.Bool("sarif", false, "")
 	dir := fs.String("dir", ".", "")
 	if err := fs.Parse(args[1:]); err != nil {
-		fmt.Fprintf(stderr, "strata plan: %v\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "strata %s: %v\n\n%s", cmd, err, usage)
 		return 2
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "strata plan: give one stack with --stack NAME (stacks in %s: %s)\n\n%s",
-			*dir, strings.Join(plan.Stacks(*dir), ", "), usage)
+	switch {
+	case *stack == "" || fs.NArg() > 0:
+		fmt.Fprintf(stderr, "strata %s: give one stack with --stack NAME (stacks in %s: %s)\n\n%s",
+			cmd, *dir, strings.Join(plan.Stacks(*dir), ", "), usage)
+		return 2
+	case *asSARIF && cmd == "plan":
+		fmt.Fprintf(stderr, "strata plan: --sarif is for check\n\n%s", usage)
+		return 2
+	case *asSARIF && *asJSON:
+		fmt.Fprintf(stderr, "strata check: give --json or --sarif, not both\n\n%s", usage)
 		return 2
 	}
 
 	p, opts, err := planStack(*dir, *stack)
 	if err != nil {
-		fmt.Fprintf(stderr, "strata plan: stack %q cannot be planned:\n", *stack)
+		fmt.Fprintf(stderr, "strata %s: stack %q cannot be planned:\n", cmd, *stack)
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "  %s\n", line)
 		}
+		if cmd == "check" {
+			return 2
+		}
 		return 1
+	}
+	if cmd == "check" {
+		return check(p, opts, *asJSON, *asSARIF, stdout, stderr)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -95,6 +127,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// check runs the checklist and prints the report; 1 means a finding is
+// unsuppressed.
+func check(p *plan.Plan, opts plan.Options, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
+	production := stacks.EnvironmentOf(opts.Project, opts.Stack, opts.Config) == stacks.Production
+	rep := policy.Evaluate(p, policy.Options{Production: production})
+	var err error
+	switch {
+	case asSARIF:
+		err = rep.SARIF(stdout)
+	case asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	default:
+		rep.Text(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "strata check: %v\n", err)
+		return 2
+	}
+	if n := len(rep.Failures()); n > 0 {
+		fmt.Fprintf(stderr, "strata check: %d unsuppressed finding(s) in stack %q\n", n, opts.Stack)
+		return 1
+	}
+	return 0
+}
+
 // planStack loads the stack's options, checks its keys and plans it.
 func planStack(dir, stack string) (*plan.Plan, plan.Options, error) {
 	opts, err := plan.StackOptions(dir, stack)
@@ -102,7 +161,7 @@ func planStack(dir, stack string) (*plan.Plan, plan.Options, error) {
 		return nil, opts, err
 	}
 	keysErr := stacks.CheckKeys(opts.Project, slices.Collect(maps.Keys(opts.Config)))
-	p, err := plan.Run(stacks.Deploy, opts)
+	p, err := plan.Run(program, opts)
 	if err = errors.Join(keysErr, err); err != nil {
 		return nil, opts, err
 	}

@@ -1,6 +1,7 @@
 package serverlessapi
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -30,10 +31,8 @@ func validate(name string, a Args) error {
 		p.Addf("Code and ImageURI are both set: give one")
 	}
 	if a.ImageURI == "" {
-		if repl, gone := deprecatedRuntimes[a.Runtime]; gone {
-			p.Addf("Runtime %q is deprecated and AWS no longer supports it: use %s", a.Runtime, repl)
-		} else if !slices.Contains(supportedRuntimes, a.Runtime) {
-			p.Addf("Runtime %q is not a runtime strata knows AWS supports (%s)", a.Runtime, strings.Join(supportedRuntimes, ", "))
+		if msg := RuntimeProblem(a.Runtime); msg != "" {
+			p.Addf("%s", msg)
 		}
 		if strings.TrimSpace(a.Handler) == "" {
 			p.Addf("Handler is required for a code archive")
@@ -187,4 +186,16 @@ func checkCORS(p *problems.List, c CORS) {
 // without registering anything. New runs it first.
 func Validate(name string, args *Args) error {
 	return validate(name, args.withDefaults())
+}
+
+// RuntimeProblem says what is wrong with a Lambda runtime, naming its
+// replacement when AWS deprecated it, or returns "" for a supported one.
+func RuntimeProblem(runtime string) string {
+	if repl, gone := deprecatedRuntimes[runtime]; gone {
+		return fmt.Sprintf("Runtime %q is deprecated and AWS no longer supports it: use %s", runtime, repl)
+	}
+	if !slices.Contains(supportedRuntimes, runtime) {
+		return fmt.Sprintf("Runtime %q is not a runtime strata knows AWS supports (%s)", runtime, strings.Join(supportedRuntimes, ", "))
+	}
+	return ""
 }

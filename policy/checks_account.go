@@ -1,0 +1,245 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/strata-infra/strata/plan"
+)
+
+const (
+	trailType    = "aws:cloudtrail/trail:Trail"
+	detectorType = "aws:guardduty/detector:Detector"
+	recorderType = "aws:cfg/recorder:Recorder"
+	statusType   = "aws:cfg/recorderStatus:RecorderStatus"
+	channelType  = "aws:cfg/deliveryChannel:DeliveryChannel"
+)
+
+// CostTags are the tags every resource carries.
+var CostTags = []string{"Project", "Environment", "ManagedBy", "Owner", "CostCenter"}
+
+var _ = register(
+	&Check{
+		ID: "STRATA-ACC-001", Title: "Trails cover every Region, with log file validation", Severity: High,
+		Controls: []string{"FSBP CloudTrail.1", "FSBP CloudTrail.4", "CIS 3.1", "CIS 3.2"}, Types: []string{trailType},
+		Fix: "Set isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation, and record management events.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+				switch {
+				case !boolean(r, "isMultiRegionTrail") || !boolean(r, "includeGlobalServiceEvents"):
+					return "does not cover every Region and global services", false
+				case !boolean(r, "enableLogFileValidation"):
+					return "does not validate its log files", false
+				case str(r, "eventSelectors.0.readWriteType") != "All" && len(list(r, "advancedEventSelectors")) == 0:
+					return "does not record read and write management events", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-ACC-002", Title: "Trails are encrypted with a customer-managed key", Severity: High,
+		Controls: []string{"FSBP CloudTrail.2", "CIS 3.5"}, Types: []string{trailType},
+		Fix: "Set kmsKeyId (the baseline uses its log bucket's key).",
+		eval: func(e *env) []Finding {
+			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+				if str(r, "kmsKeyId") == "" {
+					return "is encrypted only with S3's key", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-ACC-003", Title: "Trails deliver to CloudWatch Logs", Severity: Medium,
+		Controls: []string{"FSBP CloudTrail.5"}, Types: []string{trailType},
+		Fix: "Set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+				if str(r, "cloudWatchLogsGroupArn") == "" || str(r, "cloudWatchLogsRoleArn") == "" {
+					return "does not deliver to CloudWatch Logs", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-ACC-004", Title: "GuardDuty is enabled", Severity: High,
+		Controls: []string{"FSBP GuardDuty.1"}, Types: []string{detectorType},
+		Fix: "Set enable on the detector.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{detectorType}, func(r *plan.Resource) (string, bool) {
+				if v, has, _ := input(r, "enable"); has && v == false {
+					return "is suspended", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-ACC-005", Title: "Config records every resource, delivers and is on", Severity: High,
+		Controls: []string{"FSBP Config.1", "CIS 3.3"}, Types: []string{recorderType, statusType, channelType},
+		Fix: "Record allSupported with includeGlobalResourceTypes, add a delivery channel and enable the recorder.",
+		eval: func(e *env) []Finding {
+			enabled := map[string]bool{}
+			for _, s := range e.p.ByType(statusType) {
+				enabled[str(s, "name")] = boolean(s, "isEnabled")
+			}
+			channels := len(e.p.ByType(channelType))
+			return e.each([]string{recorderType}, func(r *plan.Resource) (string, bool) {
+				switch {
+				case !boolean(r, "recordingGroup.allSupported") || !boolean(r, "recordingGroup.includeGlobalResourceTypes"):
+					return "does not record every resource type, global ones included", false
+				case channels == 0:
+					return "has no delivery channel", false
+				case !enabled[str(r, "name")]:
+					return "is not enabled", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-TAG-001", Title: "Every resource carries the cost tags", Severity: Low,
+		Controls: []string{"(cost allocation)"}, Types: []string{"aws:*"},
+		Fix: "Create AWS resources with a provider whose defaultTags hold " + strings.Join(CostTags, ", ") + " (stacks does).",
+		eval: func(e *env) []Finding {
+			var out []Finding
+			for _, r := range e.p.Resources {
+				if !r.Custom || !strings.HasPrefix(r.Type, "aws:") {
+					continue
+				}
+				e.inspected++
+				tags := map[string]bool{}
+				if prov := e.p.ByURN(r.Provider); prov != nil {
+					if m, ok := prov.Input("defaultTags.tags"); ok {
+						for k := range m.(map[string]any) {
+							tags[k] = true
+						}
+					}
+				}
+				if m, ok := r.Input("tags"); ok {
+					if m, ok := m.(map[string]any); ok {
+						for k := range m {
+							tags[k] = true
+						}
+					}
+				}
+				var missing []string
+				for _, t := range CostTags {
+					if !tags[t] {
+						missing = append(missing, t)
+					}
+				}
+				if len(missing) > 0 {
+					out = append(out, Finding{URN: r.URN, Type: r.Type, Name: r.Name, Status: StatusFail,
+						Message: fmt.Sprintf("lacks the tags %s", strings.Join(missing, ", "))})
+				}
+			}
+			return out
+		},
+	},
+)
+
+// suppression marks findings that are correct by design.
+type suppression struct {
+	check string
+	// match returns the justification when the finding is correct by design.
+	match func(e *env, r *plan.Resource) string
+}
+
+var suppressions = []suppression{
+	{"STRATA-SG-004", func(e *env, r *plan.Resource) string {
+		if !slices.Contains(e.groupsOfLoadBalancers(), str(r, "securityGroupId")) {
+			return ""
+		}
+		if e.httpOnlyRedirects() {
+			return "The load balancer's port 80 answers only with a 301 redirect to HTTPS (FSBP ELB.1); closing it would break http:// links."
+		}
+		if !e.opts.Production && e.httpWarned() {
+			return "Outside production without a certificate, the load balancer serves plain HTTP on 80: chosen by the stack and marked with strata:warning."
+		}
+		return ""
+	}},
+	{"STRATA-ALB-007", func(e *env, r *plan.Resource) string {
+		for _, id := range list(r, "securityGroups") {
+			for _, x := range e.rules() {
+				if x.ingress && x.group == fmt.Sprint(id) && x.world() && !(x.from == x.to && (x.from == 80 || x.from == 443)) {
+					return ""
+				}
+			}
+		}
+		return "The load balancer is the application's public entry point: internet-facing by design, admitting the world only on 443 and 80, and reaching only the app port."
+	}},
+	{"STRATA-ALB-001", func(e *env, r *plan.Resource) string {
+		if _, warned := r.Input("tags.strata:warning"); warned && !e.opts.Production {
+			return "A non-production stack without a certificate serves plain HTTP by choice; the listener is marked with strata:warning and production requires a certificate."
+		}
+		return ""
+	}},
+	{"STRATA-IAM-006", func(e *env, r *plan.Resource) string {
+		doc, msg, _ := trustStatements(r)
+		if msg != "" || number(r, "maxSessionDuration") > 3600 {
+			return ""
+		}
+		for _, st := range doc.Statement {
+			for _, p := range st.principals() {
+				if strings.HasPrefix(p, "AWS:") && st.Condition["StringEquals"]["sts:ExternalId"] == nil {
+					return ""
+				}
+			}
+		}
+		return "The cross-account deploy role is trusted by one named account or role by design, only with sts:ExternalId and for one-hour sessions (CKV_AWS_61)."
+	}},
+	{"STRATA-API-003", func(e *env, r *plan.Resource) string {
+		api := str(r, "apiId")
+		for _, s := range e.p.ByType(stageType) {
+			if str(s, "apiId") == api && str(s, "accessLogSettings.destinationArn") != "" && number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
+				return "A public API is the stack's documented choice (set strata:api.jwtIssuer to require a JWT); its stage throttles and logs every request."
+			}
+		}
+		return ""
+	}},
+}
+
+// suppressed returns the justification of a finding that is correct by
+// design, or "".
+func suppressed(e *env, check string, f Finding) string {
+	r := e.p.ByURN(f.URN)
+	if r == nil || f.Status != StatusFail {
+		return ""
+	}
+	for _, s := range suppressions {
+		if s.check == check {
+			if why := s.match(e, r); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// httpOnlyRedirects reports whether every HTTP listener redirects to HTTPS.
+func (e *env) httpOnlyRedirects() bool {
+	any := false
+	for _, l := range e.p.ByType(listenerType) {
+		if str(l, "protocol") == "HTTP" {
+			any = true
+			if str(l, "defaultActions.0.type") != "redirect" || str(l, "defaultActions.0.redirect.protocol") != "HTTPS" {
+				return false
+			}
+		}
+	}
+	return any
+}
+
+// httpWarned reports whether a plain-HTTP listener carries strata:warning.
+func (e *env) httpWarned() bool {
+	for _, l := range e.p.ByType(listenerType) {
+		if _, ok := l.Input("tags.strata:warning"); ok && str(l, "protocol") == "HTTP" {
+			return true
+		}
+	}
+	return false
+}

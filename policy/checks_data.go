@@ -1,0 +1,448 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/strata-infra/strata/plan"
+)
+
+const (
+	clusterType     = "aws:rds/cluster:Cluster"
+	instanceType    = "aws:rds/clusterInstance:ClusterInstance"
+	paramGroupType  = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+	keyType         = "aws:kms/key:Key"
+	bucketType      = "aws:s3/bucketV2:BucketV2"
+	pabType         = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	bucketPolType   = "aws:s3/bucketPolicy:BucketPolicy"
+	sseType         = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	versioningType  = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	lifecycleType   = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	ownershipType   = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	logGroupType    = "aws:cloudwatch/logGroup:LogGroup"
+	minBackupDays   = 7
+	prodLogDays     = 365
+	keyWindowDays   = 30
+	defaultRDSAdmin = "postgres"
+)
+
+// sideOf indexes a bucket's side resources of one type by bucket name.
+func (e *env) sideOf(typ string) map[string]*plan.Resource {
+	out := map[string]*plan.Resource{}
+	for _, r := range e.p.ByType(typ) {
+		out[str(r, "bucket")] = r
+	}
+	return out
+}
+
+// eachBucket runs f for every bucket with its side resource of typ (nil
+// when it has none).
+func (e *env) eachBucket(typ string, f func(b, side *plan.Resource) string) []Finding {
+	sides := e.sideOf(typ)
+	return e.each([]string{bucketType}, func(b *plan.Resource) (string, bool) {
+		return f(b, sides[b.ID]), false
+	})
+}
+
+// instancesOf counts each cluster's instances by cluster ID.
+func (e *env) instancesOf() map[string]int {
+	out := map[string]int{}
+	for _, i := range e.p.ByType(instanceType) {
+		out[str(i, "clusterIdentifier")]++
+	}
+	return out
+}
+
+var _ = register(
+	&Check{
+		ID: "STRATA-RDS-001", Title: "Databases are encrypted with a customer-managed key", Severity: Critical,
+		Controls: []string{"FSBP RDS.27", "CKV_AWS_96", "CKV_AWS_327"}, Types: []string{clusterType},
+		Fix: "Set storageEncrypted and kmsKeyId to a customer-managed key (auroradb does).",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if !boolean(r, "storageEncrypted") || str(r, "kmsKeyId") == "" {
+					return "storage is not encrypted with a customer-managed key", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-002", Title: "Database instances are not publicly accessible", Severity: Critical,
+		Controls: []string{"FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17"}, Types: []string{instanceType},
+		Fix: "Set publiclyAccessible to false and use isolated subnets.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
+				if boolean(r, "publiclyAccessible") {
+					return "is publicly accessible", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-003", Title: "Databases are protected from deletion in production", Severity: High,
+		Controls: []string{"FSBP RDS.7", "CKV_AWS_139"}, Types: []string{clusterType},
+		Fix: "Set deletionProtection with a final snapshot (the prod profile does).",
+		eval: func(e *env) []Finding {
+			if !e.opts.Production {
+				return nil
+			}
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if !boolean(r, "deletionProtection") || boolean(r, "skipFinalSnapshot") {
+					return "can be deleted, or deleted without a final snapshot, in production", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-004", Title: "Backups are kept at least 7 days", Severity: Medium,
+		Controls: []string{"CKV_AWS_133", "AVD-AWS-0077"}, Types: []string{clusterType},
+		Fix: "Set backupRetentionPeriod to 7 or more.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if d := number(r, "backupRetentionPeriod"); d < minBackupDays {
+					return fmt.Sprintf("keeps backups %v days", d), false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-005", Title: "Databases require TLS", Severity: High,
+		Controls: []string{"(in transit)", "CKV2_AWS_69"}, Types: []string{clusterType, paramGroupType},
+		Fix: "Use a cluster parameter group with rds.force_ssl = 1.",
+		eval: func(e *env) []Finding {
+			groups := e.byID(paramGroupType)
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				g := groups[str(r, "dbClusterParameterGroupName")]
+				if g == nil {
+					return "uses no parameter group of this plan, so TLS is not required", false
+				}
+				for _, p := range list(g, "parameters") {
+					if m, _ := p.(map[string]any); m["name"] == "rds.force_ssl" && m["value"] == "1" {
+						return "", false
+					}
+				}
+				return "its parameter group does not set rds.force_ssl = 1", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-006", Title: "Database logs go to CloudWatch", Severity: Medium,
+		Controls: []string{"FSBP RDS.37", "CKV_AWS_324"}, Types: []string{clusterType},
+		Fix: "Export the postgresql log (enabledCloudwatchLogsExports).",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if len(list(r, "enabledCloudwatchLogsExports")) == 0 {
+					return "exports no logs", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-007", Title: "Databases accept IAM authentication", Severity: Medium,
+		Controls: []string{"FSBP RDS.12", "CKV_AWS_162"}, Types: []string{clusterType},
+		Fix: "Set iamDatabaseAuthenticationEnabled.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if !boolean(r, "iamDatabaseAuthenticationEnabled") {
+					return "does not accept IAM authentication", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-008", Title: "No master password in code, config or state", Severity: Critical,
+		Controls: []string{"(secrets)", "FSBP SecretsManager.1"}, Types: []string{clusterType},
+		Fix: "Set manageMasterUserPassword and drop masterPassword: RDS keeps and rotates it in Secrets Manager.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if _, has, _ := input(r, "masterPassword"); has {
+					return "has a masterPassword input, which lands in state", false
+				}
+				if !boolean(r, "manageMasterUserPassword") {
+					return "does not let RDS manage the master password", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-009", Title: "Production databases have a standby in another AZ", Severity: Medium,
+		Controls: []string{"FSBP RDS.15"}, Types: []string{clusterType, instanceType},
+		Fix: "Run two or more instances (the prod profile does).",
+		eval: func(e *env) []Finding {
+			if !e.opts.Production {
+				return nil
+			}
+			counts := e.instancesOf()
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if n := counts[r.ID]; n < 2 {
+					return fmt.Sprintf("has %d instance(s)", n), false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-010", Title: "Databases use a custom admin username", Severity: Low,
+		Controls: []string{"FSBP RDS.24"}, Types: []string{clusterType},
+		Fix: "Choose a master username other than postgres.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if u := str(r, "masterUsername"); u == "" || strings.EqualFold(u, defaultRDSAdmin) || strings.EqualFold(u, "admin") {
+					return fmt.Sprintf("uses the default admin name %q", u), false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-011", Title: "Performance Insights is on and encrypted", Severity: Low,
+		Controls: []string{"CKV_AWS_353", "CKV_AWS_354"}, Types: []string{instanceType},
+		Fix: "Set performanceInsightsEnabled with performanceInsightsKmsKeyId.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
+				if !boolean(r, "performanceInsightsEnabled") || str(r, "performanceInsightsKmsKeyId") == "" {
+					return "has no encrypted Performance Insights", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-RDS-012", Title: "Snapshots carry the database's tags", Severity: Low,
+		Controls: []string{"FSBP RDS.16"}, Types: []string{clusterType},
+		Fix: "Set copyTagsToSnapshot.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+				if !boolean(r, "copyTagsToSnapshot") {
+					return "does not copy tags to snapshots", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-KMS-001", Title: "KMS keys rotate", Severity: Medium,
+		Controls: []string{"FSBP KMS.4", "CIS 3.6", "CKV_AWS_7"}, Types: []string{keyType},
+		Fix: "Set enableKeyRotation.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+				if str(r, "customerMasterKeySpec") != "" && str(r, "customerMasterKeySpec") != "SYMMETRIC_DEFAULT" {
+					return "", false // only symmetric keys rotate
+				}
+				if !boolean(r, "enableKeyRotation") {
+					return "does not rotate", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-KMS-002", Title: "KMS keys wait 30 days before deletion", Severity: Low,
+		Controls: []string{"FSBP KMS.3"}, Types: []string{keyType},
+		Fix: "Set deletionWindowInDays to 30.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+				if d := number(r, "deletionWindowInDays"); d < keyWindowDays {
+					return fmt.Sprintf("can be deleted after %v days", d), false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-KMS-003", Title: "Key policies name their principals", Severity: Critical,
+		Controls: []string{"FSBP KMS.5", "CKV_AWS_33"}, Types: []string{keyType},
+		Fix: "Name the account root and the service principals that use the key; no *.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+				doc, msg, unknown := policyAt(r, "policy")
+				if msg != "" {
+					return msg, unknown
+				}
+				if len(doc.Statement) == 0 {
+					return "has no explicit key policy", false
+				}
+				for _, st := range doc.Statement {
+					if st.Effect == "Allow" && st.public() {
+						return fmt.Sprintf("statement %q allows everyone", st.Sid), false
+					}
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-KMS-004", Title: "KMS keys are enabled and described", Severity: Low,
+		Controls: []string{"CKV_AWS_227"}, Types: []string{keyType},
+		Fix: "Give the key a description; leave it enabled.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+				if v, has, _ := input(r, "isEnabled"); has && v == false {
+					return "is disabled", false
+				}
+				if str(r, "description") == "" {
+					return "has no description", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-001", Title: "Buckets block public access", Severity: High,
+		Controls: []string{"FSBP S3.8", "FSBP S3.1", "CIS 2.1.4"}, Types: []string{bucketType, pabType},
+		Fix: "Add a public access block with all four flags (securebucket does).",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(pabType, func(_, pab *plan.Resource) string {
+				if pab == nil {
+					return "has no public access block"
+				}
+				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+					if !boolean(pab, f) {
+						return fmt.Sprintf("its public access block leaves %s off", f)
+					}
+				}
+				return ""
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-002", Title: "Buckets refuse requests without TLS", Severity: High,
+		Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Types: []string{bucketType, bucketPolType},
+		Fix: "Add a bucket policy that denies s3:* when aws:SecureTransport is false.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(bucketPolType, func(_, pol *plan.Resource) string {
+				if pol == nil {
+					return "has no bucket policy, so plain HTTP is allowed"
+				}
+				doc, msg, _ := policyAt(pol, "policy")
+				if msg != "" {
+					return msg
+				}
+				for _, st := range doc.Statement {
+					if st.Effect == "Deny" && fmt.Sprint(st.Condition["Bool"]["aws:SecureTransport"]) == "false" {
+						return ""
+					}
+				}
+				return "its policy does not deny requests without TLS"
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-003", Title: "Buckets encrypt with a customer-managed key and a bucket key", Severity: High,
+		Controls: []string{"FSBP S3.17", "CKV_AWS_145"}, Types: []string{bucketType, sseType},
+		Fix: "Default-encrypt with aws:kms, a customer-managed key and bucketKeyEnabled.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(sseType, func(_, sse *plan.Resource) string {
+				switch {
+				case sse == nil:
+					return "has no default encryption with a customer-managed key"
+				case str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "aws:kms" ||
+					str(sse, "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId") == "":
+					return "does not default to SSE-KMS with a customer-managed key"
+				case !boolean(sse, "rules.0.bucketKeyEnabled"):
+					return "has no bucket key (every object costs a KMS request)"
+				}
+				return ""
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-004", Title: "Buckets are versioned", Severity: Medium,
+		Controls: []string{"FSBP S3.14", "CKV_AWS_21"}, Types: []string{bucketType, versioningType},
+		Fix: "Enable versioning.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(versioningType, func(_, v *plan.Resource) string {
+				if v == nil || str(v, "versioningConfiguration.status") != "Enabled" {
+					return "is not versioned"
+				}
+				return ""
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-005", Title: "Buckets have a lifecycle that aborts unfinished uploads", Severity: Low,
+		Controls: []string{"FSBP S3.13", "FSBP S3.10", "CKV_AWS_300"}, Types: []string{bucketType, lifecycleType},
+		Fix: "Add a lifecycle configuration with abortIncompleteMultipartUpload.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(lifecycleType, func(_, lc *plan.Resource) string {
+				if lc == nil {
+					return "has no lifecycle configuration"
+				}
+				for _, rule := range list(lc, "rules") {
+					if m, _ := rule.(map[string]any); m["abortIncompleteMultipartUpload"] != nil && m["status"] == "Enabled" {
+						return ""
+					}
+				}
+				return "its lifecycle never aborts unfinished multipart uploads"
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-006", Title: "Bucket ACLs are disabled", Severity: Medium,
+		Controls: []string{"FSBP S3.12"}, Types: []string{bucketType, ownershipType},
+		Fix: "Set object ownership to BucketOwnerEnforced.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(ownershipType, func(_, o *plan.Resource) string {
+				if o == nil || str(o, "rule.objectOwnership") != "BucketOwnerEnforced" {
+					return "still honours ACLs"
+				}
+				return ""
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-007", Title: "Bucket policies allow no one at large", Severity: Critical,
+		Controls: []string{"FSBP S3.2", "FSBP S3.3", "FSBP S3.6"}, Types: []string{bucketPolType},
+		Fix: "Grant named principals; keep Principal * for Deny statements only.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{bucketPolType}, func(r *plan.Resource) (string, bool) {
+				doc, msg, unknown := policyAt(r, "policy")
+				if msg != "" {
+					return msg, unknown
+				}
+				for _, st := range doc.Statement {
+					if st.Effect == "Allow" && st.public() {
+						return fmt.Sprintf("statement %q allows everyone", st.Sid), false
+					}
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-LOG-001", Title: "Log groups keep logs for a finite time", Severity: Medium,
+		Controls: []string{"CKV_AWS_66"}, Types: []string{logGroupType},
+		Fix: "Set retentionInDays.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
+				if number(r, "retentionInDays") <= 0 {
+					return "keeps logs forever", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-LOG-002", Title: "Production logs are kept a year or more", Severity: Low,
+		Controls: []string{"FSBP CloudWatch.16"}, Types: []string{logGroupType},
+		Fix: "Set retentionInDays to 365 or more in production (the prod profile does).",
+		eval: func(e *env) []Finding {
+			if !e.opts.Production {
+				return nil
+			}
+			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
+				if d := number(r, "retentionInDays"); d < prodLogDays {
+					return fmt.Sprintf("keeps logs %v days", d), false
+				}
+				return "", false
+			})
+		},
+	},
+)

@@ -1,0 +1,371 @@
+// Package policy is strata's security checklist as code: checks that run
+// over a plan.Plan, offline, in `go test` and from `strata check`.
+//
+// Each check has a stable ID, a title, a severity, the controls it maps to
+// (AWS Foundational Security Best Practices, CIS, checkov and trivy IDs),
+// the resource types it inspects and how to fix what it finds. Checks read
+// what the plan really holds: inputs, parsed policy documents, listener
+// actions, container definitions, and outputs plan synthesized to join
+// resources. A value that is unknown at plan time makes a check say so
+// (StatusUnknown) instead of passing. Findings that are correct by design
+// are suppressed in code with a written justification, and reported as
+// suppressed, never dropped.
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/strata-infra/strata/plan"
+)
+
+// Severity ranks a check.
+type Severity string
+
+// The severities, from worst.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+)
+
+// Status is what a finding says about a resource.
+type Status string
+
+// A finding fails a check, or the check cannot decide.
+const (
+	StatusFail    Status = "fail"
+	StatusUnknown Status = "unknown"
+)
+
+// Check is one rule of the checklist.
+type Check struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Severity Severity `json:"severity"`
+	// Controls are the standard IDs the check maps to.
+	Controls []string `json:"controls"`
+	// Types are the resource types the check inspects.
+	Types []string `json:"types"`
+	// Fix says what to change when the check fails.
+	Fix  string `json:"fix"`
+	eval func(e *env) []Finding
+}
+
+// Finding is one resource a check fails, or cannot decide.
+type Finding struct {
+	Check   string `json:"check"`
+	URN     string `json:"urn"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Status  Status `json:"status"`
+	Message string `json:"message"`
+	// Suppressed findings are correct by design; Justification says why.
+	Suppressed    bool   `json:"suppressed,omitempty"`
+	Justification string `json:"justification,omitempty"`
+}
+
+// Result is one check's outcome.
+type Result struct {
+	Check *Check `json:"check"`
+	// Inspected is how many resources the check looked at; 0 means the
+	// check does not apply to this stack.
+	Inspected int       `json:"inspected"`
+	Findings  []Finding `json:"findings"`
+}
+
+// Outcome summarizes a result: "pass", "fail", "unknown", "suppressed" or
+// "n/a".
+func (r Result) Outcome() string {
+	outcome := "pass"
+	if r.Inspected == 0 {
+		outcome = "n/a"
+	}
+	for _, f := range r.Findings {
+		switch {
+		case f.Suppressed:
+			if outcome == "pass" || outcome == "n/a" {
+				outcome = "suppressed"
+			}
+		case f.Status == StatusFail:
+			return "fail"
+		case f.Status == StatusUnknown:
+			outcome = "unknown"
+		}
+	}
+	return outcome
+}
+
+// Report is a checked plan.
+type Report struct {
+	Project    string   `json:"project"`
+	Stack      string   `json:"stack"`
+	Production bool     `json:"production"`
+	Resources  int      `json:"resources"`
+	Results    []Result `json:"results"`
+}
+
+// Failures are the unsuppressed failing findings.
+func (r Report) Failures() []Finding {
+	var out []Finding
+	for _, res := range r.Results {
+		for _, f := range res.Findings {
+			if !f.Suppressed && f.Status == StatusFail {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// Options say what the plan is.
+type Options struct {
+	// Production applies the checks that hold only in production (deletion
+	// protection, a year of logs, two database instances).
+	Production bool
+}
+
+// Checks returns every check, ordered by ID.
+func Checks() []*Check {
+	out := slices.Clone(all)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup returns the check with the given ID, or nil.
+func Lookup(id string) *Check {
+	for _, c := range all {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// Evaluate runs every check over p.
+func Evaluate(p *plan.Plan, opts Options) Report {
+	return EvaluateChecks(p, opts, Checks()...)
+}
+
+// EvaluateChecks runs the given checks over p.
+func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
+	e := &env{p: p, opts: opts}
+	rep := Report{Project: p.Project, Stack: p.Stack, Production: opts.Production, Resources: len(p.Resources)}
+	for _, c := range checks {
+		e.inspected = 0
+		findings := c.eval(e)
+		for i := range findings {
+			findings[i].Check = c.ID
+			if why := suppressed(e, c.ID, findings[i]); why != "" {
+				findings[i].Suppressed, findings[i].Justification = true, why
+			}
+		}
+		rep.Results = append(rep.Results, Result{Check: c, Inspected: e.inspected, Findings: findings})
+	}
+	return rep
+}
+
+// env is what a check sees: the plan, the options, and helpers.
+type env struct {
+	p         *plan.Plan
+	opts      Options
+	inspected int
+}
+
+// each calls f for every resource of the given types and collects what it
+// reports: a non-empty message fails the resource; unknown marks it
+// undecided.
+func (e *env) each(types []string, f func(r *plan.Resource) (msg string, unknown bool)) []Finding {
+	var out []Finding
+	for _, typ := range types {
+		for _, r := range e.p.ByType(typ) {
+			e.inspected++
+			msg, unknown := f(r)
+			if msg == "" {
+				continue
+			}
+			status := StatusFail
+			if unknown {
+				status = StatusUnknown
+			}
+			out = append(out, Finding{URN: r.URN, Type: r.Type, Name: r.Name, Status: status, Message: msg})
+		}
+	}
+	return out
+}
+
+// input returns the input at path with secrets revealed, and whether it is
+// there and known.
+func input(r *plan.Resource, path string) (v any, present, known bool) {
+	v, present = r.Input(path)
+	if s, ok := v.(plan.Secret); ok {
+		v = s.Reveal()
+	}
+	return v, present, present && !plan.IsUnknown(v)
+}
+
+// str returns the string input at path ("" when absent).
+func str(r *plan.Resource, path string) string {
+	v, _, _ := input(r, path)
+	s, _ := v.(string)
+	return s
+}
+
+// boolean returns the bool input at path (false when absent).
+func boolean(r *plan.Resource, path string) bool {
+	v, _, _ := input(r, path)
+	b, _ := v.(bool)
+	return b
+}
+
+// number returns the numeric input at path (0 when absent).
+func number(r *plan.Resource, path string) float64 {
+	v, _, _ := input(r, path)
+	n, _ := v.(float64)
+	return n
+}
+
+// list returns the list input at path.
+func list(r *plan.Resource, path string) []any {
+	v, _, _ := input(r, path)
+	l, _ := v.([]any)
+	return l
+}
+
+// unknownMsg is the message of a check that cannot decide.
+func unknownMsg(what string) string {
+	return fmt.Sprintf("cannot decide at plan time: %s is not known until deploy", what)
+}
+
+// document is a parsed IAM policy document. Action, Resource and
+// Principal accept AWS's string-or-list forms.
+type document struct {
+	Statement []statement
+}
+
+type statement struct {
+	Sid       string
+	Effect    string
+	Principal any
+	Action    stringList
+	Resource  stringList
+	Condition map[string]map[string]any
+}
+
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = []string{one}
+		return nil
+	}
+	var many []string
+	err := json.Unmarshal(b, &many)
+	*l = many
+	return err
+}
+
+// principals lists a statement's principals as "Kind:value", or "*".
+func (s statement) principals() []string {
+	switch p := s.Principal.(type) {
+	case string:
+		return []string{p}
+	case map[string]any:
+		var out []string
+		for kind, v := range p {
+			switch v := v.(type) {
+			case string:
+				out = append(out, kind+":"+v)
+			case []any:
+				for _, x := range v {
+					out = append(out, fmt.Sprintf("%s:%v", kind, x))
+				}
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	return nil
+}
+
+// public reports whether a statement names everyone as its principal.
+func (s statement) public() bool {
+	for _, p := range s.principals() {
+		if p == "*" || strings.HasSuffix(p, ":*") {
+			return true
+		}
+	}
+	return false
+}
+
+// policyAt parses the policy document at an input, or reports why not.
+func policyAt(r *plan.Resource, path string) (doc document, msg string, unknown bool) {
+	v, present, known := input(r, path)
+	switch {
+	case !present:
+		return doc, "", false
+	case !known:
+		return doc, unknownMsg(path), true
+	}
+	s, ok := v.(string)
+	if !ok {
+		return doc, fmt.Sprintf("%s is not a JSON policy document", path), false
+	}
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		return doc, fmt.Sprintf("%s does not parse as an IAM policy: %v", path, err), false
+	}
+	return doc, "", false
+}
+
+// identityPolicies are the inputs that hold IAM identity policies.
+var identityPolicies = []struct{ typ, path string }{
+	{"aws:iam/rolePolicy:RolePolicy", "policy"},
+	{"aws:iam/policy:Policy", "policy"},
+}
+
+// eachIdentityStatement calls f for every statement of every identity
+// policy in the plan.
+func (e *env) eachIdentityStatement(f func(st statement) string) []Finding {
+	var out []Finding
+	for _, ip := range identityPolicies {
+		out = append(out, e.each([]string{ip.typ}, func(r *plan.Resource) (string, bool) {
+			doc, msg, unknown := policyAt(r, ip.path)
+			if msg != "" {
+				return msg, unknown
+			}
+			var problems []string
+			for _, st := range doc.Statement {
+				if st.Effect != "Allow" {
+					continue
+				}
+				if m := f(st); m != "" {
+					problems = append(problems, m)
+				}
+			}
+			return strings.Join(problems, "; "), false
+		})...)
+	}
+	return out
+}
+
+// byID indexes resources of a type by their plan ID.
+func (e *env) byID(typ string) map[string]*plan.Resource {
+	out := map[string]*plan.Resource{}
+	for _, r := range e.p.ByType(typ) {
+		out[r.ID] = r
+	}
+	return out
+}
+
+// all holds every check; the checks_*.go files add to it.
+var all []*Check
+
+func register(cs ...*Check) struct{} {
+	all = append(all, cs...)
+	return struct{}{}
+}
