@@ -1,0 +1,587 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/stacks"
+)
+
+var (
+	plans   = map[string]*plan.Plan{}
+	plansMu sync.Mutex
+)
+
+// stackPlan plans a checked-in stack once per test binary.
+func stackPlan(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	plansMu.Lock()
+	defer plansMu.Unlock()
+	if p, ok := plans[stack]; ok {
+		return p
+	}
+	opts, err := plan.StackOptions("..", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans[stack] = p
+	return p
+}
+
+func TestCheckedInStacksHaveNoFindings(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		rep := Evaluate(stackPlan(t, stack), Options{Production: stack == "prod"})
+		for _, f := range rep.Failures() {
+			t.Errorf("%s: %s fails %s: %s", stack, f.URN, f.Check, f.Message)
+		}
+		suppressed := 0
+		for _, r := range rep.Results {
+			for _, f := range r.Findings {
+				if f.Suppressed {
+					suppressed++
+					if f.Justification == "" {
+						t.Errorf("%s: %s is suppressed without a justification", stack, f.Check)
+					}
+				}
+				if f.Status == StatusUnknown {
+					t.Errorf("%s: %s cannot decide %s: %s", stack, f.Check, f.URN, f.Message)
+				}
+			}
+		}
+		if suppressed == 0 {
+			t.Errorf("%s: no finding is suppressed; the by-design ones must be listed, not dropped", stack)
+		}
+	}
+}
+
+func TestChecksAreWellFormed(t *testing.T) {
+	checks := Checks()
+	if len(checks) < 40 {
+		t.Errorf("%d checks, want at least 40", len(checks))
+	}
+	seen := map[string]bool{}
+	controls := map[string]bool{}
+	for _, c := range checks {
+		if seen[c.ID] {
+			t.Errorf("check ID %s repeats", c.ID)
+		}
+		seen[c.ID] = true
+		if !strings.HasPrefix(c.ID, "STRATA-") || c.Title == "" || c.Fix == "" || len(c.Controls) == 0 || len(c.Types) == 0 || c.eval == nil {
+			t.Errorf("check %+v is incomplete", c)
+		}
+		if !slices.Contains([]Severity{Critical, High, Medium, Low}, c.Severity) {
+			t.Errorf("check %s severity %q", c.ID, c.Severity)
+		}
+		for _, ctl := range c.Controls {
+			controls[ctl] = true
+		}
+	}
+	if len(controls) < 40 {
+		t.Errorf("the checks map to %d controls, want at least 40", len(controls))
+	}
+}
+
+// clone deep-copies a plan so a test can break it.
+func clone(p *plan.Plan) *plan.Plan {
+	q := *p
+	q.Resources = make([]*plan.Resource, len(p.Resources))
+	for i, r := range p.Resources {
+		c := *r
+		c.Inputs, _ = deep(r.Inputs).(map[string]any)
+		c.Outputs, _ = deep(r.Outputs).(map[string]any)
+		q.Resources[i] = &c
+	}
+	return &q
+}
+
+func deep(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = deep(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = deep(e)
+		}
+		return out
+	}
+	return v
+}
+
+// find returns a resource or fails.
+func find(t *testing.T, p *plan.Plan, typ, name string) *plan.Resource {
+	t.Helper()
+	r, err := p.Find(typ, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// set sets an input at a dotted path (a nil value deletes it).
+func set(t *testing.T, r *plan.Resource, path string, v any) string {
+	t.Helper()
+	parts := strings.Split(path, ".")
+	m := r.Inputs
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[p] = next
+		}
+		m = next
+	}
+	if v == nil {
+		delete(m, parts[len(parts)-1])
+	} else {
+		m[parts[len(parts)-1]] = v
+	}
+	return r.URN
+}
+
+// edit rewrites a JSON input (a policy or container definitions).
+func edit[T any](t *testing.T, r *plan.Resource, key string, f func(*T)) string {
+	t.Helper()
+	var doc T
+	raw := r.Inputs[key]
+	if s, ok := raw.(plan.Secret); ok {
+		raw = s.Reveal()
+	}
+	if err := json.Unmarshal([]byte(raw.(string)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f(&doc)
+	b, _ := json.Marshal(doc)
+	r.Inputs[key] = string(b)
+	return r.URN
+}
+
+type policyDoc struct {
+	Version   string
+	Statement []map[string]any
+}
+
+func addStatement(t *testing.T, r *plan.Resource, key string, st map[string]any) string {
+	return edit(t, r, key, func(d *policyDoc) { d.Statement = append(d.Statement, st) })
+}
+
+// add puts a new resource into the plan.
+func add(p *plan.Plan, typ, name string, inputs map[string]any) string {
+	r := &plan.Resource{Type: typ, Name: name, URN: "urn:test::" + typ + "::" + name, Custom: true, Inputs: inputs, ID: name}
+	p.Resources = append(p.Resources, r)
+	return r.URN
+}
+
+func drop(p *plan.Plan, typ string) {
+	p.Resources = slices.DeleteFunc(p.Resources, func(r *plan.Resource) bool { return r.Type == typ })
+}
+
+func container(t *testing.T, p *plan.Plan, f func(c map[string]any)) string {
+	return edit(t, find(t, p, taskDefType, stacks.AppName), "containerDefinitions", func(cs *[]map[string]any) { f((*cs)[0]) })
+}
+
+func world(group string, port float64, ingress bool) map[string]any {
+	return map[string]any{"securityGroupId": group, "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": port, "toPort": port, "description": "test"}
+}
+
+// failingCases break one check each; they return the URN it must report.
+var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
+	"STRATA-VPC-001": func(t *testing.T, p *plan.Plan) string {
+		drop(p, flowLogType)
+		return find(t, p, awsxVpcType, stacks.NetworkName).URN
+	},
+	"STRATA-VPC-002": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, defaultSGType, "main-default"), "ingress", []any{map[string]any{"fromPort": 0.0}})
+		return find(t, p, awsxVpcType, stacks.NetworkName).URN
+	},
+	"STRATA-VPC-003": func(t *testing.T, p *plan.Plan) string {
+		v := find(t, p, awsxVpcType, stacks.NetworkName)
+		v.Transforms = 0
+		return v.URN
+	},
+	"STRATA-VPC-004": func(t *testing.T, p *plan.Plan) string {
+		priv := find(t, p, awsxVpcType, stacks.NetworkName).Outputs["privateSubnetIds"]
+		return set(t, find(t, p, subnetGrpType, "main-db"), "subnetIds", priv)
+	},
+	"STRATA-SG-001": func(t *testing.T, p *plan.Plan) string {
+		return add(p, ingressType, "ssh", world(find(t, p, sgType, "main-app").ID, 22, true))
+	},
+	"STRATA-SG-002": func(t *testing.T, p *plan.Plan) string {
+		return add(p, ingressType, "alt-https", world(find(t, p, sgType, "main-alb").ID, 8443, true))
+	},
+	"STRATA-SG-003": func(t *testing.T, p *plan.Plan) string {
+		return add(p, ingressType, "postgres", world(find(t, p, sgType, "main-db").ID, 5432, true))
+	},
+	"STRATA-SG-004": func(t *testing.T, p *plan.Plan) string {
+		return add(p, ingressType, "app-http", world(find(t, p, sgType, "main-app").ID, 80, true))
+	},
+	"STRATA-SG-005": func(t *testing.T, p *plan.Plan) string {
+		r := find(t, p, ingressType, "main-db-from-app")
+		set(t, r, "referencedSecurityGroupId", nil)
+		return set(t, r, "cidrIpv4", "10.0.0.0/8")
+	},
+	"STRATA-SG-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, sgType, "main-app"), "description", nil)
+	},
+	"STRATA-SG-007": func(t *testing.T, p *plan.Plan) string {
+		return add(p, egressType, "all-out", map[string]any{"securityGroupId": "sg-x", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "-1", "description": "test"})
+	},
+	"STRATA-SG-008": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, sgType, "main-db"), "ingress", []any{map[string]any{"fromPort": 5432.0}})
+	},
+	"STRATA-IAM-001": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
+	},
+	"STRATA-IAM-002": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": []any{"s3:*"}, "Resource": []any{"arn:aws:s3:::x"}})
+	},
+	"STRATA-IAM-003": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": []any{"s3:GetObject"}, "Resource": "*"})
+	},
+	"STRATA-IAM-004": func(t *testing.T, p *plan.Plan) string {
+		return add(p, attachmentType, "admin", map[string]any{"role": "x", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
+	},
+	"STRATA-IAM-005": func(t *testing.T, p *plan.Plan) string {
+		return edit(t, find(t, p, roleType, "web-task"), "assumeRolePolicy", func(d *policyDoc) { delete(d.Statement[0], "Condition") })
+	},
+	"STRATA-IAM-006": func(t *testing.T, p *plan.Plan) string {
+		return add(p, roleType, "partner", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole"}]}`})
+	},
+	"STRATA-IAM-007": func(t *testing.T, p *plan.Plan) string {
+		r := find(t, p, taskDefType, stacks.AppName)
+		return set(t, r, "taskRoleArn", r.Inputs["executionRoleArn"])
+	},
+	"STRATA-IAM-008": func(t *testing.T, p *plan.Plan) string {
+		role := find(t, p, roleType, "web-task")
+		add(p, attachmentType, "web-task-managed", map[string]any{"role": role.ID, "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})
+		return role.URN
+	},
+	"STRATA-IAM-009": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+	},
+	"STRATA-ALB-001": func(t *testing.T, p *plan.Plan) string {
+		r := find(t, p, listenerType, "web-http")
+		return set(t, r, "defaultActions", []any{map[string]any{"type": "forward", "targetGroupArn": "x"}})
+	},
+	"STRATA-ALB-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, listenerType, "web-https"), "sslPolicy", "ELBSecurityPolicy-2016-08")
+	},
+	"STRATA-ALB-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, lbType, stacks.AppName), "dropInvalidHeaderFields", false)
+	},
+	"STRATA-ALB-004": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, lbType, stacks.AppName), "enableDeletionProtection", false)
+	},
+	"STRATA-ALB-005": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, lbType, stacks.AppName), "desyncMitigationMode", "monitor")
+	},
+	"STRATA-ALB-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, lbType, stacks.AppName), "subnets", []any{"subnet-1"})
+	},
+	"STRATA-ALB-007": func(t *testing.T, p *plan.Plan) string {
+		add(p, ingressType, "alb-admin", world(find(t, p, sgType, "main-alb").ID, 8080, true))
+		return find(t, p, lbType, stacks.AppName).URN
+	},
+	"STRATA-ECS-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, ecsServiceType, stacks.AppName), "networkConfiguration.assignPublicIp", true)
+	},
+	"STRATA-ECS-002": func(t *testing.T, p *plan.Plan) string {
+		return container(t, p, func(c map[string]any) { c["privileged"] = true })
+	},
+	"STRATA-ECS-003": func(t *testing.T, p *plan.Plan) string {
+		return container(t, p, func(c map[string]any) { c["readonlyRootFilesystem"] = false })
+	},
+	"STRATA-ECS-004": func(t *testing.T, p *plan.Plan) string {
+		return container(t, p, func(c map[string]any) {
+			c["environment"] = append(c["environment"].([]any), map[string]any{"name": "DB_PASSWORD", "value": "hunter2"})
+		})
+	},
+	"STRATA-ECS-005": func(t *testing.T, p *plan.Plan) string {
+		return container(t, p, func(c map[string]any) { delete(c, "logConfiguration") })
+	},
+	"STRATA-ECS-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, ecsServiceType, stacks.AppName), "platformVersion", "1.3.0")
+	},
+	"STRATA-ECS-007": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, ecsClusterType, stacks.AppName), "settings", []any{})
+	},
+	"STRATA-ECS-008": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, taskDefType, stacks.AppName), "networkMode", "bridge")
+	},
+	"STRATA-LMB-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, permissionType, stacks.APIName), "sourceArn", nil)
+	},
+	"STRATA-LMB-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, functionType, stacks.APIName), "runtime", "nodejs16.x")
+	},
+	"STRATA-LMB-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, functionType, stacks.APIName), "tracingConfig.mode", "PassThrough")
+	},
+	"STRATA-LMB-004": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, functionType, stacks.APIName), "vpcConfig.subnetIds", []any{"subnet-1"})
+	},
+	"STRATA-API-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, stageType, stacks.APIName), "accessLogSettings", nil)
+	},
+	"STRATA-API-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, stageType, stacks.APIName), "defaultRouteSettings.throttlingBurstLimit", 0.0)
+	},
+	"STRATA-API-003": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, stageType, stacks.APIName), "accessLogSettings", nil) // no longer compensated
+		return find(t, p, routeType, stacks.APIName+"-default").URN
+	},
+	"STRATA-RDS-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "storageEncrypted", false)
+	},
+	"STRATA-RDS-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, instanceType, stacks.DBName+"-1"), "publiclyAccessible", true)
+	},
+	"STRATA-RDS-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "deletionProtection", false)
+	},
+	"STRATA-RDS-004": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "backupRetentionPeriod", 1.0)
+	},
+	"STRATA-RDS-005": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, paramGroupType, stacks.DBName), "parameters", []any{map[string]any{"name": "rds.force_ssl", "value": "0"}})
+		return find(t, p, clusterType, stacks.DBName).URN
+	},
+	"STRATA-RDS-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "enabledCloudwatchLogsExports", []any{})
+	},
+	"STRATA-RDS-007": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "iamDatabaseAuthenticationEnabled", false)
+	},
+	"STRATA-RDS-008": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "masterPassword", plan.Secret{})
+	},
+	"STRATA-RDS-009": func(t *testing.T, p *plan.Plan) string {
+		p.Resources = slices.DeleteFunc(p.Resources, func(r *plan.Resource) bool { return r.Type == instanceType && r.Name == stacks.DBName+"-2" })
+		return find(t, p, clusterType, stacks.DBName).URN
+	},
+	"STRATA-RDS-010": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "masterUsername", "postgres")
+	},
+	"STRATA-RDS-011": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, instanceType, stacks.DBName+"-1"), "performanceInsightsEnabled", false)
+	},
+	"STRATA-RDS-012": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "copyTagsToSnapshot", false)
+	},
+	"STRATA-KMS-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, keyType, stacks.BucketName), "enableKeyRotation", false)
+	},
+	"STRATA-KMS-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, keyType, stacks.BucketName), "deletionWindowInDays", 7.0)
+	},
+	"STRATA-KMS-003": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, keyType, stacks.BucketName), "policy", map[string]any{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"})
+	},
+	"STRATA-KMS-004": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, keyType, stacks.BucketName), "description", nil)
+	},
+	"STRATA-S3-001": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, pabType, stacks.BucketName), "restrictPublicBuckets", false)
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-002": func(t *testing.T, p *plan.Plan) string {
+		edit(t, find(t, p, bucketPolType, stacks.BucketName), "policy", func(d *policyDoc) {
+			d.Statement = slices.DeleteFunc(d.Statement, func(st map[string]any) bool { return st["Sid"] == "DenyInsecureTransport" })
+		})
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-003": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, sseType, stacks.BucketName), "rules", []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}})
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-004": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, versioningType, stacks.BucketName), "versioningConfiguration.status", "Suspended")
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-005": func(t *testing.T, p *plan.Plan) string {
+		r := find(t, p, lifecycleType, stacks.BucketName)
+		set(t, r, "rules", r.Inputs["rules"].([]any)[1:])
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-006": func(t *testing.T, p *plan.Plan) string {
+		set(t, find(t, p, ownershipType, stacks.BucketName), "rule.objectOwnership", "ObjectWriter")
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-007": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, bucketPolType, stacks.BucketName), "policy", map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"})
+	},
+	"STRATA-LOG-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, logGroupType, stacks.AppName), "retentionInDays", nil)
+	},
+	"STRATA-LOG-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, logGroupType, stacks.AppName), "retentionInDays", 30.0)
+	},
+	"STRATA-ACC-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, trailType, stacks.BaselineName), "isMultiRegionTrail", false)
+	},
+	"STRATA-ACC-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, trailType, stacks.BaselineName), "kmsKeyId", nil)
+	},
+	"STRATA-ACC-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, trailType, stacks.BaselineName), "cloudWatchLogsRoleArn", nil)
+	},
+	"STRATA-ACC-004": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, detectorType, stacks.BaselineName), "enable", false)
+	},
+	"STRATA-ACC-005": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, recorderType, stacks.BaselineName), "recordingGroup.includeGlobalResourceTypes", false)
+	},
+	"STRATA-TAG-001": func(t *testing.T, p *plan.Plan) string {
+		for _, prov := range p.ByType("pulumi:providers:aws") {
+			set(t, prov, "defaultTags.tags.Owner", nil)
+		}
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+}
+
+func TestEveryCheckHasAFailingCase(t *testing.T) {
+	base := stackPlan(t, "prod")
+	opts := Options{Production: true}
+	for _, c := range Checks() {
+		t.Run(c.ID, func(t *testing.T) {
+			breakIt, ok := failingCases[c.ID]
+			if !ok {
+				t.Fatalf("check %s has no failing case", c.ID)
+			}
+			if fails := EvaluateChecks(base, opts, c).Failures(); len(fails) > 0 {
+				t.Fatalf("%s fails the unbroken prod plan: %+v", c.ID, fails[0])
+			}
+			broken := clone(base)
+			urn := breakIt(t, broken)
+			fails := EvaluateChecks(broken, opts, c).Failures()
+			for _, f := range fails {
+				if f.URN == urn && f.Check == c.ID {
+					if f.Message == "" {
+						t.Errorf("%s reports %s without a message", c.ID, urn)
+					}
+					return
+				}
+			}
+			t.Errorf("%s does not report %s; it reports %+v", c.ID, urn, fails)
+		})
+	}
+	for id := range failingCases {
+		if Lookup(id) == nil {
+			t.Errorf("failing case for unknown check %s", id)
+		}
+	}
+}
+
+func TestUnknownValuesAreUndecided(t *testing.T) {
+	p := clone(stackPlan(t, "prod"))
+	set(t, find(t, p, lbType, stacks.AppName), "subnets", plan.Unknown{})
+	rep := EvaluateChecks(p, Options{}, Lookup("STRATA-ALB-006"))
+	if len(rep.Failures()) != 0 || len(rep.Results[0].Findings) != 1 || rep.Results[0].Findings[0].Status != StatusUnknown {
+		t.Fatalf("an unknown value gave %+v, want one undecided finding", rep.Results[0])
+	}
+	if rep.Results[0].Outcome() != "unknown" || !strings.Contains(rep.Results[0].Findings[0].Message, "not known until deploy") {
+		t.Errorf("outcome %s, finding %+v", rep.Results[0].Outcome(), rep.Results[0].Findings[0])
+	}
+}
+
+func TestSuppressionsDependOnThePlan(t *testing.T) {
+	// In prod, a plain-HTTP listener is not excused by a warning tag.
+	p := clone(stackPlan(t, "prod"))
+	l := find(t, p, listenerType, "web-http")
+	set(t, l, "defaultActions", []any{map[string]any{"type": "forward"}})
+	set(t, l, "tags.strata:warning", "plain HTTP")
+	if fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-ALB-001")).Failures(); len(fails) != 1 {
+		t.Errorf("prod plain HTTP gave %d failures, want 1", len(fails))
+	}
+	// The dev stack's plain HTTP is suppressed, with the justification.
+	dev := Evaluate(stackPlan(t, "dev"), Options{})
+	for _, r := range dev.Results {
+		if r.Check.ID == "STRATA-ALB-001" {
+			if len(r.Findings) != 1 || !r.Findings[0].Suppressed || !strings.Contains(r.Findings[0].Justification, "strata:warning") {
+				t.Errorf("dev ALB-001 = %+v, want a suppressed finding with its justification", r.Findings)
+			}
+		}
+	}
+}
+
+func TestSARIFValidates(t *testing.T) {
+	compiler := jsonschema.NewCompiler()
+	compiler.Draft = jsonschema.Draft4
+	f, err := os.Open("testdata/sarif-2.1.0-rtm.5.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const id = "https://raw.githubusercontent.com/schemastore/schemastore/master/src/schemas/json/sarif-2.1.0-rtm.5.json"
+	if err := compiler.AddResource(id, f); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := compiler.Compile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := clone(stackPlan(t, "prod"))
+	failingCases["STRATA-SG-003"](t, broken)
+	set(t, find(t, broken, lbType, stacks.AppName), "subnets", plan.Unknown{})
+	for name, rep := range map[string]Report{
+		"prod":   Evaluate(stackPlan(t, "prod"), Options{Production: true}),
+		"broken": Evaluate(broken, Options{Production: true}),
+	} {
+		var buf bytes.Buffer
+		if err := rep.SARIF(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(doc); err != nil {
+			t.Errorf("%s SARIF does not validate: %v", name, err)
+		}
+		var log struct {
+			Runs []struct {
+				Tool struct {
+					Driver struct{ Rules []struct{ ID string } }
+				}
+				Results []struct {
+					RuleID, Kind, Level string
+					Suppressions        []struct{ Justification string }
+				}
+			}
+		}
+		_ = json.Unmarshal(buf.Bytes(), &log)
+		if got := len(log.Runs[0].Tool.Driver.Rules); got != len(Checks()) {
+			t.Errorf("%s SARIF has %d rules, want one per check", name, got)
+		}
+		var failing, suppressed, review int
+		for _, r := range log.Runs[0].Results {
+			switch {
+			case len(r.Suppressions) > 0:
+				suppressed++
+			case r.Kind == "review":
+				review++
+			default:
+				failing++
+			}
+		}
+		if suppressed == 0 || (name == "broken") != (failing > 0 && review > 0) {
+			t.Errorf("%s SARIF results: %d failing, %d suppressed, %d to review", name, failing, suppressed, review)
+		}
+	}
+}
