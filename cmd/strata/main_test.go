@@ -7,6 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/stacks"
 )
 
 // repo holds the checked-in Pulumi.yaml and stack files.
@@ -240,4 +247,99 @@ func TestDeployRoleFromAStackFile(t *testing.T) {
 		}
 	}
 	t.Error("no deploy role in the plan")
+}
+
+func TestCheckCheckedInStacks(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		code, out, errOut := strata(t, "check", "--stack", stack, "--dir", repo)
+		if code != 0 {
+			t.Fatalf("strata check --stack %s = %d\n%s%s", stack, code, out, errOut)
+		}
+		for _, want := range []string{"PASS        STRATA-VPC-001", "SUPPRESSED  STRATA-SG-004", "why: ", "Summary: ", " 0 failed"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s check output lacks %q", stack, want)
+			}
+		}
+	}
+	code, out, _ := strata(t, "check", "--stack", "prod", "--json", "--dir", repo)
+	var rep struct {
+		Stack      string
+		Production bool
+		Results    []struct {
+			Check    struct{ ID string }
+			Findings []struct{ Suppressed bool }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 {
+		t.Fatalf("check --json = %d, %v", code, err)
+	}
+	if !rep.Production || len(rep.Results) < 40 {
+		t.Errorf("check --json: production %v, %d results", rep.Production, len(rep.Results))
+	}
+	code, out, _ = strata(t, "check", "--stack", "dev", "--sarif", "--dir", repo)
+	var sarif struct {
+		Version string
+		Runs    []struct{ Results []any }
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || code != 0 || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
+		t.Fatalf("check --sarif = %d, %v, %+v", code, err, sarif)
+	}
+}
+
+func TestCheckFailsAnOpenDatabasePort(t *testing.T) {
+	saved := program
+	defer func() { program = saved }()
+	program = func(ctx *pulumi.Context) error {
+		if err := stacks.Deploy(ctx); err != nil {
+			return err
+		}
+		prov, err := aws.NewProvider(ctx, "extra", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		sg, err := ec2.NewSecurityGroup(ctx, "reporting", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1"), Description: pulumi.String("reporting")}, pulumi.Provider(prov))
+		if err != nil {
+			return err
+		}
+		_, err = vpc.NewSecurityGroupIngressRule(ctx, "postgres-from-anywhere", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: sg.ID(), IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(5432), ToPort: pulumi.Int(5432),
+			CidrIpv4: pulumi.String("0.0.0.0/0"), Description: pulumi.String("reports"),
+		}, pulumi.Provider(prov))
+		return err
+	}
+	code, out, errOut := strata(t, "check", "--stack", "dev", "--dir", repo)
+	if code != 1 {
+		t.Fatalf("check of an open 5432 = %d, want 1\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"FAIL        STRATA-SG-003",
+		"urn:pulumi:dev::strata::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::postgres-from-anywhere: admits 0.0.0.0/0 to high-risk port 5432",
+		"fix: Admit databases and admin ports only from the security group of their client",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "unsuppressed finding") {
+		t.Errorf("stderr = %q", errOut)
+	}
+}
+
+func TestCheckUsageAndConfigErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check"}, "give one stack"},
+		{[]string{"check", "--stack", "dev", "--json", "--sarif", "--dir", repo}, "give --json or --sarif, not both"},
+		{[]string{"plan", "--stack", "dev", "--sarif", "--dir", repo}, "--sarif is for check"},
+		{[]string{"check", "--stack", "qa", "--dir", repo}, `unknown stack "qa"`},
+		{[]string{"check", "--stack", "qa", "--dir", project(t, "qa", goodStack+"  strata:app:\n    cpu: 3\n")}, "CPU must be one of Fargate's sizes"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := strata(t, tt.args...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("strata %v = %d, %q; want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
 }
