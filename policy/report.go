@@ -34,7 +34,7 @@ func (r Report) Text(w io.Writer) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nSummary: %d passed, %d failed, %d suppressed, %d undecided, %d not applicable\n",
+	fmt.Fprintf(w, "\nChecks: %d pass, %d fail, %d suppressed, %d undecided, %d not applicable\n",
 		counts["pass"], counts["fail"], counts["suppressed"], counts["unknown"], counts["n/a"])
 }
 

@@ -255,7 +255,7 @@ func TestCheckCheckedInStacks(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("strata check --stack %s = %d\n%s%s", stack, code, out, errOut)
 		}
-		for _, want := range []string{"PASS        STRATA-VPC-001", "SUPPRESSED  STRATA-SG-004", "why: ", "Summary: ", " 0 failed"} {
+		for _, want := range []string{"PASS        STRATA-VPC-001", "SUPPRESSED  STRATA-SG-004", "why: ", "Checks: ", " 0 fail,"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s check output lacks %q", stack, want)
 			}
