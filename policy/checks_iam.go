@@ -26,9 +26,29 @@ var unscopable = []string{
 
 func wildcardAction(a string) bool { return a == "*" || strings.HasSuffix(a, ":*") }
 
-// trustFindings reads a role's trust policy.
+// trustStatements reads a role's trust policy.
 func trustStatements(r *plan.Resource) (document, string, bool) {
 	return policyAt(r, "assumeRolePolicy")
+}
+
+// eachTrustStatement calls f for every Allow statement of every role's
+// trust policy; a role fails with the first problem f names.
+func (e *env) eachTrustStatement(f func(st statement) string) []Finding {
+	return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
+		doc, msg, unknown := trustStatements(r)
+		if msg != "" {
+			return msg, unknown
+		}
+		for _, st := range doc.Statement {
+			if st.Effect != "Allow" {
+				continue
+			}
+			if m := f(st); m != "" {
+				return m, false
+			}
+		}
+		return "", false
+	})
 }
 
 // accountOf returns the account in an IAM principal ARN, or "".
@@ -108,34 +128,25 @@ var _ = register(
 		Controls: []string{"CKV_AWS_60", "CKV_AWS_61"}, Types: []string{roleType},
 		Fix: "Trust one service with aws:SourceAccount (or aws:SourceArn), or one account with sts:ExternalId; never *.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
-				doc, msg, unknown := trustStatements(r)
-				if msg != "" {
-					return msg, unknown
+			return e.eachTrustStatement(func(st statement) string {
+				if st.public() {
+					return fmt.Sprintf("statement %q trusts everyone", st.Sid)
 				}
-				for _, st := range doc.Statement {
-					if st.Effect != "Allow" {
-						continue
-					}
-					if st.public() {
-						return fmt.Sprintf("statement %q trusts everyone", st.Sid), false
-					}
-					cond := map[string]bool{}
-					for _, kv := range st.Condition {
-						for k := range kv {
-							cond[k] = true
-						}
-					}
-					for _, p := range st.principals() {
-						switch {
-						case strings.HasPrefix(p, "Service:") && !cond["aws:SourceAccount"] && !cond["aws:SourceArn"]:
-							return fmt.Sprintf("trusts %s without aws:SourceAccount or aws:SourceArn", p), false
-						case strings.HasPrefix(p, "AWS:") && !cond["sts:ExternalId"] && !cond["aws:PrincipalOrgID"]:
-							return fmt.Sprintf("trusts %s without sts:ExternalId or aws:PrincipalOrgID", p), false
-						}
+				cond := map[string]bool{}
+				for _, kv := range st.Condition {
+					for k := range kv {
+						cond[k] = true
 					}
 				}
-				return "", false
+				for _, p := range st.principals() {
+					switch {
+					case strings.HasPrefix(p, "Service:") && !cond["aws:SourceAccount"] && !cond["aws:SourceArn"]:
+						return fmt.Sprintf("trusts %s without aws:SourceAccount or aws:SourceArn", p)
+					case strings.HasPrefix(p, "AWS:") && !cond["sts:ExternalId"] && !cond["aws:PrincipalOrgID"]:
+						return fmt.Sprintf("trusts %s without sts:ExternalId or aws:PrincipalOrgID", p)
+					}
+				}
+				return ""
 			})
 		},
 	},
@@ -144,19 +155,13 @@ var _ = register(
 		Controls: []string{"CKV_AWS_61"}, Types: []string{roleType},
 		Fix: "Trust only this account's principals, or review the cross-account trust and suppress it with a justification.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
-				doc, msg, unknown := trustStatements(r)
-				if msg != "" {
-					return msg, unknown
-				}
-				for _, st := range doc.Statement {
-					for _, p := range st.principals() {
-						if acct := accountOf(p); strings.HasPrefix(p, "AWS:") && acct != "" && acct != e.p.Account {
-							return fmt.Sprintf("trusts account %s", acct), false
-						}
+			return e.eachTrustStatement(func(st statement) string {
+				for _, p := range st.principals() {
+					if acct := accountOf(p); strings.HasPrefix(p, "AWS:") && acct != "" && acct != e.p.Account {
+						return fmt.Sprintf("trusts account %s", acct)
 					}
 				}
-				return "", false
+				return ""
 			})
 		},
 	},
