@@ -597,3 +597,20 @@ func TestREADMEListsEveryCheck(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCheckProd(b *testing.B) {
+	opts, err := plan.StackOptions("..", "prod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Evaluate(p, Options{Production: true}); len(rep.Failures()) != 0 {
+			b.Fatal("prod has findings")
+		}
+	}
+}
