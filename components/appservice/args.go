@@ -1,6 +1,8 @@
 package appservice
 
 import (
+	"cmp"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/grant"
@@ -198,42 +200,27 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&out.Port, DefaultPort)
-	def(&out.CPU, DefaultCPU)
-	def(&out.Memory, DefaultMemory)
-	def(&out.HealthCheck.IntervalSeconds, DefaultHealthCheckInterval)
-	def(&out.HealthCheck.TimeoutSeconds, DefaultHealthCheckTimeout)
-	def(&out.HealthCheck.HealthyThreshold, DefaultHealthyThreshold)
-	def(&out.HealthCheck.UnhealthyThreshold, DefaultUnhealthyThreshold)
-	def(&out.DeregistrationDelaySeconds, DefaultDeregistrationDelay)
-	def(&out.MinTasks, DefaultMinTasks)
-	def(&out.DesiredTasks, out.MinTasks)
-	def(&out.MaxTasks, DefaultMaxTasks)
-	def(&out.MinHealthyPercent, DefaultMinHealthyPercent)
-	def(&out.MaxPercent, DefaultMaxPercent)
-	def(&out.HealthCheckGracePeriodSeconds, DefaultHealthCheckGracePeriod)
-	def(&out.ScaleInCooldownSeconds, DefaultScaleInCooldown)
-	def(&out.ScaleOutCooldownSeconds, DefaultScaleOutCooldown)
-	def(&out.LogRetentionDays, DefaultLogRetentionDays)
-	if out.Architecture == "" {
-		out.Architecture = DefaultArchitecture
-	}
-	if out.HealthCheck.Path == "" {
-		out.HealthCheck.Path = DefaultHealthCheckPath
-	}
-	if out.HealthCheck.Matcher == "" {
-		out.HealthCheck.Matcher = DefaultHealthCheckMatcher
-	}
-	if out.CPUTarget == 0 {
-		out.CPUTarget = DefaultCPUTarget
-	}
-	if out.ScratchPath == "" {
-		out.ScratchPath = DefaultScratchPath
-	}
+	out.Port = cmp.Or(out.Port, DefaultPort)
+	out.CPU = cmp.Or(out.CPU, DefaultCPU)
+	out.Memory = cmp.Or(out.Memory, DefaultMemory)
+	out.HealthCheck.IntervalSeconds = cmp.Or(out.HealthCheck.IntervalSeconds, DefaultHealthCheckInterval)
+	out.HealthCheck.TimeoutSeconds = cmp.Or(out.HealthCheck.TimeoutSeconds, DefaultHealthCheckTimeout)
+	out.HealthCheck.HealthyThreshold = cmp.Or(out.HealthCheck.HealthyThreshold, DefaultHealthyThreshold)
+	out.HealthCheck.UnhealthyThreshold = cmp.Or(out.HealthCheck.UnhealthyThreshold, DefaultUnhealthyThreshold)
+	out.DeregistrationDelaySeconds = cmp.Or(out.DeregistrationDelaySeconds, DefaultDeregistrationDelay)
+	out.MinTasks = cmp.Or(out.MinTasks, DefaultMinTasks)
+	out.DesiredTasks = cmp.Or(out.DesiredTasks, out.MinTasks)
+	out.MaxTasks = cmp.Or(out.MaxTasks, DefaultMaxTasks)
+	out.MinHealthyPercent = cmp.Or(out.MinHealthyPercent, DefaultMinHealthyPercent)
+	out.MaxPercent = cmp.Or(out.MaxPercent, DefaultMaxPercent)
+	out.HealthCheckGracePeriodSeconds = cmp.Or(out.HealthCheckGracePeriodSeconds, DefaultHealthCheckGracePeriod)
+	out.ScaleInCooldownSeconds = cmp.Or(out.ScaleInCooldownSeconds, DefaultScaleInCooldown)
+	out.ScaleOutCooldownSeconds = cmp.Or(out.ScaleOutCooldownSeconds, DefaultScaleOutCooldown)
+	out.LogRetentionDays = cmp.Or(out.LogRetentionDays, DefaultLogRetentionDays)
+	out.Architecture = cmp.Or(out.Architecture, DefaultArchitecture)
+	out.HealthCheck.Path = cmp.Or(out.HealthCheck.Path, DefaultHealthCheckPath)
+	out.HealthCheck.Matcher = cmp.Or(out.HealthCheck.Matcher, DefaultHealthCheckMatcher)
+	out.CPUTarget = cmp.Or(out.CPUTarget, DefaultCPUTarget)
+	out.ScratchPath = cmp.Or(out.ScratchPath, DefaultScratchPath)
 	return out
 }

@@ -1,6 +1,10 @@
 package auroradb
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"cmp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Defaults for Args fields left at their zero value.
 const (
@@ -124,35 +128,17 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	if out.EngineVersion == "" {
-		out.EngineVersion = DefaultEngineVersion
-	}
-	if out.Instances == 0 {
-		out.Instances = DefaultInstances
-	}
-	if out.MaxACU == 0 {
-		out.MaxACU = DefaultMaxACU
-	}
+	out.EngineVersion = cmp.Or(out.EngineVersion, DefaultEngineVersion)
+	out.Instances = cmp.Or(out.Instances, DefaultInstances)
+	out.MaxACU = cmp.Or(out.MaxACU, DefaultMaxACU)
 	if out.MinACU == 0 && out.AutoPauseSeconds == 0 {
 		out.AutoPauseSeconds = DefaultAutoPauseSeconds
 	}
-	if out.BackupRetentionDays == 0 {
-		out.BackupRetentionDays = DefaultBackupRetentionDays
-	}
-	if out.BackupWindow == "" {
-		out.BackupWindow = DefaultBackupWindow
-	}
-	if out.MaintenanceWindow == "" {
-		out.MaintenanceWindow = DefaultMaintenanceWindow
-	}
-	if out.LogRetentionDays == 0 {
-		out.LogRetentionDays = DefaultLogRetentionDays
-	}
-	if out.DatabaseName == "" {
-		out.DatabaseName = DefaultDatabaseName
-	}
-	if out.MasterUsername == "" {
-		out.MasterUsername = DefaultMasterUsername
-	}
+	out.BackupRetentionDays = cmp.Or(out.BackupRetentionDays, DefaultBackupRetentionDays)
+	out.BackupWindow = cmp.Or(out.BackupWindow, DefaultBackupWindow)
+	out.MaintenanceWindow = cmp.Or(out.MaintenanceWindow, DefaultMaintenanceWindow)
+	out.LogRetentionDays = cmp.Or(out.LogRetentionDays, DefaultLogRetentionDays)
+	out.DatabaseName = cmp.Or(out.DatabaseName, DefaultDatabaseName)
+	out.MasterUsername = cmp.Or(out.MasterUsername, DefaultMasterUsername)
 	return out
 }

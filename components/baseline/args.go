@@ -1,5 +1,7 @@
 package baseline
 
+import "cmp"
+
 // Defaults for Args fields left at their zero value.
 const (
 	DefaultTrailLogRetentionDays   = 365
@@ -125,29 +127,17 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	if out.TrailLogRetentionDays == 0 {
-		out.TrailLogRetentionDays = DefaultTrailLogRetentionDays
-	}
-	if out.TrailRetentionDays == 0 {
-		out.TrailRetentionDays = DefaultTrailRetentionDays
-	}
-	if out.FindingFrequency == "" {
-		out.FindingFrequency = DefaultFindingFrequency
-	}
+	out.TrailLogRetentionDays = cmp.Or(out.TrailLogRetentionDays, DefaultTrailLogRetentionDays)
+	out.TrailRetentionDays = cmp.Or(out.TrailRetentionDays, DefaultTrailRetentionDays)
+	out.FindingFrequency = cmp.Or(out.FindingFrequency, DefaultFindingFrequency)
 	if out.ConfigRules == nil {
 		out.ConfigRules = DefaultConfigRules()
 	}
-	if out.ConfigDeliveryFrequency == "" {
-		out.ConfigDeliveryFrequency = DefaultConfigDeliveryFrequency
-	}
+	out.ConfigDeliveryFrequency = cmp.Or(out.ConfigDeliveryFrequency, DefaultConfigDeliveryFrequency)
 	if out.DeployRole != nil {
 		r := *out.DeployRole
-		if r.MaxSessionSeconds == 0 {
-			r.MaxSessionSeconds = DefaultMaxSessionSeconds
-		}
-		if r.RoleName == "" {
-			r.RoleName = DefaultDeployRoleName
-		}
+		r.MaxSessionSeconds = cmp.Or(r.MaxSessionSeconds, DefaultMaxSessionSeconds)
+		r.RoleName = cmp.Or(r.RoleName, DefaultDeployRoleName)
 		out.DeployRole = &r
 	}
 	return out

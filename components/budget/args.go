@@ -1,6 +1,10 @@
 package budget
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"cmp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Notification types, comparisons, threshold types and time units, as AWS
 // Budgets spells them.
@@ -97,9 +101,7 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	if out.TimeUnit == "" {
-		out.TimeUnit = DefaultTimeUnit
-	}
+	out.TimeUnit = cmp.Or(out.TimeUnit, DefaultTimeUnit)
 	if out.Notifications == nil {
 		out.Notifications = DefaultNotifications()
 	}

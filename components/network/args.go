@@ -1,5 +1,7 @@
 package network
 
+import "cmp"
+
 // NATStrategy says how many NAT gateways give the private subnets their
 // outbound route.
 type NATStrategy string
@@ -100,32 +102,16 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	if out.CIDR == "" {
-		out.CIDR = DefaultCIDR
-	}
-	if out.AvailabilityZones == 0 {
-		out.AvailabilityZones = DefaultAvailabilityZones
-	}
-	if out.NATGateways == "" {
-		out.NATGateways = DefaultNATGateways
-	}
-	if out.FlowLogRetentionDays == 0 {
-		out.FlowLogRetentionDays = DefaultFlowLogRetentionDays
-	}
-	if out.FlowLogTrafficType == "" {
-		out.FlowLogTrafficType = DefaultFlowLogTrafficType
-	}
-	if out.FlowLogMaxAggregationInterval == 0 {
-		out.FlowLogMaxAggregationInterval = DefaultFlowLogMaxAggregationInterval
-	}
+	out.CIDR = cmp.Or(out.CIDR, DefaultCIDR)
+	out.AvailabilityZones = cmp.Or(out.AvailabilityZones, DefaultAvailabilityZones)
+	out.NATGateways = cmp.Or(out.NATGateways, DefaultNATGateways)
+	out.FlowLogRetentionDays = cmp.Or(out.FlowLogRetentionDays, DefaultFlowLogRetentionDays)
+	out.FlowLogTrafficType = cmp.Or(out.FlowLogTrafficType, DefaultFlowLogTrafficType)
+	out.FlowLogMaxAggregationInterval = cmp.Or(out.FlowLogMaxAggregationInterval, DefaultFlowLogMaxAggregationInterval)
 	if len(out.AllowedIngressCIDRs) == 0 {
 		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
 	}
-	if out.AppPort == 0 {
-		out.AppPort = DefaultAppPort
-	}
-	if out.DatabasePort == 0 {
-		out.DatabasePort = DefaultDatabasePort
-	}
+	out.AppPort = cmp.Or(out.AppPort, DefaultAppPort)
+	out.DatabasePort = cmp.Or(out.DatabasePort, DefaultDatabasePort)
 	return out
 }

@@ -1,6 +1,10 @@
 package securebucket
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"cmp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Storage classes a lifecycle transition may move objects to.
 const (
@@ -167,14 +171,10 @@ func (a *Args) withDefaults(name string) Args {
 	if a != nil {
 		out = *a
 	}
-	if out.Purpose == "" {
-		out.Purpose = name
-	}
+	out.Purpose = cmp.Or(out.Purpose, name)
 	if out.LifecycleRules == nil && !out.KeepForever {
 		out.LifecycleRules = DefaultLifecycleRules()
 	}
-	if out.AbortIncompleteMultipartUploadDays == 0 {
-		out.AbortIncompleteMultipartUploadDays = DefaultAbortIncompleteMultipartUploadDays
-	}
+	out.AbortIncompleteMultipartUploadDays = cmp.Or(out.AbortIncompleteMultipartUploadDays, DefaultAbortIncompleteMultipartUploadDays)
 	return out
 }

@@ -1,6 +1,8 @@
 package serverlessapi
 
 import (
+	"cmp"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/grant"
@@ -180,31 +182,19 @@ func (a *Args) withDefaults() Args {
 	if a != nil {
 		out = *a
 	}
-	str := func(v *string, d string) {
-		if *v == "" {
-			*v = d
-		}
-	}
-	num := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
 	if out.ImageURI == "" {
-		str(&out.Runtime, DefaultRuntime)
-		str(&out.Handler, DefaultHandler)
+		out.Runtime = cmp.Or(out.Runtime, DefaultRuntime)
+		out.Handler = cmp.Or(out.Handler, DefaultHandler)
 	}
-	str(&out.Architecture, DefaultArchitecture)
-	str(&out.StageName, DefaultStageName)
-	num(&out.MemoryMB, DefaultMemoryMB)
-	num(&out.TimeoutSeconds, DefaultTimeoutSeconds)
-	num(&out.EphemeralStorageMB, DefaultEphemeralMB)
-	num(&out.LogRetentionDays, DefaultLogRetentionDays)
-	num(&out.ThrottlingBurst, DefaultThrottlingBurst)
-	num(&out.CORS.MaxAgeSeconds, DefaultCORSMaxAge)
-	if out.ThrottlingRate == 0 {
-		out.ThrottlingRate = DefaultThrottlingRate
-	}
+	out.Architecture = cmp.Or(out.Architecture, DefaultArchitecture)
+	out.StageName = cmp.Or(out.StageName, DefaultStageName)
+	out.MemoryMB = cmp.Or(out.MemoryMB, DefaultMemoryMB)
+	out.TimeoutSeconds = cmp.Or(out.TimeoutSeconds, DefaultTimeoutSeconds)
+	out.EphemeralStorageMB = cmp.Or(out.EphemeralStorageMB, DefaultEphemeralMB)
+	out.LogRetentionDays = cmp.Or(out.LogRetentionDays, DefaultLogRetentionDays)
+	out.ThrottlingBurst = cmp.Or(out.ThrottlingBurst, DefaultThrottlingBurst)
+	out.CORS.MaxAgeSeconds = cmp.Or(out.CORS.MaxAgeSeconds, DefaultCORSMaxAge)
+	out.ThrottlingRate = cmp.Or(out.ThrottlingRate, DefaultThrottlingRate)
 	if len(out.Routes) == 0 {
 		out.Routes = []string{"$default"}
 	}
@@ -216,9 +206,9 @@ func (a *Args) withDefaults() Args {
 	}
 	if out.Table != nil {
 		t := *out.Table
-		str(&t.HashKey.Type, "S")
+		t.HashKey.Type = cmp.Or(t.HashKey.Type, "S")
 		if t.RangeKey.Name != "" {
-			str(&t.RangeKey.Type, "S")
+			t.RangeKey.Type = cmp.Or(t.RangeKey.Type, "S")
 		}
 		out.Table = &t
 	}
