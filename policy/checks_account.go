@@ -184,7 +184,7 @@ var suppressions = []suppression{
 			return ""
 		}
 		for _, st := range doc.Statement {
-			for _, p := range st.principals() {
+			for _, p := range st.Principals() {
 				if strings.HasPrefix(p, "AWS:") && st.Condition["StringEquals"]["sts:ExternalId"] == nil {
 					return ""
 				}

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -270,7 +272,7 @@ var _ = register(
 					return "has no explicit key policy", false
 				}
 				for _, st := range doc.Statement {
-					if st.Effect == "Allow" && st.public() {
+					if st.Effect == "Allow" && st.Public() {
 						return fmt.Sprintf("statement %q allows everyone", st.Sid), false
 					}
 				}
@@ -326,7 +328,7 @@ var _ = register(
 					return msg
 				}
 				for _, st := range doc.Statement {
-					if st.Effect == "Deny" && fmt.Sprint(st.Condition["Bool"]["aws:SecureTransport"]) == "false" {
+					if st.Effect == "Deny" && slices.Equal(st.Condition["Bool"]["aws:SecureTransport"], iampolicy.List{"false"}) {
 						return ""
 					}
 				}
@@ -408,11 +410,45 @@ var _ = register(
 					return msg, unknown
 				}
 				for _, st := range doc.Statement {
-					if st.Effect == "Allow" && st.public() {
+					if st.Effect == "Allow" && st.Public() {
 						return fmt.Sprintf("statement %q allows everyone", st.Sid), false
 					}
 				}
 				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-S3-008", Title: "Bucket policies let uploads rely on default encryption", Severity: High,
+		Controls: []string{"(availability)", "FSBP S3.17"}, Types: []string{bucketType, bucketPolType},
+		Fix: "Guard each deny that compares an encryption header with a Null condition on that header, so only a header naming something else is denied.",
+		eval: func(e *env) []Finding {
+			return e.eachBucket(bucketPolType, func(b, pol *plan.Resource) string {
+				if pol == nil {
+					return ""
+				}
+				doc, msg, _ := policyAt(pol, "policy")
+				if msg != "" {
+					return msg
+				}
+				arn, _ := b.Outputs["arn"].(string)
+				if arn == "" {
+					arn = "arn:aws:s3:::" + b.ID
+				}
+				// What an AWS SDK sends by default: TLS, and no encryption
+				// headers at all.
+				got, by, err := doc.Evaluate(iampolicy.Request{
+					Principal: "AWS:arn:aws:iam::" + e.p.Account + ":role/writer",
+					Action:    "s3:PutObject", Resource: arn + "/object",
+					Context: map[string][]string{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}},
+				})
+				switch {
+				case err != nil:
+					return "its policy cannot be evaluated: " + err.Error()
+				case got == iampolicy.Denied:
+					return fmt.Sprintf("statement %s denies a PutObject over TLS that sends no encryption headers (the AWS SDKs' default): writers that rely on the bucket's default encryption fail", by)
+				}
+				return ""
 			})
 		},
 	},

@@ -129,16 +129,11 @@ var _ = register(
 		Fix: "Trust one service with aws:SourceAccount (or aws:SourceArn), or one account with sts:ExternalId; never *.",
 		eval: func(e *env) []Finding {
 			return e.eachTrustStatement(func(st statement) string {
-				if st.public() {
+				if st.Public() {
 					return fmt.Sprintf("statement %q trusts everyone", st.Sid)
 				}
-				cond := map[string]bool{}
-				for _, kv := range st.Condition {
-					for k := range kv {
-						cond[k] = true
-					}
-				}
-				for _, p := range st.principals() {
+				cond := st.ConditionKeys()
+				for _, p := range st.Principals() {
 					switch {
 					case strings.HasPrefix(p, "Service:") && !cond["aws:SourceAccount"] && !cond["aws:SourceArn"]:
 						return fmt.Sprintf("trusts %s without aws:SourceAccount or aws:SourceArn", p)
@@ -156,7 +151,7 @@ var _ = register(
 		Fix: "Trust only this account's principals, or review the cross-account trust and suppress it with a justification.",
 		eval: func(e *env) []Finding {
 			return e.eachTrustStatement(func(st statement) string {
-				for _, p := range st.principals() {
+				for _, p := range st.Principals() {
 					if acct := accountOf(p); strings.HasPrefix(p, "AWS:") && acct != "" && acct != e.p.Account {
 						return fmt.Sprintf("trusts account %s", acct)
 					}

@@ -13,12 +13,12 @@
 package policy
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -241,67 +241,12 @@ func unknownMsg(what string) string {
 	return fmt.Sprintf("cannot decide at plan time: %s is not known until deploy", what)
 }
 
-// document is a parsed IAM policy document. Action, Resource and
-// Principal accept AWS's string-or-list forms.
-type document struct {
-	Statement []statement
-}
-
-type statement struct {
-	Sid       string
-	Effect    string
-	Principal any
-	Action    stringList
-	Resource  stringList
-	Condition map[string]map[string]any
-}
-
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*l = []string{one}
-		return nil
-	}
-	var many []string
-	err := json.Unmarshal(b, &many)
-	*l = many
-	return err
-}
-
-// principals lists a statement's principals as "Kind:value", or "*".
-func (s statement) principals() []string {
-	switch p := s.Principal.(type) {
-	case string:
-		return []string{p}
-	case map[string]any:
-		var out []string
-		for kind, v := range p {
-			switch v := v.(type) {
-			case string:
-				out = append(out, kind+":"+v)
-			case []any:
-				for _, x := range v {
-					out = append(out, fmt.Sprintf("%s:%v", kind, x))
-				}
-			}
-		}
-		sort.Strings(out)
-		return out
-	}
-	return nil
-}
-
-// public reports whether a statement names everyone as its principal.
-func (s statement) public() bool {
-	for _, p := range s.principals() {
-		if p == "*" || strings.HasSuffix(p, ":*") {
-			return true
-		}
-	}
-	return false
-}
+// document and statement are IAM policy documents as iampolicy parses
+// them: one parser for the checks, the tests and the components.
+type (
+	document  = iampolicy.Document
+	statement = iampolicy.Statement
+)
 
 // policyAt parses the policy document at an input, or reports why not.
 func policyAt(r *plan.Resource, path string) (doc document, msg string, unknown bool) {
@@ -316,8 +261,9 @@ func policyAt(r *plan.Resource, path string) (doc document, msg string, unknown 
 	if !ok {
 		return doc, fmt.Sprintf("%s is not a JSON policy document", path), false
 	}
-	if err := json.Unmarshal([]byte(s), &doc); err != nil {
-		return doc, fmt.Sprintf("%s does not parse as an IAM policy: %v", path, err), false
+	doc, err := iampolicy.Parse(s)
+	if err != nil {
+		return doc, fmt.Sprintf("%s does not parse: %v", path, err), false
 	}
 	return doc, "", false
 }

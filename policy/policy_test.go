@@ -426,6 +426,15 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 	"STRATA-S3-007": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, bucketPolType, stacks.BucketName), "policy", map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"})
 	},
+	"STRATA-S3-008": func(t *testing.T, p *plan.Plan) string {
+		// The deny as it stood before: a negated IfExists operator holds
+		// when the header is absent.
+		addStatement(t, find(t, p, bucketPolType, stacks.BucketName), "policy", map[string]any{
+			"Sid": "DenyOtherEncryption", "Effect": "Deny", "Principal": map[string]any{"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/*",
+			"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"}},
+		})
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
 	"STRATA-LOG-001": func(t *testing.T, p *plan.Plan) string {
 		return set(t, find(t, p, logGroupType, stacks.AppName), "retentionInDays", nil)
 	},

@@ -18,9 +18,21 @@
 //   - Versioning (FSBP S3.14).
 //   - A bucket policy of denies only: any request without TLS
 //     (aws:SecureTransport false, FSBP S3.5), any TLS below 1.2, and any
-//     upload that asks for encryption other than SSE-KMS with this bucket's
-//     key, SSE-C included. Uploads that ask for none get the bucket's key;
-//     a client that names the key must name it by its ARN.
+//     upload whose headers ask for encryption other than SSE-KMS with this
+//     bucket's key.
+//
+// What a writer may send with PutObject:
+//   - no encryption headers (what the AWS SDKs send by default): the object
+//     gets the bucket's default encryption, this key;
+//   - x-amz-server-side-encryption: aws:kms with
+//     x-amz-server-side-encryption-aws-kms-key-id naming this key by its
+//     ARN or its key ID.
+//
+// Denied: AES256 (SSE-S3), aws:kms:dsse, another key, this key by an alias,
+// aws:kms without a key ID (S3 would use the AWS managed aws/s3 key), and
+// customer-provided keys (SSE-C). Each deny that compares a header also
+// requires the header to be present (a Null condition), because IAM treats
+// a negated or …IfExists operator on a missing header as true.
 //   - A rule that aborts incomplete multipart uploads (FSBP S3.13).
 //
 // Knobs and their defaults:

@@ -222,12 +222,37 @@ func lifecycleRules(a Args) s3.BucketLifecycleConfigurationV2RuleArray {
 	return rules
 }
 
+// The request headers a writer names encryption with, as S3's condition
+// keys.
+const (
+	sseHeader      = "s3:x-amz-server-side-encryption"
+	sseKeyHeader   = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	sseCHeader     = "s3:x-amz-server-side-encryption-customer-algorithm"
+	headerPresent  = "false" // Null: false means the key is in the request
+	headerAbsent   = "true"
+	kmsEncryption  = "aws:kms"
+	keyARNIDMarker = ":key/"
+)
+
 // bucketPolicy denies every request without TLS or with TLS below 1.2, and
-// every upload that asks for any encryption other than the bucket's key
-// (uploads that ask for none get the bucket's default: that key).
+// every upload whose headers ask for encryption other than the bucket's key.
+//
+// A negated operator (StringNotEquals) and every …IfExists operator hold
+// when the request does not carry the key, so each deny that compares a
+// header also requires the header to be present (Null false): an upload
+// that sends no encryption headers is not denied and gets the bucket's
+// default encryption, this key.
 func bucketPolicy(bucketARN, keyARN string) iamdoc.Document {
 	anyone := map[string]any{"AWS": "*"}
 	objects := bucketARN + "/*"
+	keyNames := []string{keyARN}
+	if _, id, ok := strings.Cut(keyARN, keyARNIDMarker); ok {
+		keyNames = append(keyNames, id)
+	}
+	put := func(sid string, cond map[string]map[string]any) iamdoc.Statement {
+		return iamdoc.Statement{Sid: sid, Effect: iamdoc.Deny, Principal: anyone,
+			Action: []string{"s3:PutObject"}, Resource: []string{objects}, Condition: cond}
+	}
 	return iamdoc.New(
 		iamdoc.Statement{
 			Sid: "DenyInsecureTransport", Effect: iamdoc.Deny, Principal: anyone,
@@ -239,21 +264,24 @@ func bucketPolicy(bucketARN, keyARN string) iamdoc.Document {
 			Action: []string{"s3:*"}, Resource: []string{bucketARN, objects},
 			Condition: map[string]map[string]any{"NumericLessThan": {"s3:TlsVersion": "1.2"}},
 		},
-		iamdoc.Statement{
-			Sid: "DenyOtherEncryption", Effect: iamdoc.Deny, Principal: anyone,
-			Action: []string{"s3:PutObject"}, Resource: []string{objects},
-			Condition: map[string]map[string]any{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
-		},
-		iamdoc.Statement{
-			Sid: "DenyOtherKeys", Effect: iamdoc.Deny, Principal: anyone,
-			Action: []string{"s3:PutObject"}, Resource: []string{objects},
-			Condition: map[string]map[string]any{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": keyARN}},
-		},
-		iamdoc.Statement{
-			Sid: "DenyCustomerKeys", Effect: iamdoc.Deny, Principal: anyone,
-			Action: []string{"s3:PutObject"}, Resource: []string{objects},
-			Condition: map[string]map[string]any{"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}},
-		},
+		// SSE-S3 (AES256) or DSSE named in the header.
+		put("DenyOtherEncryption", map[string]map[string]any{
+			"Null":            {sseHeader: headerPresent},
+			"StringNotEquals": {sseHeader: kmsEncryption},
+		}),
+		// SSE-KMS with another key, or this key by alias.
+		put("DenyOtherKeys", map[string]map[string]any{
+			"Null":            {sseKeyHeader: headerPresent},
+			"StringNotEquals": {sseKeyHeader: keyNames},
+		}),
+		// SSE-KMS without a key: S3 would use the AWS managed aws/s3 key.
+		put("DenyKMSWithoutKey", map[string]map[string]any{
+			"Null": {sseHeader: headerPresent, sseKeyHeader: headerAbsent},
+		}),
+		// SSE-C: the writer's own key, which S3 does not keep.
+		put("DenyCustomerKeys", map[string]map[string]any{
+			"Null": {sseCHeader: headerPresent},
+		}),
 	)
 }
 

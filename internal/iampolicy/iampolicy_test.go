@@ -1,0 +1,133 @@
+package iampolicy
+
+import "testing"
+
+func TestParseAcceptsEveryFormAWSDoes(t *testing.T) {
+	d, err := Parse(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["a","b"],"Condition":{"NumericLessThan":{"s3:TlsVersion":1.2},"Bool":{"aws:SecureTransport":false}}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Statement) != 1 {
+		t.Fatalf("Parse gave %d statements, want 1", len(d.Statement))
+	}
+	st := d.Statement[0]
+	if len(st.Action) != 1 || st.Action[0] != "s3:GetObject" || len(st.Resource) != 2 || !st.Public() {
+		t.Errorf("Parse = %+v, want one action, two resources and a public principal", st)
+	}
+	if got := st.Condition["NumericLessThan"]["s3:TlsVersion"]; len(got) != 1 || got[0] != "1.2" {
+		t.Errorf("numeric condition value = %v, want [1.2]", got)
+	}
+	if got := st.Condition["Bool"]["aws:SecureTransport"]; len(got) != 1 || got[0] != "false" {
+		t.Errorf("bool condition value = %v, want [false]", got)
+	}
+}
+
+// TestConditionOperators pins IAM's rules, absent keys above all: a negated
+// or IfExists operator holds when the key is missing; Null tests presence.
+func TestConditionOperators(t *testing.T) {
+	const key = "s3:x-amz-server-side-encryption"
+	tests := []struct {
+		name    string
+		op      string
+		want    List
+		got     []string // nil: the key is absent
+		matches bool
+	}{
+		{"StringEquals with the key absent is false", "StringEquals", List{"aws:kms"}, nil, false},
+		{"StringEquals with the value", "StringEquals", List{"aws:kms"}, []string{"aws:kms"}, true},
+		{"StringEquals with one of several values", "StringEquals", List{"a", "aws:kms"}, []string{"aws:kms"}, true},
+		{"StringNotEquals with the key absent is true", "StringNotEquals", List{"aws:kms"}, nil, true},
+		{"StringNotEquals with the same value is false", "StringNotEquals", List{"aws:kms"}, []string{"aws:kms"}, false},
+		{"StringNotEquals with another value is true", "StringNotEquals", List{"aws:kms"}, []string{"AES256"}, true},
+		{"StringNotEquals with a value among several is false", "StringNotEquals", List{"a", "b"}, []string{"b"}, false},
+		{"StringNotEqualsIfExists with the key absent is true", "StringNotEqualsIfExists", List{"aws:kms"}, nil, true},
+		{"StringEqualsIfExists with the key absent is true", "StringEqualsIfExists", List{"aws:kms"}, nil, true},
+		{"Null true with the key absent", "Null", List{"true"}, nil, true},
+		{"Null false with the key absent", "Null", List{"false"}, nil, false},
+		{"Null false with the key present", "Null", List{"false"}, []string{"AES256"}, true},
+		{"StringLike with a wildcard", "StringLike", List{"aws:*"}, []string{"aws:kms"}, true},
+		{"ArnLike with the key absent is false", "ArnLike", List{"arn:*"}, nil, false},
+		{"ArnNotLike with the key absent is true", "ArnNotLike", List{"arn:*"}, nil, true},
+		{"Bool ignores case", "Bool", List{"false"}, []string{"False"}, true},
+		{"NumericLessThan below", "NumericLessThan", List{"1.2"}, []string{"1.1"}, true},
+		{"NumericLessThan at the bound", "NumericLessThan", List{"1.2"}, []string{"1.2"}, false},
+		{"NumericLessThan with the key absent is false", "NumericLessThan", List{"1.2"}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := map[string][]string{}
+			if tt.got != nil {
+				ctx[key] = tt.got
+			}
+			st := Statement{Effect: "Deny", Action: List{"*"}, Condition: map[string]map[string]List{tt.op: {key: tt.want}}}
+			got, err := st.Matches(Request{Action: "s3:PutObject", Context: ctx})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.matches {
+				t.Errorf("%s %v on %v = %v, want %v", tt.op, []string(tt.want), tt.got, got, tt.matches)
+			}
+		})
+	}
+}
+
+func TestUnknownOperatorIsAnError(t *testing.T) {
+	st := Statement{Effect: "Deny", Action: List{"*"}, Condition: map[string]map[string]List{"ForAnyValue:StringLike": {"k": {"v"}}}}
+	if _, err := st.Matches(Request{Action: "s3:PutObject"}); err == nil {
+		t.Error("Matches with an unknown operator = nil error, want one")
+	}
+}
+
+func TestEvaluateDenyWins(t *testing.T) {
+	d, err := Parse(`{"Statement":[
+		{"Sid":"Write","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:role/app"},"Action":["s3:Put*"],"Resource":"arn:aws:s3:::b/*"},
+		{"Sid":"NoHTTP","Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Principal: "AWS:arn:aws:iam::1:role/app", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k",
+		Context: map[string][]string{"aws:SecureTransport": {"true"}}}
+	for _, tt := range []struct {
+		name   string
+		change func(r *Request)
+		want   Decision
+		by     string
+	}{
+		{"over TLS the allow decides", func(*Request) {}, Allowed, `"Write"`},
+		{"without TLS the deny wins", func(r *Request) { r.Context = map[string][]string{"aws:SecureTransport": {"false"}} }, Denied, `"NoHTTP"`},
+		{"another principal is not allowed", func(r *Request) { r.Principal = "AWS:arn:aws:iam::2:role/x" }, ImplicitDeny, ""},
+		{"another bucket is not allowed", func(r *Request) { r.Resource = "arn:aws:s3:::c/k" }, ImplicitDeny, ""},
+		{"actions compare without case", func(r *Request) { r.Action = "S3:putobject" }, Allowed, `"Write"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := req
+			tt.change(&r)
+			got, by, err := d.Evaluate(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want || by != tt.by {
+				t.Errorf("Evaluate = %s by %s, want %s by %s", got, by, tt.want, tt.by)
+			}
+		})
+	}
+}
+
+func TestGlob(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "", true},
+		{"a*c", "abbbc", true},
+		{"a*c", "abbbd", false},
+		{"a?c", "abc", true},
+		{"a?c", "ac", false},
+		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", true},
+		{"*b*", "aaa", false},
+	} {
+		if got := glob(tt.pattern, tt.s, false); got != tt.want {
+			t.Errorf("glob(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
+		}
+	}
+}
