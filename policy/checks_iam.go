@@ -16,12 +16,14 @@ const (
 	taskDefType    = "aws:ecs/taskDefinition:TaskDefinition"
 )
 
-// unscopable are actions AWS offers no resource-level scoping for.
-var unscopable = []string{
+// starOnly are actions AWS's service authorization reference lists with
+// no resource type: they work only with "Resource": "*", and a statement
+// that names an ARN for them grants nothing.
+var starOnly = []string{
 	"ecr:GetAuthorizationToken",
 	"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
-	"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
-	"ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+	"ec2:DescribeNetworkInterfaces",
+	"logs:DescribeLogGroups",
 }
 
 func wildcardAction(a string) bool { return a == "*" || strings.HasSuffix(a, ":*") }
@@ -102,8 +104,26 @@ var _ = register(
 					return ""
 				}
 				for _, a := range st.Action {
-					if !slices.Contains(unscopable, a) {
+					if !slices.Contains(starOnly, a) {
 						return fmt.Sprintf("statement %q allows %s on *, though AWS can scope it", st.Sid, a)
+					}
+				}
+				return ""
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-IAM-011", Title: "Actions that work only on * are granted on *", Severity: Low,
+		Controls: []string{"(correctness)", "AWS service authorization reference"}, Types: []string{rolePolicyType, iamPolicyType},
+		Fix: "Grant the action on \"*\" in a statement of its own: AWS lists no resource type for it, so an ARN grants nothing.",
+		eval: func(e *env) []Finding {
+			return e.eachIdentityStatement(func(st statement) string {
+				if slices.Contains(st.Resource, "*") {
+					return ""
+				}
+				for _, a := range st.Action {
+					if slices.Contains(starOnly, a) {
+						return fmt.Sprintf("statement %q grants %s on %v, which AWS allows only on *: it grants nothing", st.Sid, a, []string(st.Resource))
 					}
 				}
 				return ""

@@ -245,6 +245,10 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 	"STRATA-SG-008": func(t *testing.T, p *plan.Plan) string {
 		return set(t, find(t, p, sgType, "main-db"), "ingress", []any{map[string]any{"fromPort": 5432.0}})
 	},
+	"STRATA-IAM-011": func(t *testing.T, p *plan.Plan) string {
+		return addStatement(t, find(t, p, rolePolicyType, stacks.NetworkName+"-flow-logs"), "policy", map[string]any{
+			"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:*"})
+	},
 	"STRATA-IAM-001": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
 	},

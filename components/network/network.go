@@ -214,11 +214,13 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, env awsenv.
 				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 				Resource: []string{arn, arn + ":log-stream:*"},
 			},
+			// DescribeLogGroups works only on every resource: AWS lists no
+			// resource type for it.
 			iamdoc.Statement{
 				Sid:      "FindLogGroup",
 				Effect:   iamdoc.Allow,
 				Action:   []string{"logs:DescribeLogGroups"},
-				Resource: []string{env.ARN("logs", env.Region, "log-group:*")},
+				Resource: []string{"*"},
 			},
 		).JSON()
 	}).(pulumi.StringOutput)

@@ -123,29 +123,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s.RoleARN = role.Arn
 	inVPC := a.VpcID != nil
-	base, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: fnLogs.Arn.ApplyT(func(arn string) (string, error) {
-			return iamdoc.New(basePolicy(arn, inVPC)...).JSON()
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, wrap("granting the role", err)
-	}
-	policies := []pulumi.Resource{base}
-	grants := a.Grants
-	if tableArn != nil {
-		grants = append([]grant.Grant{grant.Table(tableArn)}, grants...)
-	}
-	for i, g := range grants {
-		rp, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-grant-%d", name, i), &iam.RolePolicyArgs{Role: role.ID(), Policy: g.Policy()}, parent)
-		if err != nil {
-			return nil, wrap("granting "+g.What(), err)
-		}
-		policies = append(policies, rp)
-	}
-
 	var vpcConfig *lambda.FunctionVpcConfigArgs
+	sgID := pulumi.String("").ToStringOutput()
 	if inVPC {
 		sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 			VpcId:               a.VpcID,
@@ -162,7 +141,38 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}, parent); err != nil {
 			return nil, wrap("opening HTTPS egress", err)
 		}
+		sgID = sg.ID().ToStringOutput()
 		vpcConfig = &lambda.FunctionVpcConfigArgs{SubnetIds: a.SubnetIDs, SecurityGroupIds: pulumi.StringArray{sg.ID()}}
+	}
+
+	subnets := pulumi.StringArrayInput(pulumi.StringArray{})
+	if inVPC {
+		subnets = a.SubnetIDs
+	}
+	base, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
+		Role: role.ID(),
+		Policy: pulumi.All(fnLogs.Arn, subnets, sgID).ApplyT(func(v []any) (string, error) {
+			var nics *interfaces
+			if inVPC {
+				nics = &interfaces{env: env, subnetIDs: v[1].([]string), securityGroupID: v[2].(string)}
+			}
+			return iamdoc.New(basePolicy(v[0].(string), nics)...).JSON()
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, wrap("granting the role", err)
+	}
+	policies := []pulumi.Resource{base}
+	grants := a.Grants
+	if tableArn != nil {
+		grants = append([]grant.Grant{grant.Table(tableArn)}, grants...)
+	}
+	for i, g := range grants {
+		rp, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-grant-%d", name, i), &iam.RolePolicyArgs{Role: role.ID(), Policy: g.Policy()}, parent)
+		if err != nil {
+			return nil, wrap("granting "+g.What(), err)
+		}
+		policies = append(policies, rp)
 	}
 
 	// The function.
@@ -300,22 +310,41 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return s, nil
 }
 
+// interfaces is where the function's network interfaces may be created:
+// its subnets and its security group.
+type interfaces struct {
+	env             awsenv.Env
+	subnetIDs       []string
+	securityGroupID string
+}
+
 // basePolicy lets the function write its own log group and traces, and,
-// in a VPC, manage its network interfaces.
-func basePolicy(logGroupArn string, inVPC bool) []iamdoc.Statement {
+// in a VPC (nics not nil), manage its network interfaces.
+func basePolicy(logGroupArn string, nics *interfaces) []iamdoc.Statement {
 	out := []iamdoc.Statement{
 		{Sid: "WriteLogs", Effect: iamdoc.Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroupArn + ":log-stream:*"}},
 		// X-Ray's write actions have no resource to scope them to.
 		{Sid: "WriteTraces", Effect: iamdoc.Allow, Action: []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, Resource: []string{"*"}},
 	}
-	if inVPC {
-		// Lambda's VPC actions have no resource to scope them to either.
-		out = append(out, iamdoc.Statement{Sid: "ManageNetworkInterfaces", Effect: iamdoc.Allow, Action: []string{
-			"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
-			"ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-		}, Resource: []string{"*"}})
+	if nics == nil {
+		return out
 	}
-	return out
+	ec2ARN := func(resource string) string { return nics.env.ARN("ec2", nics.env.Region, resource) }
+	anyInterface := ec2ARN("network-interface/*")
+	create := []string{anyInterface, ec2ARN("security-group/" + nics.securityGroupID)}
+	for _, id := range nics.subnetIDs {
+		create = append(create, ec2ARN("subnet/"+id))
+	}
+	return append(out,
+		// A new interface names its subnet and security group as resources
+		// of the request: only the function's own are allowed.
+		iamdoc.Statement{Sid: "CreateNetworkInterfaces", Effect: iamdoc.Allow, Action: []string{"ec2:CreateNetworkInterface"}, Resource: create},
+		iamdoc.Statement{Sid: "ManageNetworkInterfaces", Effect: iamdoc.Allow, Action: []string{
+			"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+		}, Resource: []string{anyInterface}},
+		// DescribeNetworkInterfaces works only on every resource.
+		iamdoc.Statement{Sid: "DescribeNetworkInterfaces", Effect: iamdoc.Allow, Action: []string{"ec2:DescribeNetworkInterfaces"}, Resource: []string{"*"}},
+	)
 }
 
 // routeName turns "GET /items/{id}" into "get-items-id" for a child name.

@@ -2,6 +2,7 @@ package serverlessapi
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -281,14 +282,34 @@ func TestInAVPCWithAWarning(t *testing.T) {
 	if url := p.Outputs["url"].(string); !strings.HasSuffix(url, "/dev") {
 		t.Errorf("url = %q, want the stage's path", url)
 	}
-	vpcPolicy := false
+	// The role manages network interfaces only in the function's subnets
+	// and security group; only DescribeNetworkInterfaces is on *.
+	ec2ARN := func(r string) string { return "arn:aws:ec2:us-east-1:" + plan.DefaultAccountID + ":" + r }
+	want := map[string][]string{
+		"ec2:CreateNetworkInterface": {ec2ARN("network-interface/*"), ec2ARN("security-group/" + sg.ID),
+			ec2ARN("subnet/subnet-priv1"), ec2ARN("subnet/subnet-priv2")},
+		"ec2:DeleteNetworkInterface":     {ec2ARN("network-interface/*")},
+		"ec2:AssignPrivateIpAddresses":   {ec2ARN("network-interface/*")},
+		"ec2:UnassignPrivateIpAddresses": {ec2ARN("network-interface/*")},
+		"ec2:DescribeNetworkInterfaces":  {"*"},
+	}
+	got := map[string][]string{}
 	for _, pol := range p.ByType(policyType) {
 		for _, st := range plantest.ParsePolicy(t, pol.Inputs["policy"]).Statement {
-			vpcPolicy = vpcPolicy || slices.Contains(st.Action, "ec2:CreateNetworkInterface")
+			for _, a := range st.Action {
+				if strings.HasPrefix(a, "ec2:") {
+					got[a] = append(got[a], st.Resource...)
+				}
+			}
 		}
 	}
-	if !vpcPolicy {
-		t.Error("a function in a VPC cannot manage its network interfaces")
+	for action, resources := range want {
+		if !slices.Equal(got[action], resources) {
+			t.Errorf("%s on %v, want %v", action, got[action], resources)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("the role grants EC2 actions %v, want only %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
 }
 
