@@ -192,6 +192,19 @@ var suppressions = []suppression{
 		}
 		return "The cross-account deploy role is trusted by one named account or role by design, only with sts:ExternalId and for one-hour sessions (CKV_AWS_61)."
 	}},
+	{"STRATA-IAM-010", func(e *env, r *plan.Resource) string {
+		if r.Type != attachmentType {
+			return ""
+		}
+		for _, role := range e.p.ByType(roleType) {
+			if role.ID == str(r, "role") || str(role, "name") == str(r, "role") {
+				if w := str(role, "tags.strata:warning"); strings.Contains(w, "administrator") {
+					return "Granted on purpose (AllowAdministratorAccess): the role carries a strata:warning tag saying so, and strata plan lists it."
+				}
+			}
+		}
+		return ""
+	}},
 	{"STRATA-API-003", func(e *env, r *plan.Resource) string {
 		api := str(r, "apiId")
 		for _, s := range e.p.ByType(stageType) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -110,6 +111,26 @@ var _ = register(
 				}
 				return ""
 			})
+		},
+	},
+	&Check{
+		ID: "STRATA-IAM-010", Title: "No role can make itself administrator", Severity: Critical,
+		Controls: []string{"FSBP IAM.1", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289"}, Types: []string{rolePolicyType, iamPolicyType, attachmentType},
+		Fix: "Limit role and policy writes with an iam:PermissionsBoundary condition, pass roles only to named services (iam:PassedToService), and attach no admin-equivalent managed policy (IAMFullAccess, …).",
+		eval: func(e *env) []Finding {
+			out := e.eachIdentityStatement(func(st statement) string {
+				if how := st.Escalation(); how != "" {
+					return fmt.Sprintf("statement %q %s", st.Sid, how)
+				}
+				return ""
+			})
+			return append(out, e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
+				arn := str(r, "policyArn")
+				if how := iampolicy.AdminEquivalent(arn); how != "" {
+					return fmt.Sprintf("attaches %s, which %s", arn, how), false
+				}
+				return "", false
+			})...)
 		},
 	},
 	&Check{

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -244,6 +245,9 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 	},
 	"STRATA-SG-008": func(t *testing.T, p *plan.Plan) string {
 		return set(t, find(t, p, sgType, "main-db"), "ingress", []any{map[string]any{"fromPort": 5432.0}})
+	},
+	"STRATA-IAM-010": func(t *testing.T, p *plan.Plan) string {
+		return add(p, attachmentType, "iam-full", map[string]any{"role": find(t, p, roleType, stacks.AppName+"-task").ID, "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"})
 	},
 	"STRATA-IAM-011": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, stacks.NetworkName+"-flow-logs"), "policy", map[string]any{
@@ -625,5 +629,45 @@ func BenchmarkCheckProd(b *testing.B) {
 		if rep := Evaluate(p, Options{Production: true}); len(rep.Failures()) != 0 {
 			b.Fatal("prod has findings")
 		}
+	}
+}
+
+// TestEscalationPaths: an inline policy that writes role policies fails
+// STRATA-IAM-010; the deploy role's admin-equivalent policy is suppressed
+// only when granted on purpose; PowerUserAccess with the boundary's
+// role-management policy passes.
+func TestEscalationPaths(t *testing.T) {
+	check := Lookup("STRATA-IAM-010")
+	inline := clone(stackPlan(t, "prod"))
+	urn := addStatement(t, find(t, inline, rolePolicyType, stacks.AppName+"-task-0"), "policy",
+		map[string]any{"Effect": "Allow", "Action": []any{"iam:PutRolePolicy"}, "Resource": "*"})
+	if fails := EvaluateChecks(inline, Options{Production: true}, check).Failures(); len(fails) != 1 || fails[0].URN != urn {
+		t.Errorf("an inline iam:PutRolePolicy: failures = %+v, want one for %s", fails, urn)
+	}
+
+	deployRole := func(policies string, optIn bool) *plan.Plan {
+		t.Helper()
+		opts, err := plan.StackOptions("..", "prod")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Config["strata:permissionsBoundary"] = "arn:aws:iam::123456789012:policy/strata-workload-boundary"
+		opts.Config["strata:deployExternalId"] = "ci-deploy-7f3a"
+		opts.SecretKeys = append(opts.SecretKeys, "strata:deployExternalId")
+		opts.Config["strata:baseline"] = fmt.Sprintf(`{"deployRole":{"trustedPrincipal":"210987654321","managedPolicyArns":%s,"allowAdministratorAccess":%v}}`, policies, optIn)
+		p, err := plan.Run(stacks.Deploy, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	powerUser := EvaluateChecks(deployRole(`["arn:aws:iam::aws:policy/PowerUserAccess"]`, false), Options{Production: true}, check)
+	if n := len(powerUser.Results[0].Findings); n != 0 || powerUser.Results[0].Inspected == 0 {
+		t.Errorf("PowerUserAccess with the boundary policy: %d findings over %d resources, want none over some", n, powerUser.Results[0].Inspected)
+	}
+	onPurpose := EvaluateChecks(deployRole(`["arn:aws:iam::aws:policy/PowerUserAccess","arn:aws:iam::aws:policy/IAMFullAccess"]`, true), Options{Production: true}, check)
+	findings := onPurpose.Results[0].Findings
+	if len(findings) != 1 || !findings[0].Suppressed || !strings.Contains(findings[0].Message, "IAMFullAccess") {
+		t.Errorf("IAMFullAccess granted on purpose: findings = %+v, want one, suppressed", findings)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/components/serverlessapi"
 	"github.com/strata-infra/strata/internal/didyoumean"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -38,10 +39,13 @@ const (
 	KeyBaseline    = "baseline"
 	// KeyDeployExternalID is the deploy role's external ID: a secret.
 	KeyDeployExternalID = "deployExternalId"
+	// KeyPermissionsBoundary is the permissions boundary of the stack's
+	// service roles.
+	KeyPermissionsBoundary = "permissionsBoundary"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID, KeyPermissionsBoundary}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -158,6 +162,14 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	}
 	if principal && !p.Baseline.Enabled {
 		bad.Addf("%s.deployRole is set but %s.enabled is false: the deploy role is part of the baseline", key(KeyBaseline), key(KeyBaseline))
+	}
+
+	// The boundary reaches every component: check it once, under its key,
+	// and keep a bad value from repeating in each component's problems.
+	p.PermissionsBoundary, _ = get(key(KeyPermissionsBoundary))
+	if b := p.PermissionsBoundary; b != "" && !iampolicy.ManagedPolicyARN.MatchString(b) {
+		bad.Addf("%s must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", key(KeyPermissionsBoundary), b)
+		p.PermissionsBoundary = ""
 	}
 
 	if d := p.API.Domain; d != "" && !domainRE.MatchString(d) {

@@ -19,5 +19,6 @@
 //	strata:network      object: cidr, availabilityZones, natGateways (single|perAz|none),
 //	                    publicSubnetCidrs, privateSubnetCidrs, isolatedSubnetCidrs,
 //	                    flowLogRetentionDays, flowLogTrafficType, allowedIngressCidrs, appPort
+//	strata:permissionsBoundary  managed policy ARN: the boundary of every service role
 //	aws:region          AWS Region; required
 package stacks

@@ -49,6 +49,9 @@ type Profile struct {
 	Baseline BaselineConfig
 	// DeployExternalID is config strata:deployExternalId, a secret.
 	DeployExternalID string
+	// PermissionsBoundary is config strata:permissionsBoundary: the
+	// permissions boundary of every role the stack creates for a service.
+	PermissionsBoundary string
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -161,6 +164,7 @@ type DeployRoleConfig struct {
 	MaxSessionSeconds        int      `json:"maxSessionSeconds"`
 	AllowAdministratorAccess bool     `json:"allowAdministratorAccess"`
 	RoleName                 string   `json:"roleName"`
+	PermissionsBoundaryARN   string   `json:"permissionsBoundaryArn"`
 }
 
 // FunctionDir is the API handler's folder, relative to the project: it
@@ -258,6 +262,8 @@ func (p Profile) NetworkArgs() *network.Args {
 		FlowLogTrafficType:   n.FlowLogTrafficType,
 		AllowedIngressCIDRs:  p.App.AllowedIngressCIDRs,
 		AppPort:              p.App.Port,
+
+		PermissionsBoundaryARN: p.PermissionsBoundary,
 	}
 }
 
@@ -341,6 +347,7 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 		// Short in non-production, so deployments there do not wait.
 		DeregistrationDelaySeconds: 5,
 		LogRetentionDays:           30,
+		PermissionsBoundaryARN:     p.PermissionsBoundary,
 	}
 	if p.Production {
 		a.DeregistrationDelaySeconds, a.LogRetentionDays = 30, 365
@@ -383,16 +390,17 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 func (p Profile) APIArgs(net *network.Network) *serverlessapi.Args {
 	c := p.API
 	a := &serverlessapi.Args{
-		Code:                pulumi.NewFileArchive(FunctionDir),
-		Runtime:             c.Runtime,
-		MemoryMB:            c.MemoryMB,
-		TimeoutSeconds:      c.TimeoutSeconds,
-		ReservedConcurrency: c.ReservedConcurrency,
-		Table:               &serverlessapi.Table{HashKey: serverlessapi.Key{Name: "pk"}, DeletionProtection: p.Production},
-		StageName:           p.Environment,
-		ThrottlingBurst:     c.ThrottlingBurst,
-		ThrottlingRate:      c.ThrottlingRate,
-		LogRetentionDays:    30,
+		Code:                   pulumi.NewFileArchive(FunctionDir),
+		Runtime:                c.Runtime,
+		MemoryMB:               c.MemoryMB,
+		TimeoutSeconds:         c.TimeoutSeconds,
+		ReservedConcurrency:    c.ReservedConcurrency,
+		Table:                  &serverlessapi.Table{HashKey: serverlessapi.Key{Name: "pk"}, DeletionProtection: p.Production},
+		StageName:              p.Environment,
+		PermissionsBoundaryARN: p.PermissionsBoundary,
+		ThrottlingBurst:        c.ThrottlingBurst,
+		ThrottlingRate:         c.ThrottlingRate,
+		LogRetentionDays:       30,
 	}
 	if p.Production {
 		a.LogRetentionDays = 365
@@ -419,12 +427,14 @@ func (p Profile) BaselineArgs() *baseline.Args {
 		DisableS3PublicAccessBlock: !c.S3PublicAccessBlock, DisableEBSEncryption: !c.EBSEncryption, DisableAccessAnalyzer: !c.AccessAnalyzer,
 		TrailLogRetentionDays: c.TrailLogRetentionDays, TrailRetentionDays: c.TrailRetentionDays, S3DataEvents: c.S3DataEvents,
 		AllowDestroy: !p.Production, FindingFrequency: c.FindingFrequency, ConfigRules: c.ConfigRules,
+		PermissionsBoundaryARN: p.PermissionsBoundary,
 	}
 	if r := c.DeployRole; r != nil && r.TrustedPrincipal != "" {
 		a.DeployRole = &baseline.DeployRole{
 			TrustedPrincipal: r.TrustedPrincipal, ExternalID: p.DeployExternalID, OrgID: r.OrgID,
 			MaxSessionSeconds: r.MaxSessionSeconds, ManagedPolicyARNs: r.ManagedPolicyARNs,
 			AllowAdministratorAccess: r.AllowAdministratorAccess, RoleName: r.RoleName,
+			PermissionsBoundaryARN: r.PermissionsBoundaryARN,
 		}
 	}
 	return a

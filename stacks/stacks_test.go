@@ -12,6 +12,7 @@ import (
 
 	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/network"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
 )
@@ -463,5 +464,156 @@ func TestDeployRoleWithSecretExternalID(t *testing.T) {
 	}
 	if b, _ := json.Marshal(p); strings.Contains(string(b), "ci-deploy-7f3a") {
 		t.Error("the plan prints the external ID")
+	}
+}
+
+// TestPermissionsBoundary: one key puts the boundary on every role the stack
+// creates for a service, and lets the deploy role create roles only under
+// it; the deploy role keeps a boundary of its own.
+func TestPermissionsBoundary(t *testing.T) {
+	const (
+		boundary = "arn:aws:iam::123456789012:policy/strata-workload-boundary"
+		ceiling  = "arn:aws:iam::123456789012:policy/deployer-ceiling"
+	)
+	p, err := planStack(t, "prod", map[string]string{
+		"strata:permissionsBoundary": boundary,
+		"strata:deployExternalId":    "ci-deploy-7f3a",
+		"strata:baseline": `{"deployRole":{"trustedPrincipal":"210987654321","managedPolicyArns":["arn:aws:iam::aws:policy/PowerUserAccess"],` +
+			`"permissionsBoundaryArn":"` + ceiling + `"}}`,
+	}, "strata:deployExternalId")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := p.ByType("aws:iam/role:Role")
+	if len(roles) < 6 {
+		t.Fatalf("the prod plan has %d roles, want the flow-log, task, execution, function, trail, Config and deploy roles", len(roles))
+	}
+	for _, r := range roles {
+		want := boundary
+		if r.Name == BaselineName+"-deploy" {
+			want = ceiling
+		}
+		if got := r.Inputs["permissionsBoundary"]; got != want {
+			t.Errorf("role %s boundary = %v, want %s", r.Name, got, want)
+		}
+	}
+	manage := plantest.Find(t, p, "aws:iam/policy:Policy", BaselineName+"-deploy-roles")
+	if !strings.Contains(manage.Inputs["policy"].(string), boundary) {
+		t.Errorf("the deploy role's role-management policy does not name the boundary: %v", manage.Inputs["policy"])
+	}
+
+	_, err = planStack(t, "prod", map[string]string{"strata:permissionsBoundary": "strata-boundary"})
+	if err == nil || strings.Count(err.Error(), "strata-boundary") != 1 || !strings.Contains(err.Error(), "strata:permissionsBoundary must be a managed policy ARN") {
+		t.Errorf("a malformed boundary: error = %v, want one problem naming strata:permissionsBoundary", err)
+	}
+}
+
+// powerUserAccess is AWS's managed PowerUserAccess policy (version 5), the
+// deploy role's permissions in the README.
+const powerUserAccess = `{"Version":"2012-10-17","Statement":[
+	{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},
+	{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization"],"Resource":"*"}]}`
+
+// TestDeployPolicyCanDeployTheWorkloads: the deploy policy the README
+// documents (PowerUserAccess and the baseline's role-management policy,
+// with the workload boundary) allows every IAM request the workloads of the
+// prod stack make (the baseline itself is bootstrapped by an
+// administrator), and the boundary in deploy/ allows every action those
+// roles are granted but no IAM write.
+func TestDeployPolicyCanDeployTheWorkloads(t *testing.T) {
+	const boundary = "arn:aws:iam::123456789012:policy/strata-workload-boundary"
+	p, err := planStack(t, "prod", map[string]string{
+		"strata:permissionsBoundary": boundary,
+		"strata:deployExternalId":    "ci-deploy-7f3a",
+		"strata:baseline":            `{"deployRole":{"trustedPrincipal":"210987654321","managedPolicyArns":["arn:aws:iam::aws:policy/PowerUserAccess"]}}`,
+	}, "strata:deployExternalId")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deploy iampolicy.Document
+	for _, text := range []string{powerUserAccess, plantest.Find(t, p, "aws:iam/policy:Policy", BaselineName+"-deploy-roles").Inputs["policy"].(string)} {
+		d, err := iampolicy.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deploy.Statement = append(deploy.Statement, d.Statement...)
+	}
+	role := func(id string) string { return "arn:aws:iam::123456789012:role/" + id }
+	bounded := map[string][]string{"iam:PermissionsBoundary": {boundary}}
+	passTo := func(service string) map[string][]string { return map[string][]string{"iam:PassedToService": {service}} }
+	type request struct {
+		action, resource string
+		ctx              map[string][]string
+	}
+	var requests []request
+	for _, r := range p.Resources {
+		if strings.Contains(r.URN, "strata:baseline:Baseline") {
+			continue
+		}
+		switch r.Type {
+		case "aws:iam/role:Role":
+			requests = append(requests, request{"iam:CreateRole", role(r.ID), bounded}, request{"iam:TagRole", role(r.ID), nil},
+				request{"iam:GetRole", role(r.ID), nil}, request{"iam:DeleteRole", role(r.ID), nil})
+		case "aws:iam/rolePolicy:RolePolicy":
+			requests = append(requests, request{"iam:PutRolePolicy", role(r.Inputs["role"].(string)), bounded},
+				request{"iam:DeleteRolePolicy", role(r.Inputs["role"].(string)), bounded})
+		case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+			requests = append(requests, request{"iam:AttachRolePolicy", role(r.Inputs["role"].(string)), bounded})
+		case "aws:ecs/taskDefinition:TaskDefinition":
+			requests = append(requests, request{"iam:PassRole", role("web-task"), passTo("ecs-tasks.amazonaws.com")})
+		case "aws:lambda/function:Function":
+			requests = append(requests, request{"iam:PassRole", role("api"), passTo("lambda.amazonaws.com")})
+		case "aws:ec2/flowLog:FlowLog":
+			requests = append(requests, request{"iam:PassRole", role("main-flow-logs"), passTo("vpc-flow-logs.amazonaws.com")})
+		}
+	}
+	if len(requests) < 20 {
+		t.Fatalf("%d IAM requests from the workloads, want the roles, policies and passes of every component", len(requests))
+	}
+	for _, rq := range requests {
+		got, _, err := deploy.Evaluate(iampolicy.Request{Principal: "AWS:" + role("CrossAccountDeployRole"), Action: rq.action, Resource: rq.resource, Context: rq.ctx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != iampolicy.Allowed {
+			t.Errorf("the deploy policy: %s on %s with %v is %s, want allowed", rq.action, rq.resource, rq.ctx, got)
+		}
+	}
+
+	raw, err := os.ReadFile("../deploy/workload-boundary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound, err := iampolicy.Parse(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, typ := range []string{"aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"} {
+		for _, r := range p.ByType(typ) {
+			if r.Name == BaselineName+"-deploy-roles" {
+				continue // the deploy role's own policy, not a workload's
+			}
+			doc, err := iampolicy.Parse(r.Inputs["policy"].(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range doc.Statement {
+				for _, a := range st.Action {
+					checked++
+					if got, _, _ := bound.Evaluate(iampolicy.Request{Action: a, Resource: "*"}); got != iampolicy.Allowed {
+						t.Errorf("the workload boundary does not allow %s, which %s grants", a, r.Name)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no workload action checked against the boundary")
+	}
+	for _, a := range []string{"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreateRole", "iam:PassRole", "iam:CreatePolicyVersion", "organizations:LeaveOrganization"} {
+		if got, _, _ := bound.Evaluate(iampolicy.Request{Action: a, Resource: "*"}); got == iampolicy.Allowed {
+			t.Errorf("the workload boundary allows %s", a)
+		}
 	}
 }

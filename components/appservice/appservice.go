@@ -104,8 +104,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("writing the trust policy", err)
 	}
 	execRole, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("ECS starts the tasks of %s with it: image pull, logs, secrets", name),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.Sprintf("ECS starts the tasks of %s with it: image pull, logs, secrets", name),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return nil, wrap("creating the execution role", err)
@@ -117,8 +118,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("granting the execution role", err)
 	}
 	taskRole, err := iam.NewRole(ctx, name+"-task", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("The application %s runs with it", name),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.Sprintf("The application %s runs with it", name),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return nil, wrap("creating the task role", err)

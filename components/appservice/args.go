@@ -193,6 +193,11 @@ type Args struct {
 	// Grants are the application's own permissions, each scoped to one
 	// resource (grant.Bucket, grant.SecretRead, grant.Table).
 	Grants []grant.Grant
+	// PermissionsBoundaryARN is the permissions boundary, a managed policy
+	// ARN, of every role the component creates (the execution and task roles), for accounts
+	// whose deploy role may create roles only under a boundary. Default: no
+	// boundary.
+	PermissionsBoundaryARN string
 }
 
 func (a *Args) withDefaults() Args {

@@ -47,6 +47,7 @@
 //   - ContainerHealthCheck: wget against the health-check path (the image
 //     needs wget). ScratchPath /tmp. LogRetentionDays 365.
 //   - ClusterARN: a new cluster.
+//   - PermissionsBoundaryARN: none; with one, both roles carry it.
 //
 // # Resources
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/internal/awslimits"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -24,6 +25,7 @@ var (
 
 func validate(name string, a Args) error {
 	p := problems.For("appservice", name)
+	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
 	if len(name) > maxNameLength || !nameRE.MatchString(name) {
 		p.Addf("the component name must be 1 to %d letters, digits and hyphens, not starting or ending with a hyphen (the load balancer and target group names add 8 characters and AWS allows 32), got %q", maxNameLength, name)
 	}

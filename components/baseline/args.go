@@ -67,11 +67,20 @@ type DeployRole struct {
 	// MaxSessionSeconds, 3600-43200. Default: 3600 (one hour).
 	MaxSessionSeconds int
 	// ManagedPolicyARNs are the role's permissions, 1 to 10 managed
-	// policies. AdministratorAccess only with AllowAdministratorAccess.
+	// policies (9 with Args.PermissionsBoundaryARN, which attaches one
+	// more). A policy known to let the role make itself administrator
+	// (AdministratorAccess, IAMFullAccess, …) only with
+	// AllowAdministratorAccess. PowerUserAccess with
+	// Args.PermissionsBoundaryARN can deploy strata's stacks. Required.
 	ManagedPolicyARNs []string
-	// AllowAdministratorAccess permits AdministratorAccess among the
-	// policies; the role then carries a strata:warning tag. Default: false.
+	// AllowAdministratorAccess permits policies that let the role make
+	// itself administrator among ManagedPolicyARNs; the role then carries
+	// a strata:warning tag naming them. Default: false.
 	AllowAdministratorAccess bool
+	// PermissionsBoundaryARN is the deploy role's own permissions boundary,
+	// a managed policy ARN: the most it may ever do, whatever is attached.
+	// Default: none.
+	PermissionsBoundaryARN string
 	// RoleName is the role's fixed name, so the other account can name its
 	// ARN. Default: "CrossAccountDeployRole".
 	RoleName string
@@ -120,6 +129,14 @@ type Args struct {
 
 	// DeployRole creates the cross-account deploy role. Default: none.
 	DeployRole *DeployRole
+
+	// PermissionsBoundaryARN is the permissions boundary, a managed policy
+	// ARN, of every role the baseline creates for a service (the trail's
+	// and Config's). With a DeployRole, the deploy role may also create and
+	// grant roles only when they carry this boundary (an attached policy
+	// the baseline creates). Default: no boundary, and the deploy role may
+	// not create roles.
+	PermissionsBoundaryARN string
 }
 
 func (a *Args) withDefaults() Args {

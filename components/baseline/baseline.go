@@ -17,6 +17,7 @@ import (
 	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/tags"
 )
 
@@ -150,7 +151,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	if a.DeployRole != nil {
-		if err := b.deployRole(ctx, name, *a.DeployRole, env, parent); err != nil {
+		if err := b.deployRole(ctx, name, *a.DeployRole, a.PermissionsBoundaryARN, env, parent); err != nil {
 			return nil, wrap("creating the deploy role", err)
 		}
 	}
@@ -176,8 +177,9 @@ func (b *Baseline) trail(ctx *pulumi.Context, name, trailName, trailArn string, 
 		return err
 	}
 	role, err := iam.NewRole(ctx, name+"-trail", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Lets trail %s write to its log group", trailName),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.Sprintf("Lets trail %s write to its log group", trailName),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return err
@@ -227,8 +229,9 @@ func (b *Baseline) config(ctx *pulumi.Context, name string, a Args, env awsenv.E
 		return err
 	}
 	role, err := iam.NewRole(ctx, name+"-config", &iam.RoleArgs{
-		Description:      pulumi.String("Lets AWS Config read the account's configuration and deliver it"),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.String("Lets AWS Config read the account's configuration and deliver it"),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return err
@@ -302,8 +305,10 @@ func (b *Baseline) config(ctx *pulumi.Context, name string, a Args, env awsenv.E
 }
 
 // deployRole creates the role another account's deployment system assumes
-// with the external ID, for at most MaxSessionSeconds.
-func (b *Baseline) deployRole(ctx *pulumi.Context, name string, r DeployRole, env awsenv.Env, parent pulumi.ResourceOption) error {
+// with the external ID, for at most MaxSessionSeconds. With a workload
+// boundary it also attaches a policy that lets the role create and grant
+// roles only under that boundary.
+func (b *Baseline) deployRole(ctx *pulumi.Context, name string, r DeployRole, workloadBoundary string, env awsenv.Env, parent pulumi.ResourceOption) error {
 	principal := r.TrustedPrincipal
 	if accountRE.MatchString(principal) {
 		principal = fmt.Sprintf("arn:%s:iam::%s:root", env.Partition, principal)
@@ -320,30 +325,83 @@ func (b *Baseline) deployRole(ctx *pulumi.Context, name string, r DeployRole, en
 		return err
 	}
 	var roleTags pulumi.StringMap
+	var adminEquivalent []string
 	for _, arn := range r.ManagedPolicyARNs {
-		if strings.HasSuffix(arn, ":policy/AdministratorAccess") {
-			roleTags = pulumi.StringMap{tags.Warning: pulumi.String("AdministratorAccess granted on purpose - the deploy role can do anything in this account")}
+		if iampolicy.AdminEquivalent(arn) != "" {
+			adminEquivalent = append(adminEquivalent, arn[strings.LastIndex(arn, "/")+1:])
 		}
 	}
+	if len(adminEquivalent) > 0 {
+		roleTags = pulumi.StringMap{tags.Warning: pulumi.String(fmt.Sprintf(
+			"%s granted on purpose - the deploy role can make itself administrator of this account", strings.Join(adminEquivalent, " and ")))}
+	}
 	role, err := iam.NewRole(ctx, name+"-deploy", &iam.RoleArgs{
-		Name:               pulumi.String(r.RoleName),
-		Description:        pulumi.String("Assumed by the deployment system of another account, with the external ID"),
-		AssumeRolePolicy:   pulumi.ToSecret(pulumi.String(trust)).(pulumi.StringOutput),
-		MaxSessionDuration: pulumi.Int(r.MaxSessionSeconds),
-		Tags:               roleTags,
+		Name:                pulumi.String(r.RoleName),
+		Description:         pulumi.String("Assumed by the deployment system of another account, with the external ID"),
+		AssumeRolePolicy:    pulumi.ToSecret(pulumi.String(trust)).(pulumi.StringOutput),
+		MaxSessionDuration:  pulumi.Int(r.MaxSessionSeconds),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(r.PermissionsBoundaryARN),
+		Tags:                roleTags,
 	}, parent)
 	if err != nil {
 		return err
 	}
-	for i, arn := range r.ManagedPolicyARNs {
+	policies := []pulumi.StringInput{}
+	for _, arn := range r.ManagedPolicyARNs {
+		policies = append(policies, pulumi.String(arn))
+	}
+	if workloadBoundary != "" {
+		doc, err := manageRolesPolicy(env, r.RoleName, workloadBoundary).JSON()
+		if err != nil {
+			return err
+		}
+		manage, err := iam.NewPolicy(ctx, name+"-deploy-roles", &iam.PolicyArgs{
+			Description: pulumi.String("Lets the deploy role create and grant roles only under the workload permissions boundary"),
+			Policy:      pulumi.String(doc),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		policies = append(policies, manage.Arn)
+	}
+	for i, arn := range policies {
 		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-deploy-%d", name, i), &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.String(arn),
+			Role: role.Name, PolicyArn: arn,
 		}, parent); err != nil {
 			return err
 		}
 	}
 	b.DeployRoleARN = role.Arn
 	return nil
+}
+
+// DeployPassedServices are the services the deploy role may pass roles to:
+// those strata's components hand a role.
+var DeployPassedServices = []string{
+	"ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+	"cloudtrail.amazonaws.com", "config.amazonaws.com",
+}
+
+// manageRolesPolicy lets the deploy role create roles, write and attach
+// their policies only when the role carries the workload boundary, pass
+// roles only to the services strata uses, and never remove a boundary or
+// touch the deploy role itself. It grants no iam:UpdateAssumeRolePolicy:
+// changing an existing role's trust is an administrator's job.
+func manageRolesPolicy(env awsenv.Env, deployRoleName, boundary string) iamdoc.Document {
+	roles := env.ARN("iam", "", "role/*")
+	return iamdoc.New(
+		iamdoc.Statement{Sid: "CreateAndGrantRolesWithinBoundary", Effect: iamdoc.Allow, Action: []string{
+			"iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
+		}, Resource: []string{roles}, Condition: map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": boundary}}},
+		iamdoc.Statement{Sid: "ReadTagAndDeleteRoles", Effect: iamdoc.Allow, Action: []string{
+			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+			"iam:ListRoleTags", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole",
+		}, Resource: []string{roles}},
+		iamdoc.Statement{Sid: "PassRolesToStrataServices", Effect: iamdoc.Allow, Action: []string{"iam:PassRole"}, Resource: []string{roles},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": DeployPassedServices}}},
+		iamdoc.Statement{Sid: "KeepBoundaries", Effect: iamdoc.Deny, Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"}},
+		iamdoc.Statement{Sid: "LeaveTheDeployRoleAlone", Effect: iamdoc.Deny, Action: []string{"iam:*"}, Resource: []string{env.ARN("iam", "", "role/"+deployRoleName)}},
+	)
 }
 
 // logBucketArgs is the audit-log bucket, or nil when neither CloudTrail nor

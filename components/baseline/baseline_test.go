@@ -7,15 +7,19 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
 )
 
 const (
-	account  = plan.DefaultAccountID
-	trailArn = "arn:aws:cloudtrail:us-east-1:" + account + ":trail/baseline"
-	readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	account   = plan.DefaultAccountID
+	trailArn  = "arn:aws:cloudtrail:us-east-1:" + account + ":trail/baseline"
+	readOnly  = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	powerUser = "arn:aws:iam::aws:policy/PowerUserAccess"
+	iamFull   = "arn:aws:iam::aws:policy/IAMFullAccess"
+	boundary  = "arn:aws:iam::" + account + ":policy/strata-workload-boundary"
 )
 
 func run(t *testing.T, args *Args) (*plan.Plan, error) {
@@ -72,6 +76,16 @@ func TestValidation(t *testing.T) {
 		{name: "a policy that is no ARN", args: role(DeployRole{ManagedPolicyARNs: []string{"ReadOnlyAccess"}}), want: []string{`DeployRole.ManagedPolicyARNs[0] must be a managed policy ARN`}},
 		{name: "AdministratorAccess by accident", args: role(DeployRole{ManagedPolicyARNs: []string{AdministratorAccess}}), want: []string{"ManagedPolicyARNs[0] is AdministratorAccess", "AllowAdministratorAccess"}},
 		{name: "AdministratorAccess on purpose", args: role(DeployRole{ManagedPolicyARNs: []string{AdministratorAccess}, AllowAdministratorAccess: true})},
+		{name: "IAMFullAccess by accident", args: role(DeployRole{ManagedPolicyARNs: []string{iamFull}}),
+			want: []string{"ManagedPolicyARNs[0] is IAMFullAccess", "attach AdministratorAccess to itself", "AllowAdministratorAccess"}},
+		{name: "PowerUserAccess and IAMFullAccess", args: role(DeployRole{ManagedPolicyARNs: []string{powerUser, iamFull}}),
+			want: []string{"ManagedPolicyARNs[1] is IAMFullAccess", "make itself administrator"}},
+		{name: "PowerUserAccess alone", args: role(DeployRole{ManagedPolicyARNs: []string{powerUser}})},
+		{name: "ten policies and the role-management policy", args: &Args{PermissionsBoundaryARN: boundary,
+			DeployRole: role(DeployRole{ManagedPolicyARNs: slices.Repeat([]string{readOnly}, 10)}).DeployRole},
+			want: []string{"DeployRole.ManagedPolicyARNs must list 1 to 9 managed policies", "got 10"}},
+		{name: "a boundary that is no ARN", args: &Args{PermissionsBoundaryARN: "strata-boundary"}, want: []string{`PermissionsBoundaryARN must be a managed policy ARN`, `"strata-boundary"`}},
+		{name: "a deploy role boundary that is no ARN", args: role(DeployRole{PermissionsBoundaryARN: "arn:aws:iam::1:policy/x"}), want: []string{`DeployRole.PermissionsBoundaryARN must be a managed policy ARN`}},
 		{name: "a role name of 65 characters", args: role(DeployRole{RoleName: strings.Repeat("r", 65)}), want: []string{"DeployRole.RoleName must be 1 to 64"}},
 		{name: "no trusted principal", args: &Args{DeployRole: &DeployRole{ExternalID: "abc", ManagedPolicyARNs: []string{readOnly}}}, want: []string{"DeployRole.TrustedPrincipal is required"}},
 		{name: "log retention 366", args: &Args{TrailLogRetentionDays: 366}, want: []string{"TrailLogRetentionDays must be one of", "got 366"}},
@@ -297,6 +311,85 @@ func TestPartsSwitchOff(t *testing.T) {
 	for _, st := range bp.Statement {
 		if st.Principal["Service"] == "cloudtrail.amazonaws.com" {
 			t.Errorf("without a trail the bucket still admits CloudTrail: %+v", st)
+		}
+	}
+}
+
+func TestAdminEquivalentOnPurposeIsNamed(t *testing.T) {
+	p, err := run(t, role(DeployRole{ManagedPolicyARNs: []string{powerUser, iamFull}, AllowAdministratorAccess: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := plantest.Find(t, p, "aws:iam/role:Role", "baseline-deploy")
+	if got, _ := dr.Input("tags." + tags.Warning); got == nil || !strings.Contains(got.(string), "IAMFullAccess") {
+		t.Errorf("deploy role tags = %v, want a warning naming IAMFullAccess", dr.Inputs["tags"])
+	}
+}
+
+// TestPermissionsBoundaries: the service roles carry the workload boundary,
+// the deploy role its own, and the deploy role may create and grant roles
+// only under the workload boundary, as IAM evaluates its policy.
+func TestPermissionsBoundaries(t *testing.T) {
+	own := "arn:aws:iam::" + account + ":policy/deployer-ceiling"
+	args := role(DeployRole{ManagedPolicyARNs: []string{powerUser}, PermissionsBoundaryARN: own})
+	args.PermissionsBoundaryARN = boundary
+	p, err := run(t, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"baseline-trail": boundary, "baseline-config": boundary, "baseline-deploy": own} {
+		if got := plantest.Find(t, p, "aws:iam/role:Role", name).Inputs["permissionsBoundary"]; got != want {
+			t.Errorf("role %s boundary = %v, want %s", name, got, want)
+		}
+	}
+	manage := plantest.Find(t, p, "aws:iam/policy:Policy", "baseline-deploy-roles")
+	attached := false
+	for _, att := range p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attached = attached || (att.Inputs["policyArn"] == manage.Outputs["arn"] && att.Inputs["role"] == "CrossAccountDeployRole")
+	}
+	if !attached {
+		t.Error("the role-management policy is not attached to the deploy role")
+	}
+	doc, err := iampolicy.Parse(manage.Inputs["policy"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const caller = "AWS:arn:aws:iam::" + account + ":role/CrossAccountDeployRole"
+	newRole := "arn:aws:iam::" + account + ":role/web-task-1a2b3c4"
+	withBoundary := map[string][]string{"iam:PermissionsBoundary": {boundary}}
+	tests := []struct {
+		name     string
+		action   string
+		resource string
+		ctx      map[string][]string
+		want     iampolicy.Decision
+	}{
+		{"creating a role under the boundary", "iam:CreateRole", newRole, withBoundary, iampolicy.Allowed},
+		{"creating a role without a boundary", "iam:CreateRole", newRole, nil, iampolicy.ImplicitDeny},
+		{"creating a role under another boundary", "iam:CreateRole", newRole, map[string][]string{"iam:PermissionsBoundary": {own}}, iampolicy.ImplicitDeny},
+		{"attaching a policy to a bounded role", "iam:AttachRolePolicy", newRole, withBoundary, iampolicy.Allowed},
+		{"attaching a policy to an unbounded role", "iam:AttachRolePolicy", newRole, nil, iampolicy.ImplicitDeny},
+		{"writing an inline policy on an unbounded role", "iam:PutRolePolicy", newRole, nil, iampolicy.ImplicitDeny},
+		{"removing a boundary", "iam:DeleteRolePermissionsBoundary", newRole, withBoundary, iampolicy.Denied},
+		{"changing a trust policy", "iam:UpdateAssumeRolePolicy", newRole, nil, iampolicy.ImplicitDeny},
+		{"passing a role to Lambda", "iam:PassRole", newRole, map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}, iampolicy.Allowed},
+		{"passing a role to EC2", "iam:PassRole", newRole, map[string][]string{"iam:PassedToService": {"ec2.amazonaws.com"}}, iampolicy.ImplicitDeny},
+		{"granting itself more", "iam:AttachRolePolicy", "arn:aws:iam::" + account + ":role/CrossAccountDeployRole", withBoundary, iampolicy.Denied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, by, err := doc.Evaluate(iampolicy.Request{Principal: caller, Action: tt.action, Resource: tt.resource, Context: tt.ctx})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("%s on %s with %v = %s (by %s), want %s", tt.action, tt.resource, tt.ctx, got, by, tt.want)
+			}
+		})
+	}
+	for _, st := range doc.Statement {
+		if how := st.Escalation(); how != "" {
+			t.Errorf("the role-management policy escalates: statement %q %s", st.Sid, how)
 		}
 	}
 }

@@ -30,9 +30,19 @@
 //     Analyzer (CIS 1.19).
 //   - The deploy role: trust for one account or role only, sts:ExternalId
 //     required (the trust policy is a secret in state), optionally
-//     aws:PrincipalOrgID, and only the managed policies given;
-//     AdministratorAccess only when asked for, and then the role carries a
-//     strata:warning tag.
+//     aws:PrincipalOrgID, and only the managed policies given. A policy
+//     known to let the role make itself administrator (AdministratorAccess,
+//     IAMFullAccess, AdministratorAccess-Amplify,
+//     AdministratorAccess-AWSElasticBeanstalk) only when asked for, and
+//     then the role carries a strata:warning tag naming it.
+//   - With PermissionsBoundaryARN (the workload boundary), the trail's and
+//     Config's roles carry it, and the deploy role gets an attached policy
+//     that lets it create roles, write and attach their policies only when
+//     the role carries that boundary (iam:PermissionsBoundary), pass roles
+//     only to the services strata uses (DeployPassedServices), never remove
+//     a boundary, and never change itself. With PowerUserAccess it can
+//     deploy strata's stacks; it cannot change an existing role's trust
+//     policy (no iam:UpdateAssumeRolePolicy).
 //
 // Knobs and their defaults (zero values mean the default):
 //   - Disable* switches: every part on.
@@ -41,8 +51,11 @@
 //   - FindingFrequency FIFTEEN_MINUTES.
 //   - ConfigRules: DefaultConfigRules(); ConfigDeliveryFrequency
 //     TwentyFour_Hours.
-//   - DeployRole: none; with one, RoleName CrossAccountDeployRole and
-//     MaxSessionSeconds 3600.
+//   - DeployRole: none; with one, RoleName CrossAccountDeployRole,
+//     MaxSessionSeconds 3600 and no boundary of its own
+//     (DeployRole.PermissionsBoundaryARN).
+//   - PermissionsBoundaryARN: none; the deploy role may then not create
+//     roles.
 //
 // What it costs, roughly (us-east-1, late 2026): the first trail's
 // management events are free, its S3 and CloudWatch copies cost storage and
@@ -72,5 +85,7 @@
 //     aws:ebs/encryptionByDefault:EncryptionByDefault and
 //     aws:accessanalyzer/analyzer:Analyzer "N"
 //   - aws:iam/role:Role "N-deploy" and
-//     aws:iam/rolePolicyAttachment:RolePolicyAttachment "N-deploy-I"
+//     aws:iam/rolePolicyAttachment:RolePolicyAttachment "N-deploy-I", one
+//     per managed policy; with PermissionsBoundaryARN also
+//     aws:iam/policy:Policy "N-deploy-roles", attached last
 package baseline

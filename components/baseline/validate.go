@@ -8,6 +8,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/didyoumean"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -16,7 +17,6 @@ var (
 	accountRE    = regexp.MustCompile(`^\d{12}$`)
 	roleARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 	orgIDRE      = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	policyARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]{1,512}$`)
 	roleNameRE   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	nameRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 )
@@ -71,18 +71,25 @@ func validate(name string, a Args) error {
 		if !roleNameRE.MatchString(r.RoleName) {
 			p.Addf("DeployRole.RoleName must be 1 to 64 letters, digits and _+=,.@-, got %q", r.RoleName)
 		}
-		if n := len(r.ManagedPolicyARNs); n < 1 || n > MaxManagedPolicies {
-			p.Addf("DeployRole.ManagedPolicyARNs must list 1 to %d managed policies (the role's permissions), got %d", MaxManagedPolicies, n)
+		most := MaxManagedPolicies
+		if a.PermissionsBoundaryARN != "" {
+			most-- // the role-management policy is attached too
+		}
+		if n := len(r.ManagedPolicyARNs); n < 1 || n > most {
+			p.Addf("DeployRole.ManagedPolicyARNs must list 1 to %d managed policies (the role's permissions), got %d", most, n)
 		}
 		for i, arn := range r.ManagedPolicyARNs {
-			switch {
-			case !policyARNRE.MatchString(arn):
+			switch how := iampolicy.AdminEquivalent(arn); {
+			case !iampolicy.ManagedPolicyARN.MatchString(arn):
 				p.Addf("DeployRole.ManagedPolicyARNs[%d] must be a managed policy ARN, got %q", i, arn)
-			case strings.HasSuffix(arn, ":policy/AdministratorAccess") && !r.AllowAdministratorAccess:
-				p.Addf("DeployRole.ManagedPolicyARNs[%d] is AdministratorAccess: list narrower policies, or set AllowAdministratorAccess to grant it on purpose", i)
+			case how != "" && !r.AllowAdministratorAccess:
+				p.Addf("DeployRole.ManagedPolicyARNs[%d] is %s, which %s: the role could make itself administrator; list narrower policies (PowerUserAccess with PermissionsBoundaryARN deploys strata), or set AllowAdministratorAccess to grant it on purpose",
+					i, arn[strings.LastIndex(arn, "/")+1:], how)
 			}
 		}
+		iampolicy.CheckPolicyARN(p, "DeployRole.PermissionsBoundaryARN", r.PermissionsBoundaryARN)
 	}
+	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
 	return p.Err()
 }
 

@@ -94,6 +94,11 @@ type Args struct {
 	// the application's security group may reach it.
 	// Default: DefaultDatabasePort (5432, PostgreSQL).
 	DatabasePort int
+	// PermissionsBoundaryARN is the permissions boundary, a managed policy
+	// ARN, of every role the component creates (the flow-log role), for accounts
+	// whose deploy role may create roles only under a boundary. Default: no
+	// boundary.
+	PermissionsBoundaryARN string
 }
 
 // withDefaults returns a copy of args with every zero field defaulted.

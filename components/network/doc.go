@@ -39,6 +39,7 @@
 //   - AllowedIngressCIDRs: 0.0.0.0/0, on 443 and on 80 (which the load
 //     balancer redirects to 443).
 //   - AppPort: 8080; DatabasePort: 5432.
+//   - PermissionsBoundaryARN: none; with one, the flow-log role carries it.
 //
 // # Resources
 //

@@ -200,8 +200,9 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, env awsenv.
 		return err
 	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Lets VPC flow logs of network %s write to their log group", name),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.Sprintf("Lets VPC flow logs of network %s write to their log group", name),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return err

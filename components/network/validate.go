@@ -7,6 +7,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/cidr"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -27,6 +28,7 @@ type layout struct {
 // value given and what is allowed.
 func validate(name string, a Args) (layout, error) {
 	p := problems.For("network", name)
+	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
 	var l layout
 
 	if name == "" {

@@ -175,6 +175,11 @@ type Args struct {
 	// Default: the seed's 100 and 50 per second.
 	ThrottlingBurst int
 	ThrottlingRate  float64
+	// PermissionsBoundaryARN is the permissions boundary, a managed policy
+	// ARN, of every role the component creates (the function's role), for accounts
+	// whose deploy role may create roles only under a boundary. Default: no
+	// boundary.
+	PermissionsBoundaryARN string
 }
 
 func (a *Args) withDefaults() Args {

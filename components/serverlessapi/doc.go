@@ -39,6 +39,7 @@
 //   - Routes ["$default"]; Authorizer: none, an open API (FSBP APIGateway.8
 //     is a documented choice); StageName "$default"; throttling burst 100,
 //     rate 50 per second.
+//   - PermissionsBoundaryARN: none; with one, the function's role carries it.
 //
 // # Resources
 //

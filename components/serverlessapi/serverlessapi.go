@@ -115,8 +115,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("writing the trust policy", err)
 	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Description:      pulumi.Sprintf("The function of %s runs with it", name),
-		AssumeRolePolicy: pulumi.String(trust),
+		Description:         pulumi.Sprintf("The function of %s runs with it", name),
+		AssumeRolePolicy:    pulumi.String(trust),
+		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
 	}, parent)
 	if err != nil {
 		return nil, wrap("creating the role", err)

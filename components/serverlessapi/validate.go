@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/internal/awslimits"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -24,6 +25,7 @@ var (
 
 func validate(name string, a Args) error {
 	p := problems.For("serverlessapi", name)
+	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
 	switch {
 	case a.Code == nil && a.ImageURI == "":
 		p.Addf("Code or ImageURI is required: the function needs something to run")

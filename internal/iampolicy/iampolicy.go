@@ -292,7 +292,7 @@ func lookup(ctx map[string][]string, key string) ([]string, bool) {
 func holds(op string, got []string, present bool, want List) (bool, error) {
 	if op == "Null" {
 		if len(want) != 1 || (want[0] != "true" && want[0] != "false") {
-			return false, fmt.Errorf("Null takes true or false, got %v", []string(want))
+			return false, fmt.Errorf("the Null operator takes true or false, got %v", []string(want))
 		}
 		return (want[0] == "true") == !present, nil
 	}

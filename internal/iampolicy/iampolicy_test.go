@@ -131,3 +131,47 @@ func TestGlob(t *testing.T) {
 		}
 	}
 }
+
+func TestEscalation(t *testing.T) {
+	boundary := map[string]map[string]List{"StringEquals": {"iam:PermissionsBoundary": {"arn:aws:iam::1:policy/b"}}}
+	for _, tt := range []struct {
+		name      string
+		st        Statement
+		escalates bool
+	}{
+		{"iam:* on *", Statement{Effect: "Allow", Action: List{"iam:*"}, Resource: List{"*"}}, true},
+		{"* on *", Statement{Effect: "Allow", Action: List{"*"}, Resource: List{"*"}}, true},
+		{"PutRolePolicy", Statement{Effect: "Allow", Action: List{"iam:PutRolePolicy"}, Resource: List{"arn:aws:iam::1:role/*"}}, true},
+		{"attaching with a boundary condition", Statement{Effect: "Allow", Action: List{"iam:AttachRolePolicy", "iam:CreateRole"}, Resource: List{"*"}, Condition: boundary}, false},
+		{"a boundary condition under IfExists does not limit", Statement{Effect: "Allow", Action: List{"iam:AttachRolePolicy"}, Resource: List{"*"},
+			Condition: map[string]map[string]List{"StringEqualsIfExists": {"iam:PermissionsBoundary": {"x"}}}}, true},
+		{"a new policy version", Statement{Effect: "Allow", Action: List{"iam:CreatePolicyVersion"}, Resource: List{"*"}}, true},
+		{"NotAction that leaves IAM in", Statement{Effect: "Allow", NotAction: List{"s3:*"}, Resource: List{"*"}}, true},
+		{"NotAction that leaves IAM out (PowerUserAccess)", Statement{Effect: "Allow", NotAction: List{"iam:*", "organizations:*", "account:*"}, Resource: List{"*"}}, false},
+		{"reading roles", Statement{Effect: "Allow", Action: List{"iam:GetRole", "iam:ListRolePolicies"}, Resource: List{"*"}}, false},
+		{"passing any role to any service", Statement{Effect: "Allow", Action: List{"iam:PassRole"}, Resource: List{"*"}}, true},
+		{"passing roles to named services", Statement{Effect: "Allow", Action: List{"iam:PassRole"}, Resource: List{"*"},
+			Condition: map[string]map[string]List{"StringEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}}, false},
+		{"a deny", Statement{Effect: "Deny", Action: List{"iam:*"}, Resource: List{"*"}}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.st.Escalation(); (got != "") != tt.escalates {
+				t.Errorf("Escalation() = %q, want escalation %v", got, tt.escalates)
+			}
+		})
+	}
+}
+
+func TestAdminEquivalent(t *testing.T) {
+	for arn, want := range map[string]bool{
+		"arn:aws:iam::aws:policy/AdministratorAccess":        true,
+		"arn:aws:iam::aws:policy/IAMFullAccess":              true,
+		"arn:aws:iam::aws:policy/PowerUserAccess":            false,
+		"arn:aws:iam::123456789012:policy/IAMFullAccess":     false, // an account's own policy of that name is not AWS's
+		"arn:aws-us-gov:iam::aws:policy/AdministratorAccess": true,
+	} {
+		if got := AdminEquivalent(arn) != ""; got != want {
+			t.Errorf("AdminEquivalent(%q) = %v, want %v", arn, got, want)
+		}
+	}
+}
