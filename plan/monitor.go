@@ -35,6 +35,18 @@ func newMonitor(opts Options) *monitor {
 	return m
 }
 
+// secretValues are the values of the secret config keys, as the program
+// sees them.
+func (m *monitor) secretValues() []string {
+	var out []string
+	for _, k := range m.opts.SecretKeys {
+		if v := m.opts.Config[k]; v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func (m *monitor) err() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -94,6 +106,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Custom = true
 		r.Dependencies = slices.Clone(rpc.GetDependencies())
 	}
+	r.Inputs = redact(r.Inputs, m.secretValues()).(map[string]any)
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 	r.Provider = providerURN(args.Provider)
 

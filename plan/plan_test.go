@@ -291,3 +291,49 @@ func TestStackOptionsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretConfigValuesAreRedactedInPlace: a secret text that holds a
+// secret config value prints with only that value hidden; a secret with no
+// config value in it, or holding one too short to look for, prints whole
+// as SecretText.
+func TestSecretConfigValuesAreRedactedInPlace(t *testing.T) {
+	p, err := Run(func(ctx *pulumi.Context) error {
+		prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		id := config.GetSecret(ctx, "strata:externalId")
+		short := config.GetSecret(ctx, "strata:pin")
+		_, err = iam.NewRole(ctx, "deploy", &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.Sprintf(`{"Statement":[{"Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Condition":{"StringEquals":{"sts:ExternalId":%q}}}]}`, id),
+			Description:      pulumi.Sprintf("pin %s", short),
+			Tags:             pulumi.StringMap{"Token": pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput)},
+		}, pulumi.Provider(prov))
+		return err
+	}, Options{Config: map[string]string{"strata:externalId": "ci-deploy-7f3a", "strata:pin": "1234"}, SecretKeys: []string{"strata:externalId", "strata:pin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, err := p.Find("aws:iam/role:Role", "deploy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(role.Inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{`arn:aws:iam::210987654321:root`, `\"sts:ExternalId\":\"[secret]\"`, `"Token":"[secret]"`, `"description":"[secret]"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("role inputs = %s\nwant them to contain %s", got, want)
+		}
+	}
+	for _, leak := range []string{"ci-deploy-7f3a", "hunter2", "1234"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("role inputs = %s, which leaks %q", got, leak)
+		}
+	}
+	if s, ok := role.Inputs["assumeRolePolicy"].(Secret); !ok || !strings.Contains(s.Reveal().(string), "ci-deploy-7f3a") {
+		t.Errorf("assumeRolePolicy = %#v, want a Secret that still reveals the value to checks", role.Inputs["assumeRolePolicy"])
+	}
+}

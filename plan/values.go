@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -23,20 +24,69 @@ const (
 const SecretPlaceholder = "undecrypted-secret-placeholder"
 
 // Secret marks a value Pulumi treats as secret. It never prints its value:
-// String, GoString and MarshalJSON all give SecretText.
-type Secret struct{ value any }
+// String, GoString and MarshalJSON all give SecretText, or, for a text that
+// is secret only because a secret config value is part of it (a trust
+// policy holding an external ID), the text with that value replaced by
+// SecretText.
+type Secret struct {
+	value any
+	shown string
+}
 
 // Reveal returns the value a secret holds, for tests that must compare it.
 func (s Secret) Reveal() any { return s.value }
 
-func (Secret) String() string                { return SecretText }
-func (Secret) GoString() string              { return SecretText }
-func (Secret) MarshalJSON() ([]byte, error)  { return json.Marshal(SecretText) }
-func (Unknown) String() string               { return UnknownText }
-func (Unknown) GoString() string             { return UnknownText }
-func (Unknown) MarshalJSON() ([]byte, error) { return json.Marshal(UnknownText) }
-func (s Secret) Format(f fmt.State, _ rune)  { _, _ = f.Write([]byte(SecretText)) }
-func (u Unknown) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(UnknownText)) }
+func (s Secret) text() string {
+	if s.shown != "" {
+		return s.shown
+	}
+	return SecretText
+}
+
+func (s Secret) String() string               { return s.text() }
+func (s Secret) GoString() string             { return s.text() }
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.text()) }
+func (s Secret) Format(f fmt.State, _ rune)   { _, _ = f.Write([]byte(s.text())) }
+func (Unknown) String() string                { return UnknownText }
+func (Unknown) GoString() string              { return UnknownText }
+func (Unknown) MarshalJSON() ([]byte, error)  { return json.Marshal(UnknownText) }
+func (u Unknown) Format(f fmt.State, _ rune)  { _, _ = f.Write([]byte(UnknownText)) }
+
+// minRedacted is the shortest secret config value redact looks for inside
+// a text: a shorter one would match by accident and say too much.
+const minRedacted = 6
+
+// redact shows a secret text whose only secret parts are secret config
+// values (such as a trust policy that holds an external ID) with just
+// those parts replaced by SecretText. Any other secret stays SecretText.
+func redact(v any, secrets []string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = redact(e, secrets)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = redact(e, secrets)
+		}
+	case Secret:
+		text, ok := v.value.(string)
+		if !ok {
+			return v
+		}
+		shown := text
+		for _, s := range secrets {
+			if len(s) >= minRedacted {
+				shown = strings.ReplaceAll(shown, s, SecretText)
+			}
+		}
+		if shown != text {
+			v.shown = shown
+		}
+		return v
+	}
+	return v
+}
 
 // Unknown marks a value that is not known until the resources it comes from
 // exist.
@@ -90,11 +140,11 @@ func plainValue(v resource.PropertyValue) any {
 			inner = plainValue(o.Element)
 		}
 		if o.Secret {
-			return Secret{inner}
+			return Secret{value: inner}
 		}
 		return inner
 	case v.IsSecret():
-		return Secret{plainValue(v.SecretValue().Element)}
+		return Secret{value: plainValue(v.SecretValue().Element)}
 	case v.IsResourceReference():
 		return string(v.ResourceReferenceValue().URN)
 	case v.IsAsset():
@@ -127,7 +177,7 @@ func exportValue(res internals.UnsafeAwaitOutputResult) any {
 		v = toPlain(res.Value)
 	}
 	if res.Secret {
-		return Secret{v}
+		return Secret{value: v}
 	}
 	return v
 }

@@ -465,6 +465,19 @@ func TestDeployRoleWithSecretExternalID(t *testing.T) {
 	if b, _ := json.Marshal(p); strings.Contains(string(b), "ci-deploy-7f3a") {
 		t.Error("the plan prints the external ID")
 	}
+	// A reviewer sees who may assume the role: only the external ID is
+	// hidden, in text and in JSON.
+	shown := fmt.Sprint(trust)
+	var doc struct{ Statement []map[string]any }
+	if err := json.Unmarshal([]byte(shown), &doc); err != nil {
+		t.Fatalf("the trust policy prints as %q, want the JSON document: %v", shown, err)
+	}
+	if got := doc.Statement[0]["Condition"]; fmt.Sprint(got) != "map[StringEquals:map[sts:ExternalId:[secret]]]" || doc.Statement[0]["Principal"] == nil {
+		t.Errorf("printed trust statement = %v, want the principal and the external ID as [secret]", doc.Statement[0])
+	}
+	if b, _ := json.Marshal(role.Inputs); !strings.Contains(string(b), `arn:aws:iam::210987654321:role/ci`) {
+		t.Errorf("the JSON plan hides the trusted principal: %s", b)
+	}
 }
 
 // TestPermissionsBoundary: one key puts the boundary on every role the stack
