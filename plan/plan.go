@@ -51,6 +51,10 @@ type Options struct {
 	// AvailabilityZones are the zone names the AZ invoke answers with.
 	// Default: the region's real zone count, named <region>a, <region>b, ...
 	AvailabilityZones []string
+	// Update runs the program as `pulumi up` runs it (ctx.DryRun false)
+	// rather than as a preview, to test what a program refuses to deploy.
+	// Default: false, a preview.
+	Update bool
 }
 
 // Plan is what a program would register.
@@ -138,7 +142,7 @@ func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
 		info.Project, info.Stack, info.Organization = opts.Project, opts.Stack, opts.Organization
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys
-		info.DryRun = true
+		info.DryRun = !opts.Update
 		info.Mocks = m
 		info.MonitorAddr, info.EngineAddr = "", ""
 	})

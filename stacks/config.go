@@ -67,6 +67,18 @@ func Load(ctx *pulumi.Context) (*Profile, error) {
 	ns := ctx.Project()
 	get := func(key string) (string, bool) { return ctx.GetConfig(key) }
 	p, err := load(ns, ctx.Stack(), get, ctx.IsConfigSecret)
+	if err == nil && appservice.IsPlaceholderCertificate(p.App.CertificateARN) {
+		// A preview shows what the stack would be; a deploy would create
+		// everything else and then fail on the HTTPS listener.
+		msg := fmt.Sprintf("%s:%s.certificateArn is the placeholder %s: set your ACM certificate's ARN in Pulumi.%s.yaml",
+			ns, KeyApp, p.App.CertificateARN, ctx.Stack())
+		if !ctx.DryRun() {
+			return nil, fmt.Errorf("config: %s before deploying; nothing was created", msg)
+		}
+		if werr := ctx.Log.Warn(msg+" before `pulumi up`, which refuses it", nil); werr != nil {
+			return nil, werr
+		}
+	}
 	// Under the Pulumi CLI the program can see every config key; reject
 	// typos among them too (the strata CLI does this with CheckKeys).
 	if raw := os.Getenv(pulumi.EnvConfig); raw != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/strata-infra/strata/components/baseline"
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/internal/iampolicy"
+	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
 )
@@ -628,5 +629,38 @@ func TestDeployPolicyCanDeployTheWorkloads(t *testing.T) {
 		if got, _, _ := bound.Evaluate(iampolicy.Request{Action: a, Resource: "*"}); got == iampolicy.Allowed {
 			t.Errorf("the workload boundary allows %s", a)
 		}
+	}
+}
+
+// TestPlaceholderCertificate: prod's stack file holds the placeholder
+// certificate. A preview plans with a warning on the HTTPS listener; a
+// deploy stops before anything registers, naming the key.
+func TestPlaceholderCertificate(t *testing.T) {
+	p, err := planStack(t, "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	https := plantest.Find(t, p, "aws:lb/listener:Listener", AppName+"-https")
+	if w, _ := https.Input("tags." + tags.Warning); w == nil || !strings.Contains(w.(string), "placeholder") {
+		t.Errorf("HTTPS listener tags = %v, want a placeholder warning", https.Inputs["tags"])
+	}
+
+	opts, err := plan.StackOptions("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Update = true
+	p, err = plan.Run(Deploy, opts)
+	if err == nil || !strings.Contains(err.Error(), "strata:app.certificateArn is the placeholder") || !strings.Contains(err.Error(), "Pulumi.prod.yaml") {
+		t.Fatalf("pulumi up with the placeholder: error = %v, want one naming strata:app.certificateArn", err)
+	}
+	if len(p.Resources) != 0 {
+		t.Errorf("pulumi up with the placeholder registered %d resources, want none", len(p.Resources))
+	}
+
+	// A real certificate deploys.
+	opts.Config["strata:app"] = `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/5d3a1c2b-0000-4000-8000-00000000abcd"}`
+	if _, err := plan.Run(Deploy, opts); err != nil {
+		t.Errorf("pulumi up with a real certificate: %v", err)
 	}
 }

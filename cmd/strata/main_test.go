@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -240,8 +241,13 @@ func TestDeployRoleFromAStackFile(t *testing.T) {
 	}
 	for _, r := range doc.Resources {
 		if r.Type == "aws:iam/role:Role" && r.Name == "baseline-deploy" {
-			if r.Inputs["assumeRolePolicy"] != "[secret]" {
-				t.Errorf("deploy trust = %v, want [secret]", r.Inputs["assumeRolePolicy"])
+			// Who may assume the role shows; only the external ID is hidden.
+			trust, _ := r.Inputs["assumeRolePolicy"].(string)
+			if !strings.Contains(trust, `"AWS":"arn:aws:iam::210987654321:root"`) || !strings.Contains(trust, `"sts:ExternalId":"[secret]"`) {
+				t.Errorf("deploy trust = %v, want the document with only the external ID as [secret]", trust)
+			}
+			if strings.Contains(out, plan.SecretPlaceholder) {
+				t.Error("the plan prints the secret's placeholder")
 			}
 			return
 		}

@@ -178,9 +178,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}}
 	var listeners []pulumi.Resource
 	if s.HTTPS {
+		var warning pulumi.StringMap
+		if arn, plain := a.CertificateARN.(pulumi.String); plain && IsPlaceholderCertificate(string(arn)) {
+			warning = pulumi.StringMap{WarningTag: pulumi.String("the certificate is a placeholder (all-zero ID) - the HTTPS listener cannot be created until it names a real ACM certificate")}
+		}
 		https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
 			LoadBalancerArn: alb.Arn, Port: pulumi.Int(443), Protocol: pulumi.String("HTTPS"),
 			SslPolicy: pulumi.String(TLSPolicy), CertificateArn: a.CertificateARN, DefaultActions: forward,
+			Tags: warning,
 		}, parent)
 		if err != nil {
 			return nil, wrap("creating the HTTPS listener", err)

@@ -2,6 +2,7 @@ package appservice
 
 import (
 	"cmp"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -228,4 +229,15 @@ func (a *Args) withDefaults() Args {
 	out.CPUTarget = cmp.Or(out.CPUTarget, DefaultCPUTarget)
 	out.ScratchPath = cmp.Or(out.ScratchPath, DefaultScratchPath)
 	return out
+}
+
+// PlaceholderCertificateID is the all-zero certificate ID that example
+// stack files use where a real ACM certificate belongs. No ACM certificate
+// has it.
+const PlaceholderCertificateID = "00000000-0000-0000-0000-000000000000"
+
+// IsPlaceholderCertificate reports whether an ACM certificate ARN names the
+// placeholder certificate, which a deploy cannot use.
+func IsPlaceholderCertificate(arn string) bool {
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":acm:") && strings.HasSuffix(arn, ":certificate/"+PlaceholderCertificateID)
 }
