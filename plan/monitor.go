@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // monitor answers the SDK's mock monitor: it records each registration and
@@ -61,12 +63,33 @@ func (m *monitor) fail(err error) {
 
 // urn computes a URN exactly as the SDK's mock monitor does.
 func (m *monitor) urn(parent, typ, name string) string {
+	return newURN(m.opts.Stack, m.opts.Project, parent, typ, name)
+}
+
+// aliasURN resolves an alias spec as the engine does: each part the spec
+// leaves out is the resource's own (its name, type, stack, project and
+// parent), and NoParent means a resource at the stack's root.
+func (m *monitor) aliasURN(r *Resource, s *pulumirpc.Alias_Spec) string {
+	name, typ := cmp.Or(s.GetName(), r.Name), cmp.Or(s.GetType(), r.Type)
+	stack, project := cmp.Or(s.GetStack(), m.opts.Stack), cmp.Or(s.GetProject(), m.opts.Project)
+	parent := r.Parent
+	switch {
+	case s.GetNoParent():
+		parent = ""
+	case s.GetParentUrn() != "":
+		parent = s.GetParentUrn()
+	}
+	return newURN(stack, project, parent, typ, name)
+}
+
+// newURN builds a URN: the parent's qualified type (none for the stack)
+// joins the resource's type.
+func newURN(stack, project, parent, typ, name string) string {
 	parentType := tokens.Type("")
 	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
 		parentType = p.QualifiedType()
 	}
-	return string(resource.NewURN(tokens.QName(m.opts.Stack), tokens.PackageName(m.opts.Project), parentType,
-		tokens.Type(typ), name))
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }
 
 // NewResource implements pulumi.MockResourceMonitor.
@@ -91,7 +114,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			if u := a.GetUrn(); u != "" {
 				r.Aliases = append(r.Aliases, u)
 			} else if s := a.GetSpec(); s != nil {
-				r.Aliases = append(r.Aliases, fmt.Sprintf("name=%s type=%s parent=%s", s.GetName(), s.GetType(), s.GetParentUrn()))
+				r.Aliases = append(r.Aliases, m.aliasURN(r, s))
 			}
 		}
 		if ps := rpc.GetProviders(); len(ps) > 0 {

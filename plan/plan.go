@@ -99,7 +99,9 @@ type Resource struct {
 	// Transforms is how many resource transforms the registration carries
 	// (for a remote component, they apply to the children it creates).
 	Transforms int `json:"transforms,omitempty"`
-	// Aliases are the alias URNs or specs the resource declares.
+	// Aliases are the URNs the resource declares it was known by, alias
+	// specs resolved as the engine resolves them. AliasesOf adds those it
+	// inherits from its parents' aliases.
 	Aliases []string `json:"aliases,omitempty"`
 	// Provider is the URN of the provider instance for a custom resource.
 	Provider string `json:"provider,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -335,5 +336,66 @@ func TestSecretConfigValuesAreRedactedInPlace(t *testing.T) {
 	}
 	if s, ok := role.Inputs["assumeRolePolicy"].(Secret); !ok || !strings.Contains(s.Reveal().(string), "ci-deploy-7f3a") {
 		t.Errorf("assumeRolePolicy = %#v, want a Secret that still reveals the value to checks", role.Inputs["assumeRolePolicy"])
+	}
+}
+
+// TestGoneSeesRenamesWithoutAliases is the data-loss guard's own proof: a
+// component's child renamed without an alias is gone (pulumi up would
+// delete it and create another); with an alias naming the old child, or
+// with the component itself renamed under an alias, nothing is.
+func TestGoneSeesRenamesWithoutAliases(t *testing.T) {
+	program := func(component string, componentAlias bool, child string, aliases ...pulumi.Alias) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+			if err != nil {
+				return err
+			}
+			c := &struct{ pulumi.ResourceState }{}
+			opts := []pulumi.ResourceOption{pulumi.Provider(prov)}
+			if componentAlias {
+				opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String("web")}}))
+			}
+			if err := ctx.RegisterComponentResource("strata:test:Service", component, c, opts...); err != nil {
+				return err
+			}
+			_, err = ec2.NewSecurityGroup(ctx, child, &ec2.SecurityGroupArgs{Description: pulumi.String("tasks")},
+				pulumi.Parent(c), pulumi.Aliases(aliases))
+			return err
+		}
+	}
+	before, err := Run(program("web", false, "web-app"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := before.URNs()
+	const (
+		old    = "urn:pulumi:dev::project::strata:test:Service$aws:ec2/securityGroup:SecurityGroup::web-app"
+		oldWeb = "urn:pulumi:dev::project::strata:test:Service::web"
+	)
+	if !slices.Contains(golden, old) {
+		t.Fatalf("URNs() = %v, want %s among them", golden, old)
+	}
+	for _, tt := range []struct {
+		name    string
+		program pulumi.RunFunc
+		gone    []string
+	}{
+		{"nothing renamed", program("web", false, "web-app"), nil},
+		{"a child renamed without an alias", program("web", false, "web-tasks"), []string{old}},
+		{"a child renamed with an alias", program("web", false, "web-tasks", pulumi.Alias{Name: pulumi.String("web-app")}), nil},
+		// A URN holds its parent's type, not its name: the child keeps its
+		// URN and only the component itself is gone.
+		{"the component renamed without an alias", program("www", false, "web-app"), []string{oldWeb}},
+		{"the component renamed with an alias carries its child", program("www", true, "web-app"), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			after, err := Run(tt.program, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := after.Gone(golden); !slices.Equal(got, tt.gone) {
+				t.Errorf("Gone = %v, want %v", got, tt.gone)
+			}
+		})
 	}
 }
