@@ -152,6 +152,8 @@ func (m *monitor) rdsCluster(r *Resource, state resource.PropertyMap, name, regi
 	host := fmt.Sprintf("%s.cluster-%s.%s.rds.amazonaws.com", name, hexID(m.opts.AccountID+region, 12), region)
 	state["endpoint"] = resource.NewProperty(host)
 	state["readerEndpoint"] = resource.NewProperty(strings.Replace(host, ".cluster-", ".cluster-ro-", 1))
+	// The resource ID IAM database authentication names (rds-db:connect).
+	state["clusterResourceId"] = resource.NewProperty("cluster-" + strings.ToUpper(hexID(r.URN+"#resource", 26)))
 	if v, ok := state["manageMasterUserPassword"]; ok && v.IsBool() && v.BoolValue() {
 		secret := map[string]any{
 			"secretArn": fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:rds!cluster-%s-%s",

@@ -221,30 +221,30 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 		return set(t, find(t, p, subnetGrpType, "main-db"), "subnetIds", priv)
 	},
 	"STRATA-SG-001": func(t *testing.T, p *plan.Plan) string {
-		return add(p, ingressType, "ssh", world(find(t, p, sgType, "main-app").ID, 22, true))
+		return add(p, ingressType, "ssh", world(find(t, p, sgType, stacks.AppName+"-tasks").ID, 22, true))
 	},
 	"STRATA-SG-002": func(t *testing.T, p *plan.Plan) string {
-		return add(p, ingressType, "alt-https", world(find(t, p, sgType, "main-alb").ID, 8443, true))
+		return add(p, ingressType, "alt-https", world(find(t, p, sgType, stacks.AppName+"-alb").ID, 8443, true))
 	},
 	"STRATA-SG-003": func(t *testing.T, p *plan.Plan) string {
-		return add(p, ingressType, "postgres", world(find(t, p, sgType, "main-db").ID, 5432, true))
+		return add(p, ingressType, "postgres", world(find(t, p, sgType, stacks.DBName).ID, 5432, true))
 	},
 	"STRATA-SG-004": func(t *testing.T, p *plan.Plan) string {
-		return add(p, ingressType, "app-http", world(find(t, p, sgType, "main-app").ID, 80, true))
+		return add(p, ingressType, "app-http", world(find(t, p, sgType, stacks.AppName+"-tasks").ID, 80, true))
 	},
 	"STRATA-SG-005": func(t *testing.T, p *plan.Plan) string {
-		r := find(t, p, ingressType, "main-db-from-app")
+		r := find(t, p, ingressType, stacks.DBName+"-from-"+stacks.AppName)
 		set(t, r, "referencedSecurityGroupId", nil)
 		return set(t, r, "cidrIpv4", "10.0.0.0/8")
 	},
 	"STRATA-SG-006": func(t *testing.T, p *plan.Plan) string {
-		return set(t, find(t, p, sgType, "main-app"), "description", nil)
+		return set(t, find(t, p, sgType, stacks.AppName+"-tasks"), "description", nil)
 	},
 	"STRATA-SG-007": func(t *testing.T, p *plan.Plan) string {
 		return add(p, egressType, "all-out", map[string]any{"securityGroupId": "sg-x", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "-1", "description": "test"})
 	},
 	"STRATA-SG-008": func(t *testing.T, p *plan.Plan) string {
-		return set(t, find(t, p, sgType, "main-db"), "ingress", []any{map[string]any{"fromPort": 5432.0}})
+		return set(t, find(t, p, sgType, stacks.DBName), "ingress", []any{map[string]any{"fromPort": 5432.0}})
 	},
 	"STRATA-IAM-010": func(t *testing.T, p *plan.Plan) string {
 		return add(p, attachmentType, "iam-full", map[string]any{"role": find(t, p, roleType, stacks.AppName+"-task").ID, "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"})
@@ -303,7 +303,7 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 		return set(t, find(t, p, lbType, stacks.AppName), "subnets", []any{"subnet-1"})
 	},
 	"STRATA-ALB-007": func(t *testing.T, p *plan.Plan) string {
-		add(p, ingressType, "alb-admin", world(find(t, p, sgType, "main-alb").ID, 8080, true))
+		add(p, ingressType, "alb-admin", world(find(t, p, sgType, stacks.AppName+"-alb").ID, 8080, true))
 		return find(t, p, lbType, stacks.AppName).URN
 	},
 	"STRATA-ECS-001": func(t *testing.T, p *plan.Plan) string {

@@ -199,7 +199,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		{KeyBucket, securebucket.Validate(BucketName, ns, p.BucketArgs())},
 		{KeyBudget, budget.Validate(BudgetName, p.BudgetArgs())},
 		// The network's outputs are not known yet; any value stands in.
-		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(pulumi.String(""), pulumi.String(""), nil))},
+		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(nil))},
 		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
 		{KeyAPI, serverlessapi.Validate(APIName, p.APIArgs(nil))},
 		{KeyBaseline, validateBaseline(p)},

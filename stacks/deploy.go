@@ -74,11 +74,12 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := auroradb.New(ctx, DBName, p.DBArgs(net.DBSubnetGroupName, net.DatabaseSecurityGroupID, net.AvailabilityZones), opts...)
+	db, err := auroradb.New(ctx, DBName, p.DBArgs(net), append(opts, movedFromNetwork(net, dbMoves()))...)
 	if err != nil {
 		return err
 	}
-	app, err := appservice.New(ctx, AppName, p.AppArgs(net, db, bucket), opts...)
+	app, err := appservice.New(ctx, AppName, p.AppArgs(net, db, bucket),
+		append(opts, movedFromNetwork(net, appMoves(len(p.App.AllowedIngressCIDRs))))...)
 	if err != nil {
 		return err
 	}
@@ -105,9 +106,9 @@ func Deploy(ctx *pulumi.Context) error {
 	ctx.Export("publicSubnetIds", net.PublicSubnetIDs)
 	ctx.Export("privateSubnetIds", net.PrivateSubnetIDs)
 	ctx.Export("isolatedSubnetIds", net.IsolatedSubnetIDs)
-	ctx.Export("albSecurityGroupId", net.ALBSecurityGroupID)
-	ctx.Export("appSecurityGroupId", net.AppSecurityGroupID)
-	ctx.Export("databaseSecurityGroupId", net.DatabaseSecurityGroupID)
+	ctx.Export("albSecurityGroupId", app.LoadBalancerSecurityGroupID)
+	ctx.Export("appSecurityGroupId", app.SecurityGroupID)
+	ctx.Export("databaseSecurityGroupId", db.SecurityGroupID)
 	ctx.Export("dbSubnetGroupName", net.DBSubnetGroupName)
 	ctx.Export("flowLogGroupName", net.FlowLogGroupName)
 	ctx.Export("bucketName", bucket.BucketName)

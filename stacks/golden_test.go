@@ -110,3 +110,46 @@ func TestGoldenURNsCatchARenamedChild(t *testing.T) {
 		t.Errorf("a renamed child with an alias: Gone = %v, want none", gone)
 	}
 }
+
+// TestMovedResourcesKeepTheirIdentity: the security groups and rules the
+// Network made before the components owned them answer, through aliases,
+// to their old URNs, and keep the inputs AWS cannot change in place (a
+// group's description), so pulumi up updates them (tags) and replaces
+// nothing.
+func TestMovedResourcesKeepTheirIdentity(t *testing.T) {
+	p, err := planStack(t, "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := func(typ, name string) string {
+		return "urn:pulumi:prod::strata::strata:network:Network$" + typ + "::" + name
+	}
+	moved := map[[2]string]string{}
+	for k, v := range appMoves(1) {
+		moved[k] = v
+	}
+	for k, v := range dbMoves() {
+		moved[k] = v
+	}
+	descriptions := map[string]string{
+		NetworkName + "-alb": "Load balancer: HTTPS and the HTTP redirect from allowed clients",
+		NetworkName + "-app": "Application tier: traffic from the load balancer only",
+		NetworkName + "-db":  "Database tier: traffic from the application tier only",
+	}
+	for k, oldName := range moved {
+		r, err := p.Find(k[0], k[1])
+		if err != nil {
+			t.Errorf("moved resource: %v", err)
+			continue
+		}
+		if !slices.Contains(p.AliasesOf(r), old(k[0], oldName)) {
+			t.Errorf("%s %s has aliases %v, want %s", k[0], k[1], p.AliasesOf(r), old(k[0], oldName))
+		}
+		if want, ok := descriptions[oldName]; ok && r.Inputs["description"] != want {
+			t.Errorf("%s description = %v, want the deployed %q (a new one replaces the group)", k[1], r.Inputs["description"], want)
+		}
+	}
+	if len(moved) != 10 {
+		t.Errorf("%d moved resources, want the 3 groups and 7 rules", len(moved))
+	}
+}

@@ -3,7 +3,6 @@ package stacks
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -219,7 +218,7 @@ func Defaults(env string) Profile {
 			Image: DefaultImage, Port: appservice.DefaultPort, CPU: appservice.DefaultCPU, Memory: appservice.DefaultMemory,
 			Architecture: appservice.DefaultArchitecture, MinTasks: 1, MaxTasks: 10,
 			HealthCheckPath:     appservice.DefaultHealthCheckPath,
-			AllowedIngressCIDRs: slices.Clone(network.DefaultAllowedIngressCIDRs),
+			AllowedIngressCIDRs: slices.Clone(appservice.DefaultAllowedIngressCIDRs),
 		},
 		// The seed's function and throttling.
 		API: APIConfig{
@@ -252,17 +251,14 @@ func Defaults(env string) Profile {
 func (p Profile) NetworkArgs() *network.Args {
 	n := p.Network
 	return &network.Args{
-		CIDR:                 n.CIDR,
-		AvailabilityZones:    n.AvailabilityZones,
-		NATGateways:          natStrategies[n.NATGateways],
-		PublicSubnetCIDRs:    n.PublicSubnetCIDRs,
-		PrivateSubnetCIDRs:   n.PrivateSubnetCIDRs,
-		IsolatedSubnetCIDRs:  n.IsolatedSubnetCIDRs,
-		FlowLogRetentionDays: n.FlowLogRetentionDays,
-		FlowLogTrafficType:   n.FlowLogTrafficType,
-		AllowedIngressCIDRs:  p.App.AllowedIngressCIDRs,
-		AppPort:              p.App.Port,
-
+		CIDR:                   n.CIDR,
+		AvailabilityZones:      n.AvailabilityZones,
+		NATGateways:            natStrategies[n.NATGateways],
+		PublicSubnetCIDRs:      n.PublicSubnetCIDRs,
+		PrivateSubnetCIDRs:     n.PrivateSubnetCIDRs,
+		IsolatedSubnetCIDRs:    n.IsolatedSubnetCIDRs,
+		FlowLogRetentionDays:   n.FlowLogRetentionDays,
+		FlowLogTrafficType:     n.FlowLogTrafficType,
 		PermissionsBoundaryARN: p.PermissionsBoundary,
 	}
 }
@@ -300,12 +296,17 @@ func (p Profile) BudgetArgs() *budget.Args {
 }
 
 // DBArgs turns the strata:db section into auroradb.Args in the network's
-// database subnet group and security group.
-func (p Profile) DBArgs(subnetGroup, securityGroup pulumi.StringInput, zones []string) *auroradb.Args {
+// VPC (for the database's own security group), database subnet group and
+// zones. A nil network gives placeholders, for validation only.
+func (p Profile) DBArgs(net *network.Network) *auroradb.Args {
 	d := p.DB
+	vpcID, subnetGroup, zones := pulumi.StringInput(pulumi.String("")), pulumi.StringInput(pulumi.String("")), []string(nil)
+	if net != nil {
+		vpcID, subnetGroup, zones = net.VpcID, net.DBSubnetGroupName, net.AvailabilityZones
+	}
 	return &auroradb.Args{
+		VpcID:               vpcID,
 		SubnetGroupName:     subnetGroup,
-		SecurityGroupID:     securityGroup,
 		AvailabilityZones:   zones,
 		EngineVersion:       d.EngineVersion,
 		Instances:           d.Instances,
@@ -330,9 +331,9 @@ type appWiring struct {
 }
 
 // AppArgs turns the strata:app section into appservice.Args, wired to the
-// stack's network, database and bucket: the database's host, port and name
-// as plain settings, its user and password from the RDS-managed secret by
-// JSON key, and read-write on the bucket as the task role's only grant.
+// stack's network and granted the database (its host, port and name, its
+// user and password from the RDS-managed secret) and read-write on the
+// bucket, the task role's only policy.
 func (p Profile) AppArgs(net *network.Network, db *auroradb.AuroraDB, bucket *securebucket.SecureBucket) *appservice.Args {
 	return p.appArgs(appWiring{net, db, bucket})
 }
@@ -360,26 +361,14 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 	if c.CertificateARN != "" {
 		a.CertificateARN = pulumi.String(c.CertificateARN)
 	}
+	a.AllowedIngressCIDRs = c.AllowedIngressCIDRs
 	if w.net == nil {
 		// Validation only: the components' outputs do not exist yet.
-		unknown := pulumi.String("")
-		a.VpcID, a.ALBSecurityGroupID, a.AppSecurityGroupID = unknown, unknown, unknown
-		a.PublicSubnetIDs, a.PrivateSubnetIDs = pulumi.StringArray{}, pulumi.StringArray{}
+		a.VpcID, a.PublicSubnetIDs, a.PrivateSubnetIDs = pulumi.String(""), pulumi.StringArray{}, pulumi.StringArray{}
 		return a
 	}
 	a.VpcID, a.PublicSubnetIDs, a.PrivateSubnetIDs = w.net.VpcID, w.net.PublicSubnetIDs, w.net.PrivateSubnetIDs
-	a.ALBSecurityGroupID, a.AppSecurityGroupID = w.net.ALBSecurityGroupID, w.net.AppSecurityGroupID
-	a.Environment = map[string]pulumi.StringInput{
-		"DB_HOST":     w.db.Endpoint,
-		"DB_PORT":     pulumi.String(strconv.Itoa(w.db.Port)),
-		"DB_NAME":     pulumi.String(w.db.DatabaseName),
-		"BUCKET_NAME": w.bucket.BucketName,
-	}
-	a.Secrets = []appservice.Secret{
-		{Name: "DB_USER", ARN: w.db.MasterSecretARN, JSONKey: "username", KMSKeyARN: w.db.KeyARN},
-		{Name: "DB_PASSWORD", ARN: w.db.MasterSecretARN, JSONKey: "password", KMSKeyARN: w.db.KeyARN},
-	}
-	a.Grants = []grant.Grant{grant.Bucket(w.bucket, securebucket.ReadWrite)}
+	a.Grants = []grant.Grant{w.db.Connect(nil), w.bucket.Grant(securebucket.ReadWrite)}
 	return a
 }
 

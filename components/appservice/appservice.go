@@ -10,11 +10,14 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/tags"
@@ -28,8 +31,9 @@ const Type = "strata:appservice:AppService"
 // plain HTTP; `strata plan` lists every resource that carries it.
 const WarningTag = tags.Warning
 
-// AppService is a container service on ECS Fargate behind an HTTPS
-// Application Load Balancer, with autoscaling and least-privilege roles.
+// AppService is a container service on ECS Fargate behind an Application
+// Load Balancer, with its own security groups, autoscaling and
+// least-privilege roles.
 type AppService struct {
 	pulumi.ResourceState
 
@@ -48,8 +52,17 @@ type AppService struct {
 	TaskRoleARN      pulumi.StringOutput
 	// LogGroupName is the container log's group.
 	LogGroupName pulumi.StringOutput
+	// SecurityGroupID is the tasks' group: it admits only the service's own
+	// load balancer, on Port. Name it where another resource should admit
+	// this service (another service's AllowedSecurityGroupIDs).
+	SecurityGroupID pulumi.StringOutput
+	// LoadBalancerSecurityGroupID is the load balancer's group: it admits
+	// the allowed CIDRs and groups on 443 and 80, and reaches only the tasks.
+	LoadBalancerSecurityGroupID pulumi.StringOutput
 	// HTTPS tells whether the load balancer terminates TLS.
 	HTTPS bool
+	// Internal tells whether the load balancer is internal.
+	Internal bool
 }
 
 var (
@@ -64,97 +77,211 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := validate(name, a); err != nil {
 		return nil, err
 	}
-	s := &AppService{HTTPS: a.CertificateARN != nil}
+	s := &AppService{HTTPS: a.CertificateARN != nil, Internal: a.Internal}
 	if err := ctx.RegisterComponentResource(Type, name, s, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(s)
-	wrap := func(what string, err error) error { return fmt.Errorf("appservice %q: %s: %w", name, what, err) }
-	env, err := awsenv.Lookup(ctx, parent)
-	if err != nil {
-		return nil, wrap("reading the environment", err)
-	}
-
-	// The cluster.
-	clusterArn, clusterName := pulumi.StringOutput{}, pulumi.StringOutput{}
-	if a.ClusterARN != nil {
-		clusterArn = a.ClusterARN.ToStringOutput()
-		clusterName = clusterArn.ApplyT(func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }).(pulumi.StringOutput)
-	} else {
-		cluster, err := ecs.NewCluster(ctx, name, &ecs.ClusterArgs{
-			Settings: ecs.ClusterSettingArray{&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")}},
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the cluster", err)
+	b := &builder{ctx: ctx, name: name, a: a, s: s, parent: pulumi.Parent(s), settings: settingsOf(a)}
+	for _, step := range []struct {
+		what string
+		run  func() error
+	}{
+		{"reading the environment", b.environment},
+		{"creating the cluster", b.cluster},
+		{"creating the roles", b.roles},
+		{"creating the security groups", b.securityGroups},
+		{"connecting the grants", b.grantPaths},
+		{"creating the load balancer", b.loadBalancer},
+		{"creating the service", b.service},
+		{"configuring autoscaling", b.scaling},
+	} {
+		if err := step.run(); err != nil {
+			return nil, fmt.Errorf("appservice %q: %s: %w", name, step.what, err)
 		}
-		clusterArn, clusterName = cluster.Arn, cluster.Name
 	}
-	s.ClusterName = clusterName
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"url": s.URL, "albArn": s.ALBARN, "albDnsName": s.ALBDNSName,
+		"clusterName": s.ClusterName, "serviceName": s.ServiceName,
+		"executionRoleArn": s.ExecutionRoleARN, "taskRoleArn": s.TaskRoleARN, "logGroupName": s.LogGroupName,
+		"securityGroupId": s.SecurityGroupID, "loadBalancerSecurityGroupId": s.LoadBalancerSecurityGroupID,
+	}); err != nil {
+		return nil, fmt.Errorf("appservice %q: registering outputs: %w", name, err)
+	}
+	return s, nil
+}
 
-	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, parent)
-	if err != nil {
-		return nil, wrap("creating the log group", err)
-	}
-	s.LogGroupName = logs.Name
+// builder carries what New's steps share: each step reads what earlier
+// ones made.
+type builder struct {
+	ctx      *pulumi.Context
+	name     string
+	a        Args
+	s        *AppService
+	parent   pulumi.ResourceOrInvokeOption
+	settings settings
+	env      awsenv.Env
 
-	// Two roles: ECS starts the task with one, the application runs with
-	// the other (CKV_AWS_249).
-	trust, err := iamdoc.ServiceTrust("ecs-tasks.amazonaws.com", env.AccountID, env.ARN("ecs", env.Region, "*")).JSON()
-	if err != nil {
-		return nil, wrap("writing the trust policy", err)
+	clusterARN         pulumi.StringOutput
+	logs               *cloudwatch.LogGroup
+	execRole, taskRole *iam.Role
+	albGroup, tasks    *ec2.SecurityGroup
+	alb                *lb.LoadBalancer
+	targetGroup        *lb.TargetGroup
+	listeners          []pulumi.Resource
+}
+
+func (b *builder) environment() (err error) {
+	b.env, err = awsenv.Lookup(b.ctx, b.parent)
+	return err
+}
+
+// cluster uses ClusterARN or makes a cluster with Container Insights, and
+// the container log's group.
+func (b *builder) cluster() error {
+	if b.a.ClusterARN != nil {
+		b.clusterARN = b.a.ClusterARN.ToStringOutput()
+		b.s.ClusterName = b.clusterARN.ApplyT(func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }).(pulumi.StringOutput)
+	} else {
+		cluster, err := ecs.NewCluster(b.ctx, b.name, &ecs.ClusterArgs{
+			Settings: ecs.ClusterSettingArray{&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")}},
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.clusterARN, b.s.ClusterName = cluster.Arn, cluster.Name
 	}
-	execRole, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
+	logs, err := cloudwatch.NewLogGroup(b.ctx, b.name, &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(b.a.LogRetentionDays)}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.logs, b.s.LogGroupName = logs, logs.Name
+	return nil
+}
+
+// roles makes two roles: ECS starts the task with one, the application
+// runs with the other (CKV_AWS_249), which holds only the grants' policies.
+func (b *builder) roles() error {
+	ctx, name, a := b.ctx, b.name, b.a
+	trust, err := iamdoc.ServiceTrust("ecs-tasks.amazonaws.com", b.env.AccountID, b.env.ARN("ecs", b.env.Region, "*")).JSON()
+	if err != nil {
+		return err
+	}
+	if b.execRole, err = iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
 		Description:         pulumi.Sprintf("ECS starts the tasks of %s with it: image pull, logs, secrets", name),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
-	}, parent)
-	if err != nil {
-		return nil, wrap("creating the execution role", err)
+	}, b.parent); err != nil {
+		return err
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-execution", &iam.RolePolicyArgs{
-		Role:   execRole.ID(),
-		Policy: executionPolicy(a, env, logs.Arn),
-	}, parent); err != nil {
-		return nil, wrap("granting the execution role", err)
+		Role:   b.execRole.ID(),
+		Policy: executionPolicy(a, b.settings.secrets, b.env, b.logs.Arn),
+	}, b.parent); err != nil {
+		return err
 	}
-	taskRole, err := iam.NewRole(ctx, name+"-task", &iam.RoleArgs{
+	if b.taskRole, err = iam.NewRole(ctx, name+"-task", &iam.RoleArgs{
 		Description:         pulumi.Sprintf("The application %s runs with it", name),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
-	}, parent)
-	if err != nil {
-		return nil, wrap("creating the task role", err)
+	}, b.parent); err != nil {
+		return err
 	}
-	for i, g := range a.Grants {
-		if _, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-task-%d", name, i), &iam.RolePolicyArgs{
-			Role: taskRole.ID(), Policy: g.Policy(),
-		}, parent); err != nil {
-			return nil, wrap("granting "+g.What(), err)
+	i := 0
+	for _, g := range a.Grants {
+		if g.Policy == nil {
+			continue // settings, secrets or a network path only
 		}
+		if _, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-task-%d", name, i), &iam.RolePolicyArgs{
+			Role: b.taskRole.ID(), Policy: g.Policy,
+		}, b.parent); err != nil {
+			return fmt.Errorf("granting %s: %w", g.What, err)
+		}
+		i++
 	}
-	s.ExecutionRoleARN, s.TaskRoleARN = execRole.Arn, taskRole.Arn
+	b.s.ExecutionRoleARN, b.s.TaskRoleARN = b.execRole.Arn, b.taskRole.Arn
+	return nil
+}
 
-	// The load balancer, its target group and listeners.
+// securityGroups makes the load balancer's group and the tasks' group,
+// chained by reference: the allowed clients reach the load balancer on 443
+// and 80, the load balancer only the tasks on Port, the tasks AWS's APIs on
+// 443 (through NAT: they have no fixed addresses). The tasks' port is this
+// service's Port by construction, so its load balancer always reaches it.
+func (b *builder) securityGroups() error {
+	ctx, name, a := b.ctx, b.name, b.a
+	group := func(child, description string) (*ec2.SecurityGroup, error) {
+		return ec2.NewSecurityGroup(ctx, child, &ec2.SecurityGroupArgs{
+			VpcId:               a.VpcID,
+			Description:         pulumi.String(description),
+			RevokeRulesOnDelete: pulumi.Bool(true),
+			Tags:                pulumi.StringMap{"Name": pulumi.String(child)},
+		}, b.parent)
+	}
+	var err error
+	if b.albGroup, err = group(name+"-alb", "Load balancer: HTTPS and the HTTP redirect from allowed clients"); err != nil {
+		return err
+	}
+	if b.tasks, err = group(name+"-tasks", "Application tier: traffic from the load balancer only"); err != nil {
+		return err
+	}
+	b.s.LoadBalancerSecurityGroupID = b.albGroup.ID().ToStringOutput()
+	b.s.SecurityGroupID = b.tasks.ID().ToStringOutput()
+
+	var rules []rule
+	for i, c := range a.AllowedIngressCIDRs {
+		rules = append(rules,
+			rule{fmt.Sprintf("%s-alb-https-in-%d", name, i), "HTTPS from " + c, b.albGroup.ID(), 443, pulumi.String(c), nil, false},
+			rule{fmt.Sprintf("%s-alb-http-in-%d", name, i), "HTTP from " + c + ", redirected to HTTPS", b.albGroup.ID(), 80, pulumi.String(c), nil, false})
+	}
+	for i, g := range a.AllowedSecurityGroupIDs {
+		rules = append(rules,
+			rule{fmt.Sprintf("%s-alb-https-from-group-%d", name, i), "HTTPS from an allowed security group", b.albGroup.ID(), 443, nil, g, false},
+			rule{fmt.Sprintf("%s-alb-http-from-group-%d", name, i), "HTTP from an allowed security group, redirected to HTTPS", b.albGroup.ID(), 80, nil, g, false})
+	}
+	rules = append(rules,
+		rule{name + "-alb-to-tasks", "To the application tier", b.albGroup.ID(), a.Port, nil, b.tasks.ID(), true},
+		rule{name + "-tasks-from-alb", "From the load balancer", b.tasks.ID(), a.Port, nil, b.albGroup.ID(), false},
+		rule{name + "-tasks-https-out", "HTTPS to AWS APIs and the internet through NAT", b.tasks.ID(), 443, pulumi.String("0.0.0.0/0"), nil, true},
+	)
+	return createRules(ctx, rules, b.parent)
+}
+
+// grantPaths opens each granted network path: egress from the tasks'
+// group and ingress on the granted resource's group, by reference.
+func (b *builder) grantPaths() error {
+	return grant.OpenPaths(b.ctx, b.name, b.tasks.ID(), b.a.Grants, b.parent)
+}
+
+// loadBalancer makes the load balancer (internet-facing in the public
+// subnets, or internal in the private ones), its target group and
+// listeners.
+func (b *builder) loadBalancer() error {
+	ctx, name, a, s := b.ctx, b.name, b.a, b.s
 	var accessLogs *lb.LoadBalancerAccessLogsArgs
 	if a.AccessLogBucket != nil {
 		accessLogs = &lb.LoadBalancerAccessLogsArgs{Bucket: a.AccessLogBucket, Enabled: pulumi.Bool(true), Prefix: pulumi.String(name)}
 	}
+	subnets := a.PublicSubnetIDs
+	if a.Internal {
+		subnets = a.PrivateSubnetIDs
+	}
 	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
-		Internal:                 pulumi.Bool(false),
-		SecurityGroups:           pulumi.StringArray{a.ALBSecurityGroupID},
-		Subnets:                  a.PublicSubnetIDs,
+		Internal:                 pulumi.Bool(a.Internal),
+		SecurityGroups:           pulumi.StringArray{b.albGroup.ID()},
+		Subnets:                  subnets,
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
 		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
 		AccessLogs:               accessLogs,
-	}, parent)
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the load balancer", err)
+		return err
 	}
+	b.alb = alb
 	s.ALBARN, s.ALBDNSName = alb.Arn, alb.DnsName
 	hc := a.HealthCheck
-	tg, err := lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
+	if b.targetGroup, err = lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
 		Port:                pulumi.Int(a.Port),
 		Protocol:            pulumi.String("HTTP"),
 		TargetType:          pulumi.String("ip"),
@@ -171,53 +298,63 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			UnhealthyThreshold: pulumi.Int(hc.UnhealthyThreshold),
 			Matcher:            pulumi.String(hc.Matcher),
 		},
-	}, parent)
-	if err != nil {
-		return nil, wrap("creating the target group", err)
+	}, b.parent); err != nil {
+		return err
 	}
-	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}}
-	var listeners []pulumi.Resource
-	if s.HTTPS {
-		var warning pulumi.StringMap
-		if arn, plain := a.CertificateARN.(pulumi.String); plain && IsPlaceholderCertificate(string(arn)) {
-			warning = pulumi.StringMap{WarningTag: pulumi.String("the certificate is a placeholder (all-zero ID) - the HTTPS listener cannot be created until it names a real ACM certificate")}
-		}
-		https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
-			LoadBalancerArn: alb.Arn, Port: pulumi.Int(443), Protocol: pulumi.String("HTTPS"),
-			SslPolicy: pulumi.String(TLSPolicy), CertificateArn: a.CertificateARN, DefaultActions: forward,
-			Tags: warning,
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the HTTPS listener", err)
-		}
-		redirect, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
-			LoadBalancerArn: alb.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"),
-			DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-				Type: pulumi.String("redirect"),
-				Redirect: &lb.ListenerDefaultActionRedirectArgs{
-					Port: pulumi.String("443"), Protocol: pulumi.String("HTTPS"), StatusCode: pulumi.String("HTTP_301"),
-				},
-			}},
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the HTTP redirect", err)
-		}
-		listeners = append(listeners, https, redirect)
-		s.URL = pulumi.Sprintf("https://%s", alb.DnsName)
-	} else {
-		plain, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
-			LoadBalancerArn: alb.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"), DefaultActions: forward,
-			Tags: pulumi.StringMap{WarningTag: pulumi.String("plain HTTP on port 80 - no certificate so traffic is not encrypted")},
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the HTTP listener", err)
-		}
-		listeners = append(listeners, plain)
-		s.URL = pulumi.Sprintf("http://%s", alb.DnsName)
-	}
+	return b.listen()
+}
 
-	// The task definition: one container, read-only root, secrets by
-	// reference, logs to its own group.
+// listen serves HTTPS on 443 with port 80 redirecting to it, or, without
+// a certificate, plain HTTP on 80 marked with a strata:warning tag.
+func (b *builder) listen() error {
+	ctx, name, a, s := b.ctx, b.name, b.a, b.s
+	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: b.targetGroup.Arn}}
+	if !s.HTTPS {
+		plain, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
+			LoadBalancerArn: b.alb.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"), DefaultActions: forward,
+			Tags: pulumi.StringMap{WarningTag: pulumi.String("plain HTTP on port 80 - no certificate so traffic is not encrypted")},
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.listeners = append(b.listeners, plain)
+		s.URL = pulumi.Sprintf("http://%s", b.alb.DnsName)
+		return nil
+	}
+	var warning pulumi.StringMap
+	if arn, plain := a.CertificateARN.(pulumi.String); plain && IsPlaceholderCertificate(string(arn)) {
+		warning = pulumi.StringMap{WarningTag: pulumi.String("the certificate is a placeholder (all-zero ID) - the HTTPS listener cannot be created until it names a real ACM certificate")}
+	}
+	https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+		LoadBalancerArn: b.alb.Arn, Port: pulumi.Int(443), Protocol: pulumi.String("HTTPS"),
+		SslPolicy: pulumi.String(TLSPolicy), CertificateArn: a.CertificateARN, DefaultActions: forward,
+		Tags: warning,
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	redirect, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
+		LoadBalancerArn: b.alb.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Port: pulumi.String("443"), Protocol: pulumi.String("HTTPS"), StatusCode: pulumi.String("HTTP_301"),
+			},
+		}},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.listeners = append(b.listeners, https, redirect)
+	s.URL = pulumi.Sprintf("https://%s", b.alb.DnsName)
+	return nil
+}
+
+// service makes the task definition (one container, read-only root,
+// secrets by reference, logs to its own group) and the Fargate service in
+// the private subnets with the tasks' group.
+func (b *builder) service() error {
+	ctx, name, a := b.ctx, b.name, b.a
 	family := strings.Trim(familySafe.ReplaceAllString(ctx.Project()+"-"+ctx.Stack()+"-"+name, "-"), "-")
 	task, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(family),
@@ -229,28 +366,27 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			OperatingSystemFamily: pulumi.String("LINUX"),
 			CpuArchitecture:       pulumi.String(a.Architecture),
 		},
-		ExecutionRoleArn:     execRole.Arn,
-		TaskRoleArn:          taskRole.Arn,
+		ExecutionRoleArn:     b.execRole.Arn,
+		TaskRoleArn:          b.taskRole.Arn,
 		Volumes:              ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("scratch")}},
-		ContainerDefinitions: containerDefinitions(a, env.Region, logs.Name),
-	}, parent)
+		ContainerDefinitions: containerDefinitions(a, b.settings, b.env.Region, b.logs.Name),
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the task definition", err)
+		return err
 	}
-
 	service, err := ecs.NewService(ctx, name, &ecs.ServiceArgs{
-		Cluster:         clusterArn,
+		Cluster:         b.clusterARN,
 		TaskDefinition:  task.Arn,
 		LaunchType:      pulumi.String("FARGATE"),
 		PlatformVersion: pulumi.String("LATEST"),
 		DesiredCount:    pulumi.Int(a.DesiredTasks),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
 			Subnets:        a.PrivateSubnetIDs,
-			SecurityGroups: pulumi.StringArray{a.AppSecurityGroupID},
+			SecurityGroups: pulumi.StringArray{b.tasks.ID()},
 			AssignPublicIp: pulumi.Bool(false),
 		},
 		LoadBalancers: ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
-			TargetGroupArn: tg.Arn, ContainerName: pulumi.String(containerName), ContainerPort: pulumi.Int(a.Port),
+			TargetGroupArn: b.targetGroup.Arn, ContainerName: pulumi.String(containerName), ContainerPort: pulumi.Int(a.Port),
 		}},
 		DeploymentMinimumHealthyPercent: pulumi.Int(a.MinHealthyPercent),
 		DeploymentMaximumPercent:        pulumi.Int(a.MaxPercent),
@@ -258,24 +394,56 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		HealthCheckGracePeriodSeconds:   pulumi.Int(a.HealthCheckGracePeriodSeconds),
 		PropagateTags:                   pulumi.String("SERVICE"),
 		EnableEcsManagedTags:            pulumi.Bool(true),
-	}, parent, pulumi.IgnoreChanges([]string{"desiredCount"}), pulumi.DependsOn(listeners))
+	}, b.parent, pulumi.IgnoreChanges([]string{"desiredCount"}), pulumi.DependsOn(b.listeners))
 	if err != nil {
-		return nil, wrap("creating the service", err)
+		return err
 	}
-	s.ServiceName = service.Name
+	b.s.ServiceName = service.Name
+	return nil
+}
 
-	if err := scaling(ctx, name, a, clusterName, service.Name, alb.ArnSuffix, tg.ArnSuffix, parent); err != nil {
-		return nil, wrap("configuring autoscaling", err)
-	}
+// scaling lets Application Auto Scaling own the desired count between
+// MinTasks and MaxTasks.
+func (b *builder) scaling() error {
+	return scaling(b.ctx, b.name, b.a, b.s.ClusterName, b.s.ServiceName, b.alb.ArnSuffix, b.targetGroup.ArnSuffix, b.parent)
+}
 
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
-		"url": s.URL, "albArn": s.ALBARN, "albDnsName": s.ALBDNSName,
-		"clusterName": s.ClusterName, "serviceName": s.ServiceName,
-		"executionRoleArn": s.ExecutionRoleARN, "taskRoleArn": s.TaskRoleARN, "logGroupName": s.LogGroupName,
-	}); err != nil {
-		return nil, wrap("registering outputs", err)
+// rule is one standalone security group rule on one TCP port, to or from
+// a CIDR block or a peer group.
+type rule struct {
+	name, description string
+	group             pulumi.IDOutput
+	port              int
+	cidr              pulumi.StringPtrInput
+	peer              pulumi.StringInput
+	egress            bool
+}
+
+func createRules(ctx *pulumi.Context, rules []rule, parent pulumi.ResourceOption) error {
+	for _, r := range rules {
+		var peer pulumi.StringPtrInput
+		if r.peer != nil {
+			peer = r.peer.ToStringOutput()
+		}
+		var err error
+		if r.egress {
+			_, err = vpc.NewSecurityGroupEgressRule(ctx, r.name, &vpc.SecurityGroupEgressRuleArgs{
+				SecurityGroupId: r.group, IpProtocol: pulumi.String("tcp"),
+				FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
+				CidrIpv4: r.cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.description),
+			}, parent)
+		} else {
+			_, err = vpc.NewSecurityGroupIngressRule(ctx, r.name, &vpc.SecurityGroupIngressRuleArgs{
+				SecurityGroupId: r.group, IpProtocol: pulumi.String("tcp"),
+				FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
+				CidrIpv4: r.cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.description),
+			}, parent)
+		}
+		if err != nil {
+			return fmt.Errorf("rule %s: %w", r.name, err)
+		}
 	}
-	return s, nil
+	return nil
 }
 
 // scaling lets Application Auto Scaling own the desired count between
@@ -327,10 +495,10 @@ func scaling(ctx *pulumi.Context, name string, a Args, cluster, service, albSuff
 }
 
 // executionPolicy lets ECS pull the image, write to the service's own log
-// group, and read exactly the referenced secrets.
-func executionPolicy(a Args, env awsenv.Env, logGroupArn pulumi.StringOutput) pulumi.StringOutput {
+// group, and read exactly the secrets the container gets.
+func executionPolicy(a Args, secrets []Secret, env awsenv.Env, logGroupArn pulumi.StringOutput) pulumi.StringOutput {
 	ins := []any{logGroupArn}
-	for _, sec := range a.Secrets {
+	for _, sec := range secrets {
 		ins = append(ins, sec.ARN, optional(sec.KMSKeyARN))
 	}
 	return pulumi.All(ins...).ApplyT(func(v []any) (string, error) {
@@ -349,21 +517,21 @@ func executionPolicy(a Args, env awsenv.Env, logGroupArn pulumi.StringOutput) pu
 			Sid: "WriteLogs", Effect: iamdoc.Allow,
 			Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logArn + ":log-stream:*"},
 		})
-		var secrets, params, keys []string
-		for i := range a.Secrets {
+		var arns, params, keys []string
+		for i := range secrets {
 			arn, key := v[1+2*i].(string), v[2+2*i].(string)
 			if strings.Contains(arn, ":ssm:") {
 				params = append(params, arn)
 			} else {
-				secrets = append(secrets, arn)
+				arns = append(arns, arn)
 			}
 			if key != "" {
 				keys = append(keys, key)
 			}
 		}
-		if len(secrets) > 0 {
+		if len(arns) > 0 {
 			statements = append(statements, iamdoc.Statement{Sid: "ReadSecrets", Effect: iamdoc.Allow,
-				Action: []string{"secretsmanager:GetSecretValue"}, Resource: unique(secrets)})
+				Action: []string{"secretsmanager:GetSecretValue"}, Resource: unique(arns)})
 		}
 		if len(params) > 0 {
 			statements = append(statements, iamdoc.Statement{Sid: "ReadParameters", Effect: iamdoc.Allow,
@@ -430,15 +598,16 @@ type (
 	}
 )
 
-// containerDefinitions renders the one container.
-func containerDefinitions(a Args, region string, logGroup pulumi.StringOutput) pulumi.StringOutput {
+// containerDefinitions renders the one container, with the settings and
+// secrets of Args and of the grants.
+func containerDefinitions(a Args, set settings, region string, logGroup pulumi.StringOutput) pulumi.StringOutput {
 	ins := []any{logGroup}
-	for _, sec := range a.Secrets {
+	for _, sec := range set.secrets {
 		ins = append(ins, sec.ARN)
 	}
-	envNames := sortedKeys(a.Environment)
+	envNames := sortedKeys(set.environment)
 	for _, k := range envNames {
-		ins = append(ins, a.Environment[k])
+		ins = append(ins, set.environment[k])
 	}
 	return pulumi.All(ins...).ApplyT(func(v []any) (string, error) {
 		c := container{
@@ -455,9 +624,9 @@ func containerDefinitions(a Args, region string, logGroup pulumi.StringOutput) p
 			LinuxParameters:        linuxParameters{InitProcessEnabled: true},
 		}
 		for i, k := range envNames {
-			c.Environment = append(c.Environment, nameValue{Name: k, Value: v[1+len(a.Secrets)+i].(string)})
+			c.Environment = append(c.Environment, nameValue{Name: k, Value: v[1+len(set.secrets)+i].(string)})
 		}
-		for i, sec := range a.Secrets {
+		for i, sec := range set.secrets {
 			from := v[1+i].(string)
 			if sec.JSONKey != "" {
 				from += ":" + sec.JSONKey + "::"

@@ -2,6 +2,7 @@ package appservice
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -27,8 +28,6 @@ func withNetwork(a Args) *Args {
 		a.VpcID = pulumi.String("vpc-0123456789abcdef0")
 		a.PublicSubnetIDs = pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"})
 		a.PrivateSubnetIDs = pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"})
-		a.ALBSecurityGroupID = pulumi.String("sg-alb")
-		a.AppSecurityGroupID = pulumi.String("sg-app")
 	}
 	if a.Image == "" {
 		a.Image = "public.ecr.aws/docker/library/busybox:1.37"
@@ -46,7 +45,7 @@ func run(t *testing.T, args *Args, withBucket bool) (*plan.Plan, error) {
 			if err != nil {
 				return err
 			}
-			args.Grants = append(args.Grants, grant.Bucket(b, securebucket.ReadWrite))
+			args.Grants = append(args.Grants, b.Grant(securebucket.ReadWrite))
 			ctx.Export("bucketArn", b.BucketARN)
 		}
 		s, err := New(ctx, "web", args)
@@ -57,6 +56,8 @@ func run(t *testing.T, args *Args, withBucket bool) (*plan.Plan, error) {
 		ctx.Export("logGroup", s.LogGroupName)
 		ctx.Export("executionRole", s.ExecutionRoleARN)
 		ctx.Export("taskRole", s.TaskRoleARN)
+		ctx.Export("tasksGroup", s.SecurityGroupID)
+		ctx.Export("albGroup", s.LoadBalancerSecurityGroupID)
 		return nil
 	}, plan.Options{Project: "shop", Stack: "dev"})
 }
@@ -108,7 +109,19 @@ func TestValidation(t *testing.T) {
 		{name: "a repeated secret", args: Args{Secrets: []Secret{{Name: "A", ARN: pulumi.String(secretARN)}, {Name: "A", ARN: pulumi.String(secretARN)}}}, want: []string{`Secrets[1].Name "A" repeats Secrets[0].Name`}},
 		{name: "a bad environment name", args: Args{Environment: map[string]pulumi.StringInput{"1X": pulumi.String("y")}}, want: []string{`Environment name "1X"`}},
 		{name: "CPU target 101", args: Args{CPUTarget: 101}, want: []string{"CPUTarget must be 1 to 100 (percent), got 101"}},
-		{name: "an empty grant", args: Args{Grants: []grant.Grant{{}}}, want: []string{"Grants[0] is empty: make grants with grant.Bucket"}},
+		{name: "an empty grant", args: Args{Grants: []grant.Grant{{}}}, want: []string{"Grants[0] is empty: make grants with the granted component"}},
+		{name: "a grant its component refused", args: Args{Grants: []grant.Grant{{What: "database main", Err: errors.New("ConnectOptions.IAMUser is reserved")}}},
+			want: []string{"Grants[0] (database main): ConnectOptions.IAMUser is reserved"}},
+		{name: "a grant that repeats a setting", args: Args{Environment: map[string]pulumi.StringInput{"BUCKET_NAME": pulumi.String("x")},
+			Grants: []grant.Grant{{What: "bucket data read-write", Environment: map[string]pulumi.StringInput{"BUCKET_NAME": pulumi.String("y")}}}},
+			want: []string{"Grants[0] (bucket data read-write) sets BUCKET_NAME, which Environment sets too"}},
+		{name: "a grant path without a port", args: Args{Grants: []grant.Grant{{What: "database main", Network: &grant.Network{Name: "main", SecurityGroupID: pulumi.String("sg-db")}}}},
+			want: []string{"Grants[0] (database main) opens a network path without", "a port 1 to 65535"}},
+		{name: "a non-canonical ingress block", args: Args{AllowedIngressCIDRs: []string{"203.0.113.7/24"}}, want: []string{"AllowedIngressCIDRs[0]", `did you mean "203.0.113.0/24"`}},
+		{name: "an internal load balancer open to the world", args: Args{Internal: true, AllowedIngressCIDRs: []string{"0.0.0.0/0"}},
+			want: []string{"AllowedIngressCIDRs[0] is 0.0.0.0/0, but the load balancer is Internal"}},
+		{name: "an internal load balancer that admits no one", args: Args{Internal: true}, want: []string{"an Internal load balancer admits no one"}},
+		{name: "an internal load balancer for the VPC", args: Args{Internal: true, AllowedIngressCIDRs: []string{"10.0.0.0/16"}}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
 		{name: "a relative scratch path", args: Args{ScratchPath: "tmp"}, want: []string{`ScratchPath must be an absolute path, got "tmp"`}},
 		{name: "a health check that is not a command", args: Args{ContainerHealthCheck: []string{"curl", "-f", "localhost"}}, want: []string{`ContainerHealthCheck must start with "CMD" or "CMD-SHELL"`}},
@@ -126,7 +139,7 @@ func TestValidation(t *testing.T) {
 
 func TestRequiredInputsAndName(t *testing.T) {
 	_, err := run(t, &Args{}, false)
-	plantest.ExpectProblems(t, nil, err, "VpcID is required", "PrivateSubnetIDs is required", "AppSecurityGroupID is required", "Image is required")
+	plantest.ExpectProblems(t, nil, err, "VpcID is required", "PrivateSubnetIDs is required", "PublicSubnetIDs is required", "Image is required")
 	p, err := plan.Run(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "a-service-name-of-25-char", withNetwork(Args{}))
 		return err
@@ -155,7 +168,7 @@ func TestSecureByDefault(t *testing.T) {
 			t.Errorf("load balancer %s = %v, want %v", k, alb.Inputs[k], want)
 		}
 	}
-	if got, _ := alb.Input("securityGroups.0"); got != "sg-alb" {
+	if got, _ := alb.Input("securityGroups.0"); got != p.Outputs["albGroup"] {
 		t.Errorf("load balancer security group = %v, want the ALB group", got)
 	}
 	if got, _ := alb.Input("subnets.0"); got != "subnet-pub1" {
@@ -193,7 +206,7 @@ func TestSecureByDefault(t *testing.T) {
 	for path, want := range map[string]any{
 		"launchType": "FARGATE", "platformVersion": "LATEST",
 		"networkConfiguration.assignPublicIp": false, "networkConfiguration.subnets.0": "subnet-priv1",
-		"networkConfiguration.securityGroups.0": "sg-app", "deploymentMinimumHealthyPercent": 50.0, "deploymentMaximumPercent": 200.0,
+		"networkConfiguration.securityGroups.0": p.Outputs["tasksGroup"], "deploymentMinimumHealthyPercent": 50.0, "deploymentMaximumPercent": 200.0,
 		"deploymentCircuitBreaker.enable": true, "deploymentCircuitBreaker.rollback": true,
 		"loadBalancers.0.containerName": "app", "loadBalancers.0.containerPort": 8080.0, "healthCheckGracePeriodSeconds": 60.0,
 	} {
@@ -230,8 +243,9 @@ func TestSecureByDefault(t *testing.T) {
 	if len(c.MountPoints) != 1 || c.MountPoints[0].ContainerPath != "/tmp" {
 		t.Errorf("mount points = %+v, want a scratch volume on /tmp", c.MountPoints)
 	}
-	if len(c.Environment) != 2 || c.Environment[0] != (nameValue{"DB_HOST", "db.internal"}) {
-		t.Errorf("environment = %+v, want DB_HOST and DB_PORT in order", c.Environment)
+	// The bucket grant brings BUCKET_NAME; names are sorted.
+	if len(c.Environment) != 3 || c.Environment[0].Name != "BUCKET_NAME" || c.Environment[1] != (nameValue{"DB_HOST", "db.internal"}) {
+		t.Errorf("environment = %+v, want BUCKET_NAME, DB_HOST and DB_PORT in order", c.Environment)
 	}
 	if len(c.Secrets) != 1 || c.Secrets[0].Name != "DB_PASSWORD" || c.Secrets[0].ValueFrom != secretARN+":password::" {
 		t.Errorf("secrets = %+v, want DB_PASSWORD from the secret's password key", c.Secrets)
@@ -378,4 +392,117 @@ func TestOptionalScalingAndExistingCluster(t *testing.T) {
 		t.Errorf("request-count label = %v, want app/<alb>/<id>/targetgroup/<tg>/<id>", label)
 	}
 	plantest.Find(t, p, "aws:appautoscaling/policy:Policy", "web-memory")
+}
+
+// TestSecurityGroupsChainByReference: the service owns its two groups; the
+// world reaches only the load balancer (443 and 80), the load balancer
+// only the tasks on the service's own port, the tasks only 443 out.
+func TestSecurityGroupsChainByReference(t *testing.T) {
+	p, err := run(t, withNetwork(Args{Port: 9090}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges := plantest.SecurityGroupEdges(t, p, map[string]string{
+		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks",
+	})
+	want := []string{
+		"alb in 443 from 0.0.0.0/0", "alb in 80 from 0.0.0.0/0", "alb out 9090 to tasks",
+		"tasks in 9090 from alb", "tasks out 443 to 0.0.0.0/0",
+	}
+	if !slices.Equal(edges, want) {
+		t.Errorf("security group edges = %v\nwant %v", edges, want)
+	}
+	tg := plantest.One(t, p, "aws:lb/targetGroup:TargetGroup")
+	if tg.Inputs["port"] != 9090.0 {
+		t.Errorf("target group port = %v, want the service's 9090", tg.Inputs["port"])
+	}
+}
+
+// TestInternalLoadBalancer: in the private subnets, the internal scheme,
+// reachable only from the blocks and groups it names.
+func TestInternalLoadBalancer(t *testing.T) {
+	p, err := run(t, withNetwork(Args{Internal: true, AllowedIngressCIDRs: []string{"10.20.0.0/16"},
+		AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String("sg-bastion")}}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alb := plantest.One(t, p, "aws:lb/loadBalancer:LoadBalancer")
+	if alb.Inputs["internal"] != true || !slices.Equal(alb.Inputs["subnets"].([]any), []any{"subnet-priv1", "subnet-priv2"}) {
+		t.Errorf("load balancer internal %v in %v, want internal in the private subnets", alb.Inputs["internal"], alb.Inputs["subnets"])
+	}
+	edges := plantest.SecurityGroupEdges(t, p, map[string]string{
+		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks", "sg-bastion": "bastion",
+	})
+	for _, want := range []string{"alb in 443 from 10.20.0.0/16", "alb in 443 from bastion", "alb in 80 from bastion"} {
+		if !slices.Contains(edges, want) {
+			t.Errorf("security group edges = %v, want %q among them", edges, want)
+		}
+	}
+	for _, e := range edges {
+		if strings.Contains(e, "0.0.0.0/0") && strings.HasPrefix(e, "alb in") {
+			t.Errorf("an internal load balancer admits the world: %s", e)
+		}
+	}
+}
+
+// TestGrantsConnect: a grant's policy goes on the task role, its settings
+// and secrets reach the container (secrets by valueFrom, read by the
+// execution role with the secret's key), and its network path opens from
+// the tasks' group to the granted group and back, by reference.
+func TestGrantsConnect(t *testing.T) {
+	const keyARN = "arn:aws:kms:us-east-1:123456789012:key/db"
+	db := grant.Grant{
+		What:        "database main",
+		Network:     &grant.Network{Name: "main", SecurityGroupID: pulumi.String("sg-db"), Port: 5432, Protocol: "PostgreSQL"},
+		Environment: map[string]pulumi.StringInput{"DB_HOST": pulumi.String("db.internal")},
+		Secrets: []grant.Secret{{Env: "DB_PASSWORD", ARNEnv: "DB_SECRET_ARN", ARN: pulumi.String(secretARN), JSONKey: "password",
+			KMSKeyARN: pulumi.String(keyARN)}},
+	}
+	p, err := run(t, withNetwork(Args{Grants: []grant.Grant{db}}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges := plantest.SecurityGroupEdges(t, p, map[string]string{
+		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks", "sg-db": "db",
+	})
+	for _, want := range []string{"tasks out 5432 to db", "db in 5432 from tasks"} {
+		if !slices.Contains(edges, want) {
+			t.Errorf("security group edges = %v, want %q among them", edges, want)
+		}
+	}
+	plantest.Find(t, p, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-to-main")
+	plantest.Find(t, p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "main-from-web")
+
+	var containers []map[string]any
+	if err := json.Unmarshal([]byte(plantest.One(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"].(string)), &containers); err != nil {
+		t.Fatal(err)
+	}
+	if len(containers) != 1 {
+		t.Fatalf("%d containers, want 1", len(containers))
+	}
+	env := map[string]any{}
+	for _, e := range containers[0]["environment"].([]any) {
+		env[e.(map[string]any)["name"].(string)] = e.(map[string]any)["value"]
+	}
+	if env["DB_HOST"] != "db.internal" || env["BUCKET_NAME"] == nil {
+		t.Errorf("container environment = %v, want DB_HOST and BUCKET_NAME from the grants", env)
+	}
+	secrets := containers[0]["secrets"].([]any)
+	if len(secrets) != 1 || secrets[0].(map[string]any)["valueFrom"] != secretARN+":password::" {
+		t.Errorf("container secrets = %v, want DB_PASSWORD from the secret's password key", secrets)
+	}
+	exec := plantest.ParsePolicy(t, plantest.Find(t, p, policyType, "web-execution").Inputs["policy"])
+	reads, decrypts := false, false
+	for _, st := range exec.Statement {
+		reads = reads || (slices.Contains(st.Action, "secretsmanager:GetSecretValue") && slices.Equal(st.Resource, []string{secretARN}))
+		decrypts = decrypts || (slices.Contains(st.Action, "kms:Decrypt") && slices.Equal(st.Resource, []string{keyARN}))
+	}
+	if !reads || !decrypts {
+		t.Errorf("execution policy = %+v, want it to read the granted secret with its key", exec)
+	}
+	// The database grant has no policy: the bucket's is the one task policy.
+	if n := len(p.ByType(policyType)); n != 2 {
+		t.Errorf("%d role policies, want the execution policy and the bucket grant's", n)
+	}
+	plantest.Find(t, p, policyType, "web-task-0")
 }

@@ -2,6 +2,7 @@ package appservice
 
 import (
 	"cmp"
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,6 +48,11 @@ const (
 	// the component name plus 8 characters, within AWS's 32.
 	maxNameLength = 24
 )
+
+// DefaultAllowedIngressCIDRs is who may reach an internet-facing load
+// balancer that names no one: anyone, on 443 and on 80 (which only
+// redirects to 443).
+var DefaultAllowedIngressCIDRs = []string{"0.0.0.0/0"}
 
 // fargateSizes maps each Fargate task CPU (units) to the memory sizes (MiB)
 // it accepts. Update it when AWS adds sizes.
@@ -103,13 +109,28 @@ type HealthCheck struct {
 
 // Args configure an AppService.
 type Args struct {
-	// VpcID, PublicSubnetIDs, PrivateSubnetIDs, ALBSecurityGroupID and
-	// AppSecurityGroupID come from a Network. Required.
-	VpcID              pulumi.StringInput
-	PublicSubnetIDs    pulumi.StringArrayInput
-	PrivateSubnetIDs   pulumi.StringArrayInput
-	ALBSecurityGroupID pulumi.StringInput
-	AppSecurityGroupID pulumi.StringInput
+	// VpcID, PublicSubnetIDs and PrivateSubnetIDs come from a Network.
+	// The tasks run in the private subnets; an internet-facing load
+	// balancer in the public ones. Required (PublicSubnetIDs only when the
+	// load balancer is not Internal).
+	VpcID            pulumi.StringInput
+	PublicSubnetIDs  pulumi.StringArrayInput
+	PrivateSubnetIDs pulumi.StringArrayInput
+
+	// Internal puts the load balancer in the private subnets with the
+	// internal scheme: reachable only from AllowedIngressCIDRs (such as the
+	// Network's CIDR) and AllowedSecurityGroupIDs, one of which must be
+	// set, and never from 0.0.0.0/0. Default: false, internet-facing.
+	Internal bool
+	// AllowedIngressCIDRs are the IPv4 blocks that may reach the load
+	// balancer on 443 and 80 (which redirects to 443); canonical.
+	// Default: DefaultAllowedIngressCIDRs (0.0.0.0/0) for an internet-facing
+	// load balancer that names no AllowedSecurityGroupIDs; none otherwise.
+	AllowedIngressCIDRs []string
+	// AllowedSecurityGroupIDs are security groups whose members may reach
+	// the load balancer on 443 and 80, by reference (another service's
+	// SecurityGroupID, a bastion's group). Default: none.
+	AllowedSecurityGroupIDs []pulumi.StringInput
 
 	// ClusterARN runs the service in an existing ECS cluster.
 	// Default: a new cluster with Container Insights.
@@ -191,8 +212,11 @@ type Args struct {
 	// retention values. Default: 365.
 	LogRetentionDays int
 
-	// Grants are the application's own permissions, each scoped to one
-	// resource (grant.Bucket, grant.SecretRead, grant.Table).
+	// Grants connect the service to what it uses, each made by the granted
+	// component (db.Connect, bucket.Grant): their policies go on the task
+	// role, their network paths open from the tasks' group, their settings
+	// and secrets reach the container. No two may set one variable, nor
+	// repeat Environment's or Secrets' names. Default: none.
 	Grants []grant.Grant
 	// PermissionsBoundaryARN is the permissions boundary, a managed policy
 	// ARN, of every role the component creates (the execution and task roles), for accounts
@@ -228,6 +252,60 @@ func (a *Args) withDefaults() Args {
 	out.HealthCheck.Matcher = cmp.Or(out.HealthCheck.Matcher, DefaultHealthCheckMatcher)
 	out.CPUTarget = cmp.Or(out.CPUTarget, DefaultCPUTarget)
 	out.ScratchPath = cmp.Or(out.ScratchPath, DefaultScratchPath)
+	if !out.Internal && len(out.AllowedIngressCIDRs) == 0 && len(out.AllowedSecurityGroupIDs) == 0 {
+		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
+	}
+	return out
+}
+
+// settings are the container's environment and secrets: Args' own and the
+// grants'. validate reports names set twice; here a later one is dropped.
+type settings struct {
+	environment map[string]pulumi.StringInput
+	secrets     []Secret
+}
+
+func settingsOf(a Args) settings {
+	set := settings{environment: map[string]pulumi.StringInput{}}
+	for k, v := range a.Environment {
+		set.environment[k] = v
+	}
+	set.secrets = append(set.secrets, a.Secrets...)
+	taken := ownNames(a)
+	for _, g := range a.Grants {
+		for k, v := range g.Environment {
+			if _, dup := taken[k]; !dup {
+				set.environment[k] = v
+			}
+		}
+		for _, sec := range g.Secrets {
+			if _, dup := taken[sec.Env]; !dup {
+				set.secrets = append(set.secrets, Secret{Name: sec.Env, ARN: sec.ARN, JSONKey: sec.JSONKey, KMSKeyARN: sec.KMSKeyARN})
+			}
+		}
+	}
+	return set
+}
+
+// ownNames are the variables Args itself sets, by where they come from.
+func ownNames(a Args) map[string]string {
+	taken := map[string]string{}
+	for k := range a.Environment {
+		taken[k] = "Environment"
+	}
+	for i, sec := range a.Secrets {
+		taken[sec.Name] = fmt.Sprintf("Secrets[%d]", i)
+	}
+	return taken
+}
+
+// grantNames are the variables a grant sets in the container: its
+// settings, and its secrets by valueFrom.
+func grantNames(g grant.Grant) []string {
+	out := sortedKeys(g.Environment)
+	for _, sec := range g.Secrets {
+		out = append(out, sec.Env)
+	}
 	return out
 }
 

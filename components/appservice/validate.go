@@ -10,7 +10,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awslimits"
+	"github.com/strata-infra/strata/internal/cidr"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
 )
@@ -33,13 +35,14 @@ func validate(name string, a Args) error {
 		field string
 		set   bool
 	}{
-		{"VpcID", a.VpcID != nil}, {"PublicSubnetIDs", a.PublicSubnetIDs != nil}, {"PrivateSubnetIDs", a.PrivateSubnetIDs != nil},
-		{"ALBSecurityGroupID", a.ALBSecurityGroupID != nil}, {"AppSecurityGroupID", a.AppSecurityGroupID != nil},
+		{"VpcID", a.VpcID != nil}, {"PrivateSubnetIDs", a.PrivateSubnetIDs != nil},
+		{"PublicSubnetIDs", a.PublicSubnetIDs != nil || a.Internal},
 	} {
 		if !in.set {
 			p.Addf("%s is required: pass the Network's output", in.field)
 		}
 	}
+	checkIngress(p, a)
 	if strings.TrimSpace(a.Image) == "" {
 		p.Addf("Image is required")
 	}
@@ -156,12 +159,32 @@ func validate(name string, a Args) error {
 			p.Addf("%s.JSONKey must be letters, digits, _ . and -, got %q", where, s.JSONKey)
 		}
 	}
-	for i, g := range a.Grants {
-		if g.Policy() == nil {
-			p.Addf("Grants[%d] is empty: make grants with grant.Bucket, grant.SecretRead or grant.Table", i)
-		}
+	for _, msg := range grant.Problems(a.Grants, ownNames(a), grantNames) {
+		p.Addf("%s", msg)
 	}
 	return p.Err()
+}
+
+// checkIngress: who may reach the load balancer, which an internal one
+// must name and never as the world.
+func checkIngress(p *problems.List, a Args) {
+	for i, c := range a.AllowedIngressCIDRs {
+		prefix, err := cidr.Parse(c)
+		switch {
+		case err != nil:
+			p.Addf("AllowedIngressCIDRs[%d] %s", i, err)
+		case a.Internal && prefix.Bits() == 0:
+			p.Addf("AllowedIngressCIDRs[%d] is %s, but the load balancer is Internal: name the VPC's CIDR or the callers' blocks, or use AllowedSecurityGroupIDs", i, c)
+		}
+	}
+	for i, g := range a.AllowedSecurityGroupIDs {
+		if g == nil {
+			p.Addf("AllowedSecurityGroupIDs[%d] is nil: pass a security group ID", i)
+		}
+	}
+	if a.Internal && len(a.AllowedIngressCIDRs) == 0 && len(a.AllowedSecurityGroupIDs) == 0 {
+		p.Addf("an Internal load balancer admits no one: set AllowedIngressCIDRs (such as the Network's CIDR) or AllowedSecurityGroupIDs")
+	}
 }
 
 // validMatcher accepts "200", "200,204" and "200-399", all within 200-499.

@@ -19,9 +19,15 @@ const (
 	DefaultLogRetentionDays  = 365
 	DefaultDatabaseName      = "app"
 	DefaultMasterUsername    = "strata_admin"
-	// Port is PostgreSQL's; kept by design (FSBP RDS.23 is a documented
-	// exception: the port is not a secret and the group admits only the app).
+	// Port is PostgreSQL's, the one source of the database port: the
+	// cluster listens on it and every grant opens it. Kept by design (FSBP
+	// RDS.23 is a documented exception: the port is not a secret and the
+	// group admits only granted consumers).
 	Port = 5432
+	// DefaultEnvPrefix starts the names of the settings a Connect grant
+	// hands out: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD and
+	// DB_SECRET_ARN.
+	DefaultEnvPrefix = "DB_"
 )
 
 // Limits the validation enforces.
@@ -48,12 +54,12 @@ var engineSupport = map[int]struct{ serverlessV2, autoPause int }{
 
 // Args configure an AuroraDB.
 type Args struct {
+	// VpcID is the VPC the database's own security group belongs to (a
+	// Network's VpcID). Required.
+	VpcID pulumi.StringInput
 	// SubnetGroupName is the DB subnet group over isolated subnets (a
 	// Network's DBSubnetGroupName). Required.
 	SubnetGroupName pulumi.StringInput
-	// SecurityGroupID is the database tier's security group (a Network's
-	// DatabaseSecurityGroupID). Required.
-	SecurityGroupID pulumi.StringInput
 	// AvailabilityZones spread the instances: instance i goes to zone
 	// i mod len. Default: AWS places them.
 	AvailabilityZones []string
@@ -141,4 +147,18 @@ func (a *Args) withDefaults() Args {
 	out.DatabaseName = cmp.Or(out.DatabaseName, DefaultDatabaseName)
 	out.MasterUsername = cmp.Or(out.MasterUsername, DefaultMasterUsername)
 	return out
+}
+
+// ConnectOptions shape the grant Connect hands out.
+type ConnectOptions struct {
+	// IAMUser connects with IAM database authentication as this database
+	// user (which the application creates and grants rds_iam): the
+	// consumer's role may rds-db:connect as that user only, and no
+	// password is handed out. Default: the master credentials from the
+	// RDS-managed secret.
+	IAMUser string
+	// EnvPrefix starts the settings' names: <prefix>HOST, PORT, NAME,
+	// USER, PASSWORD and SECRET_ARN; letters, digits and underscores.
+	// Default: DefaultEnvPrefix ("DB_").
+	EnvPrefix string
 }

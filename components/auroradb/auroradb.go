@@ -1,6 +1,7 @@
 package auroradb
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,11 +10,15 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
+	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/problems"
 )
 
 // Type is the component's type token. Changing it replaces the cluster of
@@ -41,13 +46,23 @@ type AuroraDB struct {
 	// MasterSecretARN is the Secrets Manager secret RDS keeps the master
 	// credentials in; apps read its "username" and "password" JSON keys.
 	MasterSecretARN pulumi.StringOutput
-	// SecurityGroupID is the security group the cluster uses.
+	// SecurityGroupID is the database's own security group: no egress, and
+	// ingress on Port only from the consumers granted with Connect.
 	SecurityGroupID pulumi.StringOutput
 	// KeyARN is the KMS key the cluster encrypts with.
 	KeyARN pulumi.StringOutput
+	// ClusterResourceID is the cluster's resource ID, which IAM database
+	// authentication names.
+	ClusterResourceID pulumi.StringOutput
+
+	name, masterUsername string
+	env                  awsenv.Env
 }
 
-var unsafeIdentifier = regexp.MustCompile(`[^a-z0-9]+`)
+var (
+	unsafeIdentifier = regexp.MustCompile(`[^a-z0-9]+`)
+	envPrefixRE      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+)
 
 // defaultIdentifier makes <project>-<stack>-<name> a valid identifier.
 func defaultIdentifier(project, stack, name string) string {
@@ -71,7 +86,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := validate(name, a); err != nil {
 		return nil, err
 	}
-	db := &AuroraDB{Port: Port, DatabaseName: a.DatabaseName, SecurityGroupID: a.SecurityGroupID.ToStringOutput()}
+	db := &AuroraDB{Port: Port, DatabaseName: a.DatabaseName, name: name, masterUsername: a.MasterUsername}
 	if err := ctx.RegisterComponentResource(Type, name, db, opts...); err != nil {
 		return nil, err
 	}
@@ -82,6 +97,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, wrap("reading the environment", err)
 	}
+	db.env = env
+	// The database's own group: nothing in until a consumer is granted,
+	// nothing out (no egress rule at all).
+	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		VpcId:               a.VpcID,
+		Description:         pulumi.String("Database tier: traffic from the application tier only"),
+		RevokeRulesOnDelete: pulumi.Bool(true),
+		Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-db")},
+	}, parent)
+	if err != nil {
+		return nil, wrap("creating the security group", err)
+	}
+	db.SecurityGroupID = sg.ID().ToStringOutput()
 	logGroupName := "/aws/rds/cluster/" + a.Identifier + "/postgresql"
 	var logKey pulumi.StringInput
 	if a.KMSKeyARN != nil {
@@ -149,7 +177,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		MasterUserSecretKmsKeyId:         db.KeyARN,
 		Port:                             pulumi.Int(Port),
 		DbSubnetGroupName:                a.SubnetGroupName,
-		VpcSecurityGroupIds:              pulumi.StringArray{a.SecurityGroupID},
+		VpcSecurityGroupIds:              pulumi.StringArray{db.SecurityGroupID},
 		DbClusterParameterGroupName:      params.Name,
 		StorageEncrypted:                 pulumi.Bool(true),
 		KmsKeyId:                         db.KeyARN,
@@ -175,6 +203,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	db.ReaderEndpoint = cluster.ReaderEndpoint
 	db.ClusterARN = cluster.Arn
 	db.ClusterIdentifier = cluster.ClusterIdentifier
+	db.ClusterResourceID = cluster.ClusterResourceId
 	db.MasterSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
 
 	for i := range a.Instances {
@@ -219,4 +248,57 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("registering outputs", err)
 	}
 	return db, nil
+}
+
+// Connect is the grant that lets a compute component use this database:
+// an ingress rule on the database's group from the consumer's group on
+// Port (and the consumer's matching egress), the settings <prefix>HOST,
+// PORT and NAME, and either the master credentials from the RDS-managed
+// secret (<prefix>USER and PASSWORD, readable only with this database's
+// key through Secrets Manager; <prefix>SECRET_ARN for code that reads the
+// secret itself) or, with IAMUser, rds-db:connect as that user and
+// <prefix>USER, with no password at all. A nil opts means the defaults.
+func (d *AuroraDB) Connect(opts *ConnectOptions) grant.Grant {
+	var o ConnectOptions
+	if opts != nil {
+		o = *opts
+	}
+	prefix := cmp.Or(o.EnvPrefix, DefaultEnvPrefix)
+	p := problems.For("auroradb", d.name)
+	if !envPrefixRE.MatchString(prefix) {
+		p.Addf("ConnectOptions.EnvPrefix must be letters, digits and underscores starting with a letter, got %q", prefix)
+	}
+	if o.IAMUser != "" {
+		checkPGName(p, "ConnectOptions.IAMUser", o.IAMUser, reservedUsers)
+		if strings.EqualFold(o.IAMUser, d.masterUsername) {
+			p.Addf("ConnectOptions.IAMUser must not be the master user %q: create a user for the application", d.masterUsername)
+		}
+	}
+	g := grant.Grant{Err: p.Err(),
+		What:    "database " + d.name,
+		Network: &grant.Network{Name: d.name, SecurityGroupID: d.SecurityGroupID, Port: Port, Protocol: "PostgreSQL"},
+		Environment: map[string]pulumi.StringInput{
+			prefix + "HOST": d.Endpoint,
+			prefix + "PORT": pulumi.String(strconv.Itoa(Port)),
+			prefix + "NAME": pulumi.String(d.DatabaseName),
+		},
+	}
+	if o.IAMUser == "" {
+		for _, s := range []struct{ env, key string }{{"USER", "username"}, {"PASSWORD", "password"}} {
+			g.Secrets = append(g.Secrets, grant.Secret{
+				Env: prefix + s.env, ARNEnv: prefix + "SECRET_ARN", ARN: d.MasterSecretARN, JSONKey: s.key, KMSKeyARN: d.KeyARN,
+			})
+		}
+		return g
+	}
+	g.What += " as " + o.IAMUser
+	g.Environment[prefix+"USER"] = pulumi.String(o.IAMUser)
+	env := d.env
+	g.Policy = d.ClusterResourceID.ApplyT(func(id string) (string, error) {
+		return iamdoc.New(iamdoc.Statement{
+			Sid: "ConnectAsUser", Effect: iamdoc.Allow, Action: []string{"rds-db:connect"},
+			Resource: []string{env.ARN("rds-db", env.Region, "dbuser:"+id+"/"+o.IAMUser)},
+		}).JSON()
+	}).(pulumi.StringOutput)
+	return g
 }

@@ -2,6 +2,7 @@ package auroradb
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,8 +24,8 @@ func base(a Args) *Args {
 	if a.SubnetGroupName == nil {
 		a.SubnetGroupName = pulumi.String("main-db-0123abcd")
 	}
-	if a.SecurityGroupID == nil {
-		a.SecurityGroupID = pulumi.String("sg-0123456789abcdef0")
+	if a.VpcID == nil {
+		a.VpcID = pulumi.String("vpc-0123456789abcdef0")
 	}
 	return &a
 }
@@ -41,6 +42,7 @@ func run(t *testing.T, args *Args) (*plan.Plan, error) {
 		ctx.Export("secretArn", db.MasterSecretARN)
 		ctx.Export("keyArn", db.KeyARN)
 		ctx.Export("clusterId", db.ClusterIdentifier)
+		ctx.Export("securityGroup", db.SecurityGroupID)
 		return nil
 	}, plan.Options{Project: "shop", Stack: "dev"})
 }
@@ -53,7 +55,7 @@ func TestValidation(t *testing.T) {
 		want []string
 	}{
 		{name: "defaults", args: Args{}},
-		{name: "no network inputs", args: Args{SubnetGroupName: nil}, want: []string{"SubnetGroupName is required", "SecurityGroupID is required"}},
+		{name: "no network inputs", args: Args{SubnetGroupName: nil}, want: []string{"SubnetGroupName is required", "VpcID is required"}},
 		{name: "0.25 ACU", args: Args{MinACU: 0.25}, want: []string{"MinACU must be 0 to 256 in steps of 0.5, got 0.25"}},
 		{name: "0.5 ACU", args: Args{MinACU: 0.5}},
 		{name: "256 ACU", args: Args{MinACU: 1, MaxACU: 256}},
@@ -155,7 +157,7 @@ func TestSecureByDefault(t *testing.T) {
 		"iamDatabaseAuthenticationEnabled":             true,
 		"enabledCloudwatchLogsExports.0":               "postgresql",
 		"dbSubnetGroupName":                            "main-db-0123abcd",
-		"vpcSecurityGroupIds.0":                        "sg-0123456789abcdef0",
+		"vpcSecurityGroupIds.0":                        p.Outputs["securityGroup"],
 		"dbClusterParameterGroupName":                  params.ID,
 		"copyTagsToSnapshot":                           true,
 		"deletionProtection":                           true,
@@ -306,4 +308,93 @@ func equalJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// connect plans a database "orders" and exports the grants Connect hands
+// out, with and without IAM authentication.
+func connect(t *testing.T, opts ...*ConnectOptions) (*plan.Plan, []error) {
+	t.Helper()
+	var errs []error
+	p, err := plan.Run(func(ctx *pulumi.Context) error {
+		db, err := New(ctx, "orders", base(Args{}))
+		if err != nil {
+			return err
+		}
+		for i, o := range opts {
+			g := db.Connect(o)
+			errs = append(errs, g.Err)
+			if g.Policy != nil {
+				ctx.Export(fmt.Sprintf("policy%d", i), g.Policy)
+			}
+			ctx.Export(fmt.Sprintf("env%d", i), pulumi.ToStringMapOutput(toOutputs(g.Environment)))
+			ctx.Export(fmt.Sprintf("secrets%d", i), pulumi.Int(len(g.Secrets)))
+			ctx.Export(fmt.Sprintf("port%d", i), pulumi.Int(g.Network.Port))
+			ctx.Export(fmt.Sprintf("group%d", i), g.Network.SecurityGroupID)
+		}
+		ctx.Export("securityGroup", db.SecurityGroupID)
+		ctx.Export("resourceId", db.ClusterResourceID)
+		ctx.Export("endpoint", db.Endpoint)
+		return nil
+	}, plan.Options{Project: "shop", Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, errs
+}
+
+func toOutputs(m map[string]pulumi.StringInput) map[string]pulumi.StringOutput {
+	out := map[string]pulumi.StringOutput{}
+	for k, v := range m {
+		out[k] = v.ToStringOutput()
+	}
+	return out
+}
+
+func TestConnectWithTheSecret(t *testing.T) {
+	p, errs := connect(t, nil, &ConnectOptions{EnvPrefix: "ORDERS_"})
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("Connect errors = %v", errs)
+	}
+	env := p.Outputs["env0"].(map[string]any)
+	if env["DB_HOST"] != p.Outputs["endpoint"] || env["DB_PORT"] != "5432" || env["DB_NAME"] != "app" || len(env) != 3 {
+		t.Errorf("settings = %v, want DB_HOST, DB_PORT and DB_NAME", env)
+	}
+	if p.Outputs["secrets0"] != 2.0 {
+		t.Errorf("%v secrets, want DB_USER and DB_PASSWORD", p.Outputs["secrets0"])
+	}
+	if _, ok := p.Outputs["policy0"]; ok {
+		t.Error("a password grant carries a role policy; the secret is read through the consumer's secret mechanism")
+	}
+	if p.Outputs["port0"] != float64(Port) || p.Outputs["group0"] != p.Outputs["securityGroup"] {
+		t.Errorf("path = port %v to %v, want %d to the database's own group", p.Outputs["port0"], p.Outputs["group0"], Port)
+	}
+	if env := p.Outputs["env1"].(map[string]any); env["ORDERS_HOST"] == nil || env["DB_HOST"] != nil {
+		t.Errorf("settings with a prefix = %v, want ORDERS_HOST", env)
+	}
+	// The database's own group: no rule at all until a consumer opens one.
+	sg := plantest.Find(t, p, "aws:ec2/securityGroup:SecurityGroup", "orders")
+	if sg.ID != p.Outputs["securityGroup"] || len(p.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"))+len(p.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")) != 0 {
+		t.Errorf("the database's group %v has rules before any grant", sg.ID)
+	}
+}
+
+func TestConnectWithIAM(t *testing.T) {
+	p, errs := connect(t, &ConnectOptions{IAMUser: "orders_app"}, &ConnectOptions{IAMUser: "strata_admin"}, &ConnectOptions{IAMUser: "postgres"}, &ConnectOptions{EnvPrefix: "1X"})
+	if errs[0] != nil {
+		t.Fatalf("Connect as orders_app: %v", errs[0])
+	}
+	env := p.Outputs["env0"].(map[string]any)
+	if env["DB_USER"] != "orders_app" || p.Outputs["secrets0"] != 0.0 {
+		t.Errorf("settings = %v with %v secrets, want DB_USER orders_app and no password", env, p.Outputs["secrets0"])
+	}
+	pol := plantest.ParsePolicy(t, p.Outputs["policy0"])
+	want := "arn:aws:rds-db:us-east-1:" + plan.DefaultAccountID + ":dbuser:" + p.Outputs["resourceId"].(string) + "/orders_app"
+	if len(pol.Statement) != 1 || !slices.Equal(pol.Statement[0].Action, []string{"rds-db:connect"}) || !slices.Equal(pol.Statement[0].Resource, []string{want}) {
+		t.Errorf("IAM policy = %+v, want rds-db:connect on %s only", pol, want)
+	}
+	for i, wantErr := range map[int]string{1: "must not be the master user", 2: "is reserved", 3: "EnvPrefix must be letters"} {
+		if errs[i] == nil || !strings.Contains(errs[i].Error(), wantErr) || !strings.Contains(errs[i].Error(), `auroradb "orders"`) {
+			t.Errorf("Connect %d error = %v, want one saying %q", i, errs[i], wantErr)
+		}
+	}
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/strata-infra/strata/components/network"
 )
 
-// ExampleNew places a two-instance cluster in a Network's isolated subnets
-// and database security group, and exports what an app needs to connect.
+// ExampleNew places a two-instance cluster in a Network's isolated subnets,
+// behind its own security group, which admits nothing until a consumer is
+// granted db.Connect (see appservice's example).
 func ExampleNew() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		net, err := network.New(ctx, "main", nil)
@@ -16,8 +17,8 @@ func ExampleNew() {
 			return err
 		}
 		db, err := auroradb.New(ctx, "orders", &auroradb.Args{
+			VpcID:             net.VpcID,
 			SubnetGroupName:   net.DBSubnetGroupName,
-			SecurityGroupID:   net.DatabaseSecurityGroupID,
 			AvailabilityZones: net.AvailabilityZones,
 			Instances:         2,
 			MinACU:            1,
@@ -27,7 +28,7 @@ func ExampleNew() {
 			return err
 		}
 		ctx.Export("dbEndpoint", db.Endpoint)
-		ctx.Export("dbSecretArn", db.MasterSecretARN)
+		ctx.Export("dbSecurityGroupId", db.SecurityGroupID)
 		return nil
 	})
 }

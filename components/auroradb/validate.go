@@ -56,8 +56,8 @@ func validate(name string, a Args) error {
 	if a.SubnetGroupName == nil {
 		p.Addf("SubnetGroupName is required: pass the Network's DBSubnetGroupName")
 	}
-	if a.SecurityGroupID == nil {
-		p.Addf("SecurityGroupID is required: pass the Network's DatabaseSecurityGroupID")
+	if a.VpcID == nil {
+		p.Addf("VpcID is required: pass the Network's VpcID")
 	}
 	if a.Identifier != "" {
 		checkIdentifier(p, "Identifier", a.Identifier)

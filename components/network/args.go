@@ -25,8 +25,6 @@ const (
 	DefaultFlowLogRetentionDays          = 365
 	DefaultFlowLogTrafficType            = "ALL"
 	DefaultFlowLogMaxAggregationInterval = 600
-	DefaultAppPort                       = 8080
-	DefaultDatabasePort                  = 5432
 )
 
 // Limits the validation enforces.
@@ -34,10 +32,6 @@ const (
 	MinAvailabilityZones = 2 // ALB and RDS subnet groups need two AZs
 	MaxAvailabilityZones = 6 // no AWS Region has more
 )
-
-// DefaultAllowedIngressCIDRs is who may reach the load balancer by default:
-// anyone, on 443 and on 80 (which only redirects to 443).
-var DefaultAllowedIngressCIDRs = []string{"0.0.0.0/0"}
 
 // Args configure a Network. The zero value is a valid, secure and cheap
 // network: 10.0.0.0/16 over two AZs with one NAT gateway.
@@ -80,20 +74,6 @@ type Args struct {
 	// fewer and cheaper log records).
 	FlowLogMaxAggregationInterval int
 
-	// AllowedIngressCIDRs are the IPv4 blocks that may reach the load
-	// balancer on 443 and 80. Each must be canonical.
-	// Default: DefaultAllowedIngressCIDRs (0.0.0.0/0).
-	AllowedIngressCIDRs []string
-
-	// AppPort is the port the application tier listens on, 1-65535; only the
-	// load balancer's security group may reach it.
-	// Default: DefaultAppPort (8080).
-	AppPort int
-
-	// DatabasePort is the port the database tier listens on, 1-65535; only
-	// the application's security group may reach it.
-	// Default: DefaultDatabasePort (5432, PostgreSQL).
-	DatabasePort int
 	// PermissionsBoundaryARN is the permissions boundary, a managed policy
 	// ARN, of every role the component creates (the flow-log role), for accounts
 	// whose deploy role may create roles only under a boundary. Default: no
@@ -113,10 +93,5 @@ func (a *Args) withDefaults() Args {
 	out.FlowLogRetentionDays = cmp.Or(out.FlowLogRetentionDays, DefaultFlowLogRetentionDays)
 	out.FlowLogTrafficType = cmp.Or(out.FlowLogTrafficType, DefaultFlowLogTrafficType)
 	out.FlowLogMaxAggregationInterval = cmp.Or(out.FlowLogMaxAggregationInterval, DefaultFlowLogMaxAggregationInterval)
-	if len(out.AllowedIngressCIDRs) == 0 {
-		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
-	}
-	out.AppPort = cmp.Or(out.AppPort, DefaultAppPort)
-	out.DatabasePort = cmp.Or(out.DatabasePort, DefaultDatabasePort)
 	return out
 }

@@ -2,11 +2,13 @@
 // three-tier VPC (public, private and isolated subnets across two or more
 // AZs) with the guard rails every strata stack stands on.
 //
-// The public tier holds the load balancer and NAT gateways, the private tier
-// the application, the isolated tier (no route out at all) the database.
-// Traffic moves between tiers only through security groups that name each
-// other: the world reaches the load balancer, the load balancer the
-// application, the application the database.
+// The public tier holds internet-facing load balancers and the NAT
+// gateways, the private tier the applications (and internal load
+// balancers), the isolated tier (no route out at all) the databases. The
+// Network hosts them and knows nothing of their ports or callers: each
+// component owns the security groups of its own resources, and a grant
+// (package grant) opens the path from a consumer's group to the granted
+// resource's.
 //
 // # Defaults
 //
@@ -19,12 +21,6 @@
 //     CIS 5.5).
 //   - No public IPv4 on launch in any subnet, public ones included: a
 //     transform on the awsx VPC overrides awsx's default (FSBP EC2.15).
-//   - Security groups: a description on every group and rule, standalone
-//     rule resources only, the app and database tiers reached only by
-//     security-group reference, and egress no wider than each tier needs:
-//     the load balancer to the app port, the app to the database port and to
-//     443 (AWS APIs through NAT: by design, they have no fixed addresses),
-//     the database nowhere.
 //   - DNS support and hostnames on; free S3 and DynamoDB gateway endpoints
 //     on the private route tables, which keep that traffic off the NAT.
 //
@@ -36,9 +32,6 @@
 //     isolated tier a quarter, the public tier an eighth, split over the AZs.
 //   - FlowLogRetentionDays: 365 (DefaultFlowLogRetentionDays);
 //     FlowLogTrafficType: ALL; FlowLogMaxAggregationInterval: 600 s.
-//   - AllowedIngressCIDRs: 0.0.0.0/0, on 443 and on 80 (which the load
-//     balancer redirects to 443).
-//   - AppPort: 8080; DatabasePort: 5432.
 //   - PermissionsBoundaryARN: none; with one, the flow-log role carries it.
 //
 // # Resources
@@ -52,14 +45,12 @@
 //     aws:iam/role:Role "N-flow-logs", aws:iam/rolePolicy:RolePolicy
 //     "N-flow-logs" and aws:ec2/flowLog:FlowLog "N"
 //   - aws:ec2/vpcEndpoint:VpcEndpoint "N-s3" and "N-dynamodb"
-//   - aws:ec2/securityGroup:SecurityGroup "N-alb", "N-app" and "N-db"
-//   - aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
-//     "N-alb-https-in-I" and "N-alb-http-in-I" for each allowed CIDR I,
-//     "N-app-from-alb" and "N-db-from-app"
-//   - aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule
-//     "N-alb-to-app", "N-app-https-out" and "N-app-to-db"
 //   - aws:rds/subnetGroup:SubnetGroup "N-db" over the isolated subnets
 //
 // Renaming a Network renames all of these, which replaces them: add an alias
 // (pulumi.Aliases) when you must rename one that is deployed.
+//
+// Cost tags (Project, Environment, Owner, CostCenter, …) come from the
+// provider you pass: make it with package awsprovider, whose default tags
+// reach every resource.
 package network

@@ -11,7 +11,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -23,8 +22,9 @@ import (
 // every stack that uses it, unless an alias is added.
 const Type = "strata:network:Network"
 
-// Network is a three-tier VPC with its security groups, flow logs, gateway
-// endpoints and database subnet group.
+// Network is a three-tier VPC with its flow logs, gateway endpoints and
+// database subnet group. It knows no application port and no caller: the
+// components it hosts own their security groups.
 type Network struct {
 	pulumi.ResourceState
 
@@ -35,12 +35,6 @@ type Network struct {
 	PublicSubnetIDs   pulumi.StringArrayOutput
 	PrivateSubnetIDs  pulumi.StringArrayOutput
 	IsolatedSubnetIDs pulumi.StringArrayOutput
-	// ALBSecurityGroupID admits AllowedIngressCIDRs on 443 and 80.
-	ALBSecurityGroupID pulumi.StringOutput
-	// AppSecurityGroupID admits the ALB group on AppPort.
-	AppSecurityGroupID pulumi.StringOutput
-	// DatabaseSecurityGroupID admits the app group on DatabasePort.
-	DatabaseSecurityGroupID pulumi.StringOutput
 	// DBSubnetGroupName is the RDS subnet group over the isolated subnets.
 	DBSubnetGroupName pulumi.StringOutput
 	// FlowLogGroupName is the CloudWatch log group the flow logs go to.
@@ -48,9 +42,9 @@ type Network struct {
 
 	// AvailabilityZones are the AZ names the subnets span, in order.
 	AvailabilityZones []string
-	// AppPort and DatabasePort are the ports the security groups admit.
-	AppPort      int
-	DatabasePort int
+	// CIDR is the VPC's IPv4 block, for rules that name the VPC (an
+	// internal load balancer's clients).
+	CIDR string
 }
 
 // New validates args and creates a Network. A nil args means all defaults.
@@ -67,7 +61,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("network %q: reading options: %w", name, err)
 	}
 
-	n := &Network{AppPort: a.AppPort, DatabasePort: a.DatabasePort}
+	n := &Network{CIDR: addrs.vpc.String()}
 	if err := ctx.RegisterComponentResource(Type, name, n, opts...); err != nil {
 		return nil, err
 	}
@@ -152,10 +146,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 	}
 
-	if err := n.securityGroups(ctx, name, a, v.VpcId, parent); err != nil {
-		return nil, err
-	}
-
 	sng, err := rds.NewSubnetGroup(ctx, name+"-db", &rds.SubnetGroupArgs{
 		NamePrefix:  pulumi.String(strings.ToLower(name) + "-db-"),
 		Description: pulumi.Sprintf("Isolated subnets of network %s for databases", name),
@@ -167,15 +157,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	n.DBSubnetGroupName = sng.Name
 
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
-		"vpcId":                   n.VpcID,
-		"publicSubnetIds":         n.PublicSubnetIDs,
-		"privateSubnetIds":        n.PrivateSubnetIDs,
-		"isolatedSubnetIds":       n.IsolatedSubnetIDs,
-		"albSecurityGroupId":      n.ALBSecurityGroupID,
-		"appSecurityGroupId":      n.AppSecurityGroupID,
-		"databaseSecurityGroupId": n.DatabaseSecurityGroupID,
-		"dbSubnetGroupName":       n.DBSubnetGroupName,
-		"flowLogGroupName":        n.FlowLogGroupName,
+		"vpcId":             n.VpcID,
+		"publicSubnetIds":   n.PublicSubnetIDs,
+		"privateSubnetIds":  n.PrivateSubnetIDs,
+		"isolatedSubnetIds": n.IsolatedSubnetIDs,
+		"dbSubnetGroupName": n.DBSubnetGroupName,
+		"flowLogGroupName":  n.FlowLogGroupName,
 	}); err != nil {
 		return nil, wrap("registering outputs", err)
 	}
@@ -239,90 +226,6 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, env awsenv.
 		Tags:                   pulumi.StringMap{"Name": pulumi.String(name)},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{rp}))
 	return err
-}
-
-// securityGroups creates the ALB, app and database groups, chained by
-// reference: the world reaches only the ALB, the ALB only the app, the app
-// only the database. Every rule is a standalone resource with a description.
-func (n *Network) securityGroups(ctx *pulumi.Context, name string, a Args, vpcID pulumi.StringOutput, parent pulumi.ResourceOption) error {
-	group := func(tier, description string) (*ec2.SecurityGroup, error) {
-		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+tier, &ec2.SecurityGroupArgs{
-			VpcId:               vpcID,
-			Description:         pulumi.String(description),
-			RevokeRulesOnDelete: pulumi.Bool(true),
-			Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-" + tier)},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("network %q: creating the %s security group: %w", name, tier, err)
-		}
-		return sg, nil
-	}
-	alb, err := group("alb", "Load balancer: HTTPS and the HTTP redirect from allowed clients")
-	if err != nil {
-		return err
-	}
-	app, err := group("app", "Application tier: traffic from the load balancer only")
-	if err != nil {
-		return err
-	}
-	db, err := group("db", "Database tier: traffic from the application tier only")
-	if err != nil {
-		return err
-	}
-	n.ALBSecurityGroupID = alb.ID().ToStringOutput()
-	n.AppSecurityGroupID = app.ID().ToStringOutput()
-	n.DatabaseSecurityGroupID = db.ID().ToStringOutput()
-
-	type rule struct {
-		name, description string
-		group             *ec2.SecurityGroup
-		port              int
-		cidr              string
-		peer              *ec2.SecurityGroup
-		egress            bool
-	}
-	var rules []rule
-	for i, c := range a.AllowedIngressCIDRs {
-		rules = append(rules,
-			rule{fmt.Sprintf("alb-https-in-%d", i), "HTTPS from " + c, alb, 443, c, nil, false},
-			rule{fmt.Sprintf("alb-http-in-%d", i), "HTTP from " + c + ", redirected to HTTPS", alb, 80, c, nil, false})
-	}
-	rules = append(rules,
-		rule{"alb-to-app", "To the application tier", alb, a.AppPort, "", app, true},
-		rule{"app-from-alb", "From the load balancer", app, a.AppPort, "", alb, false},
-		// The app reaches AWS APIs (ECR, Secrets Manager, CloudWatch) through
-		// the NAT gateway on 443; those have no fixed addresses to name.
-		rule{"app-https-out", "HTTPS to AWS APIs and the internet through NAT", app, 443, "0.0.0.0/0", nil, true},
-		rule{"app-to-db", "To the database tier", app, a.DatabasePort, "", db, true},
-		rule{"db-from-app", "From the application tier", db, a.DatabasePort, "", app, false},
-	)
-	for _, r := range rules {
-		var cidr pulumi.StringPtrInput
-		var peer pulumi.StringPtrInput
-		if r.peer != nil {
-			peer = r.peer.ID().ToStringOutput()
-		} else {
-			cidr = pulumi.String(r.cidr)
-		}
-		var err error
-		if r.egress {
-			_, err = vpc.NewSecurityGroupEgressRule(ctx, name+"-"+r.name, &vpc.SecurityGroupEgressRuleArgs{
-				SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
-				FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
-				CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.description),
-			}, parent)
-		} else {
-			_, err = vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, &vpc.SecurityGroupIngressRuleArgs{
-				SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
-				FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
-				CidrIpv4: cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.description),
-			}, parent)
-		}
-		if err != nil {
-			return fmt.Errorf("network %q: creating rule %s: %w", name, r.name, err)
-		}
-	}
-	return nil
 }
 
 // NoPublicIPOnLaunch is the transform the Network gives its awsx VPC: every

@@ -34,9 +34,7 @@ func run(t *testing.T, args *Args, opts plan.Options) (*plan.Plan, error) {
 			return err
 		}
 		ctx.Export("isolated", n.IsolatedSubnetIDs)
-		ctx.Export("albSg", n.ALBSecurityGroupID)
-		ctx.Export("appSg", n.AppSecurityGroupID)
-		ctx.Export("dbSg", n.DatabaseSecurityGroupID)
+		ctx.Export("cidr", pulumi.String(n.CIDR))
 		return nil
 	}, opts)
 }
@@ -95,10 +93,7 @@ func TestValidation(t *testing.T) {
 		{name: "unknown traffic", args: Args{FlowLogTrafficType: "all"}, want: []string{"FlowLogTrafficType", `"all"`}},
 		{name: "60 s aggregation", args: Args{FlowLogMaxAggregationInterval: 60}},
 		{name: "300 s aggregation", args: Args{FlowLogMaxAggregationInterval: 300}, want: []string{"FlowLogMaxAggregationInterval", "60 or 600", "got 300"}},
-		{name: "a non-canonical ingress block", args: Args{AllowedIngressCIDRs: []string{"203.0.113.7/24"}}, want: []string{"AllowedIngressCIDRs[0]", `did you mean "203.0.113.0/24"`}},
-		{name: "port 65535", args: Args{AppPort: 65535}},
-		{name: "port 65536", args: Args{AppPort: 65536}, want: []string{"AppPort", "1 to 65535", "got 65536"}},
-		{name: "negative database port", args: Args{DatabasePort: -1}, want: []string{"DatabasePort", "got -1"}},
+		{name: "a boundary that is no ARN", args: Args{PermissionsBoundaryARN: "boundary"}, want: []string{"PermissionsBoundaryARN must be a managed policy ARN", `"boundary"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +107,7 @@ func TestValidation(t *testing.T) {
 }
 
 func TestValidationReportsEveryProblem(t *testing.T) {
-	_, err := run(t, &Args{CIDR: "10.0.1.5/16", AvailabilityZones: 1, FlowLogRetentionDays: 366, AppPort: 70000}, plan.Options{})
+	_, err := run(t, &Args{CIDR: "10.0.1.5/16", AvailabilityZones: 1, FlowLogRetentionDays: 366, FlowLogTrafficType: "some"}, plan.Options{})
 	if err == nil {
 		t.Fatal("New() error = nil, want four problems")
 	}
@@ -282,52 +277,13 @@ func TestSecureByDefault(t *testing.T) {
 		}
 	}
 
-	// Security groups chain by reference; only the ALB admits CIDRs.
-	sgID := map[string]string{}
-	for _, tier := range []string{"alb", "app", "db"} {
-		sg := plantest.Find(t, p, sgType, "main-"+tier)
-		sgID[tier] = sg.ID
-		if d, _ := sg.Inputs["description"].(string); d == "" {
-			t.Errorf("security group %s has no description", tier)
-		}
+	// The network owns no security group but the closed default one, and
+	// no rule: the components it hosts own theirs.
+	if n := len(p.ByType(sgType)) + len(p.ByType(ingressType)) + len(p.ByType(egressType)); n != 0 {
+		t.Errorf("the network made %d security groups and rules, want none", n)
 	}
-	if p.Outputs["albSg"] != sgID["alb"] || p.Outputs["appSg"] != sgID["app"] || p.Outputs["dbSg"] != sgID["db"] {
-		t.Errorf("security group outputs = %v, want %v", p.Outputs, sgID)
-	}
-	tierOf := map[string]string{sgID["alb"]: "alb", sgID["app"]: "app", sgID["db"]: "db"}
-	type edge struct{ tier, dir, peer string }
-	var edges []edge
-	for _, typ := range []string{ingressType, egressType} {
-		for _, r := range p.ByType(typ) {
-			if d, _ := r.Inputs["description"].(string); d == "" {
-				t.Errorf("rule %q has no description", r.Name)
-			}
-			if r.Inputs["fromPort"] != r.Inputs["toPort"] || r.Inputs["ipProtocol"] != "tcp" {
-				t.Errorf("rule %q opens %v-%v/%v, want one TCP port", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"], r.Inputs["ipProtocol"])
-			}
-			peer, _ := r.Inputs["cidrIpv4"].(string)
-			if ref, ok := r.Inputs["referencedSecurityGroupId"].(string); ok {
-				peer = tierOf[ref]
-			}
-			dir := "in"
-			if typ == egressType {
-				dir = "out"
-			}
-			edges = append(edges, edge{tierOf[r.Inputs["securityGroupId"].(string)], dir, peer})
-			if tier := tierOf[r.Inputs["securityGroupId"].(string)]; tier != "alb" && dir == "in" && r.Inputs["cidrIpv4"] != nil {
-				t.Errorf("rule %q admits CIDR %v into the %s tier, want security group references only", r.Name, r.Inputs["cidrIpv4"], tier)
-			}
-		}
-	}
-	wantEdges := []edge{
-		{"alb", "in", "0.0.0.0/0"}, {"alb", "in", "0.0.0.0/0"}, {"alb", "out", "app"},
-		{"app", "in", "alb"}, {"app", "out", "0.0.0.0/0"}, {"app", "out", "db"},
-		{"db", "in", "app"},
-	}
-	slices.SortFunc(edges, func(a, b edge) int { return strings.Compare(a.tier+a.dir+a.peer, b.tier+b.dir+b.peer) })
-	slices.SortFunc(wantEdges, func(a, b edge) int { return strings.Compare(a.tier+a.dir+a.peer, b.tier+b.dir+b.peer) })
-	if !slices.Equal(edges, wantEdges) {
-		t.Errorf("security group edges = %v\nwant %v", edges, wantEdges)
+	if p.Outputs["cidr"] != "10.0.0.0/16" {
+		t.Errorf("CIDR = %v, want the VPC's block", p.Outputs["cidr"])
 	}
 
 	// The DB subnet group spans exactly the isolated subnets.
@@ -355,8 +311,7 @@ func TestArgsReachAWSX(t *testing.T) {
 		PublicSubnetCIDRs:    []string{"172.16.1.0/24", "172.16.2.0/24", "172.16.3.0/24"},
 		PrivateSubnetCIDRs:   []string{"172.16.10.0/24", "172.16.20.0/24", "172.16.30.0/24"},
 		IsolatedSubnetCIDRs:  []string{"172.16.100.0/24", "172.16.200.0/24", "172.16.250.0/24"},
-		FlowLogRetentionDays: 30, FlowLogTrafficType: "REJECT", AllowedIngressCIDRs: []string{"203.0.113.0/24", "198.51.100.0/24"},
-		AppPort: 3000, DatabasePort: 5433,
+		FlowLogRetentionDays: 30, FlowLogTrafficType: "REJECT",
 	}, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -370,13 +325,6 @@ func TestArgsReachAWSX(t *testing.T) {
 	}
 	if got, _ := vpc.Input("availabilityZoneNames"); len(got.([]any)) != 3 {
 		t.Errorf("zones = %v, want 3", got)
-	}
-	if got := len(p.ByType(ingressType)); got != 2*2+2 {
-		t.Errorf("%d ingress rules, want 6 (443 and 80 for two CIDRs, app and db)", got)
-	}
-	dbIn := plantest.Find(t, p, ingressType, "main-db-from-app")
-	if dbIn.Inputs["fromPort"] != 5433.0 {
-		t.Errorf("db ingress port = %v, want 5433", dbIn.Inputs["fromPort"])
 	}
 	if got := plantest.Find(t, p, "aws:ec2/flowLog:FlowLog", "main").Inputs["trafficType"]; got != "REJECT" {
 		t.Errorf("flow log traffic = %v, want REJECT", got)

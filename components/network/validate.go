@@ -116,19 +116,6 @@ func validate(name string, a Args) (layout, error) {
 	if a.FlowLogMaxAggregationInterval != 60 && a.FlowLogMaxAggregationInterval != 600 {
 		p.Addf("FlowLogMaxAggregationInterval must be 60 or 600 seconds, got %d", a.FlowLogMaxAggregationInterval)
 	}
-	for i, s := range a.AllowedIngressCIDRs {
-		if _, err := cidr.Parse(s); err != nil {
-			p.Addf("AllowedIngressCIDRs[%d] %s", i, err)
-		}
-	}
-	for _, port := range []struct {
-		field string
-		value int
-	}{{"AppPort", a.AppPort}, {"DatabasePort", a.DatabasePort}} {
-		if port.value < 1 || port.value > 65535 {
-			p.Addf("%s must be 1 to 65535, got %d", port.field, port.value)
-		}
-	}
 	return l, p.Err()
 }
 

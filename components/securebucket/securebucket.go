@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
@@ -34,7 +35,7 @@ type SecureBucket struct {
 	// KeyARN is the ARN of the KMS key the bucket encrypts with.
 	KeyARN pulumi.StringOutput
 
-	region string
+	name, region string
 }
 
 var aliasUnsafe = regexp.MustCompile(`[^a-zA-Z0-9/_-]`)
@@ -47,7 +48,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := validate(name, ctx.Project(), a); err != nil {
 		return nil, err
 	}
-	b := &SecureBucket{}
+	b := &SecureBucket{name: name}
 	if err := ctx.RegisterComponentResource(Type, name, b, opts...); err != nil {
 		return nil, err
 	}
@@ -283,6 +284,22 @@ func bucketPolicy(bucketARN, keyARN string) iamdoc.Document {
 			"Null": {sseCHeader: headerPresent},
 		}),
 	)
+}
+
+// BucketNameEnv is the environment variable a Grant puts the bucket's name
+// in.
+const BucketNameEnv = "BUCKET_NAME"
+
+// Grant gives a compute component (an AppService, a ServerlessAPI) access
+// to this bucket: Policy(access) on its runtime role, and the bucket's name
+// in BUCKET_NAME. The bucket is reached through S3's API (and the network's
+// gateway endpoint), so there is no network path to open.
+func (b *SecureBucket) Grant(access Access) grant.Grant {
+	return grant.Grant{
+		What:        "bucket " + b.name + " " + access.String(),
+		Policy:      b.Policy(access),
+		Environment: map[string]pulumi.StringInput{BucketNameEnv: b.BucketName},
+	}
 }
 
 // Policy returns an IAM policy document (JSON) that grants access to this

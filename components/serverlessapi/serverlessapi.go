@@ -60,140 +60,227 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(Type, name, s, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(s)
-	wrap := func(what string, err error) error { return fmt.Errorf("serverlessapi %q: %s: %w", name, what, err) }
-	env, err := awsenv.Lookup(ctx, parent)
-	if err != nil {
-		return nil, wrap("reading the environment", err)
+	b := &builder{ctx: ctx, name: name, a: a, s: s, parent: pulumi.Parent(s)}
+	for _, step := range []struct {
+		what string
+		run  func() error
+	}{
+		{"reading the environment", b.environment},
+		{"creating the table", b.table},
+		{"creating the function's network", b.network},
+		{"creating the role", b.role},
+		{"creating the function", b.function},
+		{"creating the API", b.api},
+		{"creating the stage", b.stage},
+	} {
+		if err := step.run(); err != nil {
+			return nil, fmt.Errorf("serverlessapi %q: %s: %w", name, step.what, err)
+		}
 	}
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"url": s.URL, "apiId": s.APIID, "functionName": s.FunctionName, "functionArn": s.FunctionARN,
+		"roleArn": s.RoleARN, "tableName": s.TableName,
+		"functionLogGroupName": s.FunctionLogGroupName, "accessLogGroupName": s.AccessLogGroupName,
+	}); err != nil {
+		return nil, fmt.Errorf("serverlessapi %q: registering outputs: %w", name, err)
+	}
+	return s, nil
+}
 
-	// The table.
-	var tableArn pulumi.StringInput
-	if a.Table != nil {
-		keyArn := a.TableKMSKeyARN
-		if keyArn == nil {
-			key, err := kmskey.New(ctx, name+"-table", env, kmskey.Args{
-				Description: fmt.Sprintf("Encrypts the DynamoDB table of %s", name),
-				AliasPrefix: "alias/" + name + "-table-",
-			}, parent)
-			if err != nil {
-				return nil, wrap("creating the table key", err)
-			}
-			keyArn = key.Key.Arn
+// builder carries what New's steps share: each step reads what earlier
+// ones made.
+type builder struct {
+	ctx    *pulumi.Context
+	name   string
+	a      Args
+	s      *ServerlessAPI
+	parent pulumi.ResourceOrInvokeOption
+	env    awsenv.Env
+
+	tableARN  pulumi.StringInput
+	group     *ec2.SecurityGroup
+	vpcConfig *lambda.FunctionVpcConfigArgs
+	logs      *cloudwatch.LogGroup
+	roleARN   pulumi.StringOutput
+	policies  []pulumi.Resource
+	fn        *lambda.Function
+	httpAPI   *apigatewayv2.Api
+}
+
+func (b *builder) environment() (err error) {
+	b.env, err = awsenv.Lookup(b.ctx, b.parent)
+	return err
+}
+
+// table makes the function's DynamoDB table (on-demand, point-in-time
+// recovery, its own key) or uses the one named in Args.
+func (b *builder) table() error {
+	ctx, name, a := b.ctx, b.name, b.a
+	if a.Table == nil {
+		if a.TableName != nil {
+			b.s.TableName, b.tableARN = a.TableName.ToStringOutput(), a.TableARN
 		}
-		attrs := dynamodb.TableAttributeArray{&dynamodb.TableAttributeArgs{Name: pulumi.String(a.Table.HashKey.Name), Type: pulumi.String(a.Table.HashKey.Type)}}
-		var rangeKey pulumi.StringPtrInput
-		if a.Table.RangeKey.Name != "" {
-			attrs = append(attrs, &dynamodb.TableAttributeArgs{Name: pulumi.String(a.Table.RangeKey.Name), Type: pulumi.String(a.Table.RangeKey.Type)})
-			rangeKey = pulumi.String(a.Table.RangeKey.Name)
-		}
-		table, err := dynamodb.NewTable(ctx, name, &dynamodb.TableArgs{
-			BillingMode:               pulumi.String("PAY_PER_REQUEST"),
-			HashKey:                   pulumi.String(a.Table.HashKey.Name),
-			RangeKey:                  rangeKey,
-			Attributes:                attrs,
-			PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
-			ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: keyArn},
-			DeletionProtectionEnabled: pulumi.Bool(a.Table.DeletionProtection),
-		}, parent)
+		return nil
+	}
+	keyArn := a.TableKMSKeyARN
+	if keyArn == nil {
+		key, err := kmskey.New(ctx, name+"-table", b.env, kmskey.Args{
+			Description: fmt.Sprintf("Encrypts the DynamoDB table of %s", name),
+			AliasPrefix: "alias/" + name + "-table-",
+		}, b.parent)
 		if err != nil {
-			return nil, wrap("creating the table", err)
+			return err
 		}
-		s.TableName, tableArn = table.Name, table.Arn
-	} else if a.TableName != nil {
-		s.TableName, tableArn = a.TableName.ToStringOutput(), a.TableARN
+		keyArn = key.Key.Arn
 	}
-
-	// The function's log group, role and security group.
-	fnLogs, err := cloudwatch.NewLogGroup(ctx, name+"-function", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, parent)
+	attrs := dynamodb.TableAttributeArray{&dynamodb.TableAttributeArgs{Name: pulumi.String(a.Table.HashKey.Name), Type: pulumi.String(a.Table.HashKey.Type)}}
+	var rangeKey pulumi.StringPtrInput
+	if a.Table.RangeKey.Name != "" {
+		attrs = append(attrs, &dynamodb.TableAttributeArgs{Name: pulumi.String(a.Table.RangeKey.Name), Type: pulumi.String(a.Table.RangeKey.Type)})
+		rangeKey = pulumi.String(a.Table.RangeKey.Name)
+	}
+	table, err := dynamodb.NewTable(ctx, name, &dynamodb.TableArgs{
+		BillingMode:               pulumi.String("PAY_PER_REQUEST"),
+		HashKey:                   pulumi.String(a.Table.HashKey.Name),
+		RangeKey:                  rangeKey,
+		Attributes:                attrs,
+		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
+		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: keyArn},
+		DeletionProtectionEnabled: pulumi.Bool(a.Table.DeletionProtection),
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the function's log group", err)
+		return err
 	}
-	s.FunctionLogGroupName = fnLogs.Name
+	b.s.TableName, b.tableARN = table.Name, table.Arn
+	return nil
+}
+
+// network gives a function in a VPC its own security group: no ingress,
+// HTTPS out, and the paths its grants open.
+func (b *builder) network() error {
+	ctx, name, a := b.ctx, b.name, b.a
+	if a.VpcID == nil {
+		return nil
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
+		VpcId:               a.VpcID,
+		Description:         pulumi.Sprintf("Function of %s: no ingress, HTTPS out only", name),
+		RevokeRulesOnDelete: pulumi.Bool(true),
+		Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-function")},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-https-out", &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId: sg.ID(), IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(443), ToPort: pulumi.Int(443),
+		CidrIpv4: pulumi.String("0.0.0.0/0"), Description: pulumi.String("HTTPS to AWS APIs (DynamoDB, X-Ray, logs) and through NAT"),
+	}, b.parent); err != nil {
+		return err
+	}
+	if err := grant.OpenPaths(ctx, name, sg.ID(), a.Grants, b.parent); err != nil {
+		return err
+	}
+	b.group = sg
+	b.vpcConfig = &lambda.FunctionVpcConfigArgs{SubnetIds: a.SubnetIDs, SecurityGroupIds: pulumi.StringArray{sg.ID()}}
+	return nil
+}
+
+// role makes the function's log group and role: trusted by Lambda of this
+// account for its functions, allowed its own logs and traces, its network
+// interfaces (in a VPC), its table, the grants' policies, and the grants'
+// secrets with their keys.
+func (b *builder) role() error {
+	ctx, name, a, env := b.ctx, b.name, b.a, b.env
+	logs, err := cloudwatch.NewLogGroup(ctx, name+"-function", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.logs, b.s.FunctionLogGroupName = logs, logs.Name
 	trust, err := iamdoc.ServiceTrust("lambda.amazonaws.com", env.AccountID, env.ARN("lambda", env.Region, "function:*")).JSON()
 	if err != nil {
-		return nil, wrap("writing the trust policy", err)
+		return err
 	}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		Description:         pulumi.Sprintf("The function of %s runs with it", name),
 		AssumeRolePolicy:    pulumi.String(trust),
 		PermissionsBoundary: iamdoc.PermissionsBoundary(a.PermissionsBoundaryARN),
-	}, parent)
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the role", err)
+		return err
 	}
-	s.RoleARN = role.Arn
-	inVPC := a.VpcID != nil
-	var vpcConfig *lambda.FunctionVpcConfigArgs
-	sgID := pulumi.String("").ToStringOutput()
-	if inVPC {
-		sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
-			VpcId:               a.VpcID,
-			Description:         pulumi.Sprintf("Function of %s: no ingress, HTTPS out only", name),
-			RevokeRulesOnDelete: pulumi.Bool(true),
-			Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-function")},
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the security group", err)
-		}
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-https-out", &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId: sg.ID(), IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(443), ToPort: pulumi.Int(443),
-			CidrIpv4: pulumi.String("0.0.0.0/0"), Description: pulumi.String("HTTPS to AWS APIs (DynamoDB, X-Ray, logs) and through NAT"),
-		}, parent); err != nil {
-			return nil, wrap("opening HTTPS egress", err)
-		}
-		sgID = sg.ID().ToStringOutput()
-		vpcConfig = &lambda.FunctionVpcConfigArgs{SubnetIds: a.SubnetIDs, SecurityGroupIds: pulumi.StringArray{sg.ID()}}
+	b.roleARN, b.s.RoleARN = role.Arn, role.Arn
+	subnets, sgID := pulumi.StringArrayInput(pulumi.StringArray{}), pulumi.String("").ToStringOutput()
+	if b.group != nil {
+		subnets, sgID = a.SubnetIDs, b.group.ID().ToStringOutput()
 	}
-
-	subnets := pulumi.StringArrayInput(pulumi.StringArray{})
-	if inVPC {
-		subnets = a.SubnetIDs
-	}
+	inVPC := b.group != nil
 	base, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role: role.ID(),
-		Policy: pulumi.All(fnLogs.Arn, subnets, sgID).ApplyT(func(v []any) (string, error) {
+		Policy: pulumi.All(logs.Arn, subnets, sgID).ApplyT(func(v []any) (string, error) {
 			var nics *interfaces
 			if inVPC {
 				nics = &interfaces{env: env, subnetIDs: v[1].([]string), securityGroupID: v[2].(string)}
 			}
 			return iamdoc.New(basePolicy(v[0].(string), nics)...).JSON()
 		}).(pulumi.StringOutput),
-	}, parent)
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("granting the role", err)
+		return err
 	}
-	policies := []pulumi.Resource{base}
-	grants := a.Grants
-	if tableArn != nil {
-		grants = append([]grant.Grant{grant.Table(tableArn)}, grants...)
+	b.policies = []pulumi.Resource{base}
+	var policies []pulumi.StringInput
+	if b.tableARN != nil {
+		policies = append(policies, tablePolicy(b.tableARN))
 	}
-	for i, g := range grants {
-		rp, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-grant-%d", name, i), &iam.RolePolicyArgs{Role: role.ID(), Policy: g.Policy()}, parent)
-		if err != nil {
-			return nil, wrap("granting "+g.What(), err)
+	var secrets []grant.Secret
+	for _, g := range a.Grants {
+		if g.Policy != nil {
+			policies = append(policies, g.Policy)
 		}
-		policies = append(policies, rp)
+		secrets = append(secrets, g.Secrets...)
 	}
+	if len(secrets) > 0 {
+		policies = append(policies, grant.SecretReadPolicy(env.Region, secrets))
+	}
+	for i, pol := range policies {
+		rp, err := iam.NewRolePolicy(ctx, fmt.Sprintf("%s-grant-%d", name, i), &iam.RolePolicyArgs{Role: role.ID(), Policy: pol}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.policies = append(b.policies, rp)
+	}
+	return nil
+}
 
-	// The function.
+// function makes the function: X-Ray, JSON logs to its own group, the
+// table's name, the grants' settings and the ARNs of their secrets.
+func (b *builder) function() error {
+	ctx, name, a := b.ctx, b.name, b.a
 	variables := pulumi.StringMap{}
 	for k, v := range a.Environment {
 		variables[k] = v
 	}
-	if tableArn != nil {
-		variables["TABLE_NAME"] = s.TableName
+	if b.tableARN != nil {
+		variables["TABLE_NAME"] = b.s.TableName
+	}
+	for _, g := range a.Grants {
+		for k, v := range g.Environment {
+			variables[k] = v
+		}
+		for _, sec := range g.Secrets {
+			variables[sec.ARNEnv] = sec.ARN
+		}
 	}
 	fnArgs := &lambda.FunctionArgs{
-		Role:             role.Arn,
+		Role:             b.roleARN,
 		Architectures:    pulumi.StringArray{pulumi.String(a.Architecture)},
 		MemorySize:       pulumi.Int(a.MemoryMB),
 		Timeout:          pulumi.Int(a.TimeoutSeconds),
 		EphemeralStorage: &lambda.FunctionEphemeralStorageArgs{Size: pulumi.Int(a.EphemeralStorageMB)},
 		Environment:      &lambda.FunctionEnvironmentArgs{Variables: variables},
 		TracingConfig:    &lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")},
-		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: fnLogs.Name},
-		VpcConfig:        vpcConfig,
+		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: b.logs.Name},
+		VpcConfig:        b.vpcConfig,
 		Layers:           pulumi.ToStringArray(a.Layers),
 	}
 	if a.ImageURI != "" {
@@ -208,13 +295,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		fnArgs.Tags = pulumi.StringMap{tags.Warning: pulumi.String(fmt.Sprintf(
 			"timeout %d s is above the HTTP API limit of 30 s - API requests are cut at 30 s", a.TimeoutSeconds))}
 	}
-	fn, err := lambda.NewFunction(ctx, name, fnArgs, parent, pulumi.DependsOn(policies))
+	fn, err := lambda.NewFunction(ctx, name, fnArgs, b.parent, pulumi.DependsOn(b.policies))
 	if err != nil {
-		return nil, wrap("creating the function", err)
+		return err
 	}
-	s.FunctionName, s.FunctionARN = fn.Name, fn.Arn
+	b.fn, b.s.FunctionName, b.s.FunctionARN = fn, fn.Name, fn.Arn
+	return nil
+}
 
-	// The HTTP API.
+// api makes the HTTP API, its Lambda integration, the authorizer and the
+// routes.
+func (b *builder) api() error {
+	ctx, name, a := b.ctx, b.name, b.a
 	var cors *apigatewayv2.ApiCorsConfigurationArgs
 	if len(a.CORS.AllowOrigins) > 0 {
 		cors = &apigatewayv2.ApiCorsConfigurationArgs{
@@ -225,21 +317,21 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			MaxAge:           pulumi.Int(a.CORS.MaxAgeSeconds),
 		}
 	}
-	api, err := apigatewayv2.NewApi(ctx, name, &apigatewayv2.ApiArgs{ProtocolType: pulumi.String("HTTP"), CorsConfiguration: cors}, parent)
+	api, err := apigatewayv2.NewApi(ctx, name, &apigatewayv2.ApiArgs{ProtocolType: pulumi.String("HTTP"), CorsConfiguration: cors}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the API", err)
+		return err
 	}
-	s.APIID = api.ID().ToStringOutput()
+	b.httpAPI, b.s.APIID = api, api.ID().ToStringOutput()
 	integration, err := apigatewayv2.NewIntegration(ctx, name, &apigatewayv2.IntegrationArgs{
 		ApiId:                api.ID(),
 		IntegrationType:      pulumi.String("AWS_PROXY"),
 		IntegrationMethod:    pulumi.String("POST"),
-		IntegrationUri:       fn.InvokeArn,
+		IntegrationUri:       b.fn.InvokeArn,
 		PayloadFormatVersion: pulumi.String("2.0"),
 		TimeoutMilliseconds:  pulumi.Int(min(a.TimeoutSeconds, MaxIntegrationTimeoutSeconds) * 1000),
-	}, parent)
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the integration", err)
+		return err
 	}
 	var authorizerID pulumi.StringPtrInput
 	authType := "NONE"
@@ -251,9 +343,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			JwtConfiguration: &apigatewayv2.AuthorizerJwtConfigurationArgs{
 				Issuer: pulumi.String(a.Authorizer.Issuer), Audiences: pulumi.ToStringArray(a.Authorizer.Audience),
 			},
-		}, parent)
+		}, b.parent)
 		if err != nil {
-			return nil, wrap("creating the authorizer", err)
+			return err
 		}
 		authorizerID, authType = auth.ID().ToStringOutput(), "JWT"
 	}
@@ -264,17 +356,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Target:            pulumi.Sprintf("integrations/%s", integration.ID()),
 			AuthorizationType: pulumi.String(authType),
 			AuthorizerId:      authorizerID,
-		}, parent); err != nil {
-			return nil, wrap("creating route "+key, err)
+		}, b.parent); err != nil {
+			return fmt.Errorf("route %s: %w", key, err)
 		}
 	}
-	accessLogs, err := cloudwatch.NewLogGroup(ctx, name+"-access", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, parent)
+	return nil
+}
+
+// stage makes the stage (auto-deploy, throttling, JSON access logs to its
+// own group) and lets only this API invoke the function.
+func (b *builder) stage() error {
+	ctx, name, a, s := b.ctx, b.name, b.a, b.s
+	accessLogs, err := cloudwatch.NewLogGroup(ctx, name+"-access", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the access log group", err)
+		return err
 	}
 	s.AccessLogGroupName = accessLogs.Name
 	stage, err := apigatewayv2.NewStage(ctx, name, &apigatewayv2.StageArgs{
-		ApiId:      api.ID(),
+		ApiId:      b.httpAPI.ID(),
 		Name:       pulumi.String(a.StageName),
 		AutoDeploy: pulumi.Bool(true),
 		DefaultRouteSettings: &apigatewayv2.StageDefaultRouteSettingsArgs{
@@ -283,32 +382,40 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			DetailedMetricsEnabled: pulumi.Bool(true),
 		},
 		AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: accessLogs.Arn, Format: pulumi.String(accessLogFormat)},
-	}, parent)
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the stage", err)
+		return err
 	}
 	if _, err := lambda.NewPermission(ctx, name, &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
-		Function:  fn.Name,
+		Function:  b.fn.Name,
 		Principal: pulumi.String("apigateway.amazonaws.com"),
-		SourceArn: pulumi.Sprintf("%s/*/*", api.ExecutionArn),
-	}, parent); err != nil {
-		return nil, wrap("letting the API invoke the function", err)
+		SourceArn: pulumi.Sprintf("%s/*/*", b.httpAPI.ExecutionArn),
+	}, b.parent); err != nil {
+		return err
 	}
 	if a.StageName == DefaultStageName {
-		s.URL = api.ApiEndpoint
+		s.URL = b.httpAPI.ApiEndpoint
 	} else {
-		s.URL = pulumi.Sprintf("%s/%s", api.ApiEndpoint, stage.Name)
+		s.URL = pulumi.Sprintf("%s/%s", b.httpAPI.ApiEndpoint, stage.Name)
 	}
+	return nil
+}
 
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
-		"url": s.URL, "apiId": s.APIID, "functionName": s.FunctionName, "functionArn": s.FunctionARN,
-		"roleArn": s.RoleARN, "tableName": s.TableName,
-		"functionLogGroupName": s.FunctionLogGroupName, "accessLogGroupName": s.AccessLogGroupName,
-	}); err != nil {
-		return nil, wrap("registering outputs", err)
-	}
-	return s, nil
+// tablePolicy lets the function read and write its table's items and
+// query its indexes; it cannot change or delete the table.
+func tablePolicy(tableARN pulumi.StringInput) pulumi.StringOutput {
+	return tableARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
+		return iamdoc.New(iamdoc.Statement{
+			Sid: "ReadWriteItems", Effect: iamdoc.Allow,
+			Action: []string{
+				"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+				"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+				"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+			},
+			Resource: []string{arn, arn + "/index/*"},
+		}).JSON()
+	}).(pulumi.StringOutput)
 }
 
 // interfaces is where the function's network interfaces may be created:

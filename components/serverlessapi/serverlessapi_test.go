@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
@@ -319,4 +320,68 @@ func TestRouteName(t *testing.T) {
 			t.Errorf("routeName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// dbGrant is what a database's Connect hands out.
+func dbGrant() grant.Grant {
+	return grant.Grant{
+		What:        "database main",
+		Network:     &grant.Network{Name: "main", SecurityGroupID: pulumi.String("sg-db"), Port: 5432, Protocol: "PostgreSQL"},
+		Environment: map[string]pulumi.StringInput{"DB_HOST": pulumi.String("db.internal")},
+		Secrets: []grant.Secret{
+			{Env: "DB_USER", ARNEnv: "DB_SECRET_ARN", ARN: pulumi.String(dbSecret), JSONKey: "username", KMSKeyARN: pulumi.String(dbKey)},
+			{Env: "DB_PASSWORD", ARNEnv: "DB_SECRET_ARN", ARN: pulumi.String(dbSecret), JSONKey: "password", KMSKeyARN: pulumi.String(dbKey)},
+		},
+	}
+}
+
+const (
+	dbSecret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-abc-123456"
+	dbKey    = "arn:aws:kms:us-east-1:123456789012:key/db"
+)
+
+// TestGrantsConnect: a database grant opens the path from the function's
+// group to the database's, hands the function the settings and the
+// secret's ARN, and lets its role read exactly that secret with its key.
+func TestGrantsConnect(t *testing.T) {
+	p, err := run(t, code(Args{
+		VpcID: pulumi.String("vpc-0123"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
+		Grants: []grant.Grant{dbGrant()},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := plantest.One(t, p, "aws:ec2/securityGroup:SecurityGroup")
+	edges := plantest.SecurityGroupEdges(t, p, map[string]string{sg.ID: "function", "sg-db": "db"})
+	want := []string{"db in 5432 from function", "function out 443 to 0.0.0.0/0", "function out 5432 to db"}
+	if !slices.Equal(edges, want) {
+		t.Errorf("security group edges = %v, want %v", edges, want)
+	}
+	vars, _ := plantest.One(t, p, fnType).Input("environment.variables")
+	env := vars.(map[string]any)
+	if env["DB_HOST"] != "db.internal" || env["DB_SECRET_ARN"] != dbSecret || env["DB_PASSWORD"] != nil {
+		t.Errorf("function environment = %v, want DB_HOST and DB_SECRET_ARN, and no password", env)
+	}
+	reads := false
+	for _, pol := range p.ByType(policyType) {
+		for _, st := range plantest.ParsePolicy(t, pol.Inputs["policy"]).Statement {
+			if slices.Contains(st.Action, "secretsmanager:GetSecretValue") {
+				reads = slices.Equal(st.Resource, []string{dbSecret})
+			}
+			if slices.Contains(st.Action, "kms:Decrypt") && !slices.Equal(st.Resource, []string{dbKey}) {
+				t.Errorf("the role decrypts with %v, want only the secret's key", st.Resource)
+			}
+		}
+	}
+	if !reads {
+		t.Error("the function's role cannot read the granted secret")
+	}
+}
+
+func TestGrantProblems(t *testing.T) {
+	p, err := run(t, code(Args{Grants: []grant.Grant{dbGrant(), {}}, Environment: map[string]pulumi.StringInput{"DB_HOST": pulumi.String("x")}}))
+	plantest.ExpectProblems(t, p, err,
+		"Grants[0] (database main) opens a network path, which needs the function in a VPC",
+		"Grants[0] (database main) sets DB_HOST, which Environment sets too",
+		"Grants[1] is empty")
 }

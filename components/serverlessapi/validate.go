@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
@@ -125,9 +126,19 @@ func validate(name string, a Args) error {
 	if !(a.ThrottlingRate > 0) {
 		p.Addf("ThrottlingRate must be above 0, got %v", a.ThrottlingRate)
 	}
+	taken := map[string]string{}
+	for k := range a.Environment {
+		taken[k] = "Environment"
+	}
+	if a.Table != nil || a.TableName != nil {
+		taken["TABLE_NAME"] = "the table"
+	}
+	for _, msg := range grant.Problems(a.Grants, taken, grantNames) {
+		p.Addf("%s", msg)
+	}
 	for i, g := range a.Grants {
-		if g.Policy() == nil {
-			p.Addf("Grants[%d] is empty: make grants with grant.Bucket, grant.SecretRead or grant.Table", i)
+		if g.Network != nil && a.VpcID == nil {
+			p.Addf("Grants[%d] (%s) opens a network path, which needs the function in a VPC: set VpcID and SubnetIDs", i, g.What)
 		}
 	}
 	return p.Err()
@@ -200,4 +211,18 @@ func RuntimeProblem(runtime string) string {
 		return fmt.Sprintf("Runtime %q is not a runtime strata knows AWS supports (%s)", runtime, strings.Join(supportedRuntimes, ", "))
 	}
 	return ""
+}
+
+// grantNames are the variables a grant sets in the function: its settings,
+// and the ARNs of its secrets, which the code reads itself.
+func grantNames(g grant.Grant) []string {
+	var out []string
+	for k := range g.Environment {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	for _, sec := range g.Secrets {
+		out = append(out, sec.ARNEnv)
+	}
+	return out
 }

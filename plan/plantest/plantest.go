@@ -3,6 +3,8 @@ package plantest
 
 import (
 	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -90,4 +92,42 @@ func ParsePolicy(t testing.TB, v any) Policy {
 		t.Fatalf("policy %s: %v", s, err)
 	}
 	return p
+}
+
+// SecurityGroupEdges lists every standalone security group rule of the
+// plan as "<group> <in|out> <port> <from|to> <peer>", with groups and
+// peers named by names (a security group ID to a short name; CIDR blocks
+// stay as they are), sorted. A rule on a group names does not hold is
+// named by its ID.
+func SecurityGroupEdges(t testing.TB, p *plan.Plan, names map[string]string) []string {
+	t.Helper()
+	name := func(id any) string {
+		s := fmt.Sprint(id)
+		if n, ok := names[s]; ok {
+			return n
+		}
+		return s
+	}
+	var out []string
+	for _, typ := range []string{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
+		dir, prep := "in", "from"
+		if strings.Contains(typ, "Egress") {
+			dir, prep = "out", "to"
+		}
+		for _, r := range p.ByType(typ) {
+			if r.Inputs["fromPort"] != r.Inputs["toPort"] || r.Inputs["ipProtocol"] != "tcp" {
+				t.Errorf("rule %q opens %v-%v/%v, want one TCP port", r.Name, r.Inputs["fromPort"], r.Inputs["toPort"], r.Inputs["ipProtocol"])
+			}
+			if d, _ := r.Inputs["description"].(string); d == "" {
+				t.Errorf("rule %q has no description", r.Name)
+			}
+			peer, ok := r.Inputs["referencedSecurityGroupId"]
+			if !ok {
+				peer = r.Inputs["cidrIpv4"]
+			}
+			out = append(out, fmt.Sprintf("%s %s %v %s %s", name(r.Inputs["securityGroupId"]), dir, r.Inputs["fromPort"], prep, name(peer)))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
