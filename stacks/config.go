@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/awsprovider"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/baseline"
@@ -51,11 +52,9 @@ var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBuck
 const RegionKey = "aws:region"
 
 var (
-	envName   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	tagValRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-	domainRE  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	maxTagLen = 256
+	envName  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // Load reads the stack's config: it picks the profile from
@@ -115,11 +114,8 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	p.Owner, _ = get(key(KeyOwner))
 	p.CostCenter, _ = get(key(KeyCostCenter))
 	for _, t := range []struct{ key, value string }{{key(KeyOwner), p.Owner}, {key(KeyCostCenter), p.CostCenter}} {
-		switch {
-		case strings.TrimSpace(t.value) == "":
-			bad.Addf("%s must be set: it becomes a cost tag on every resource", t.key)
-		case len(t.value) > maxTagLen || !tagValRE.MatchString(t.value):
-			bad.Addf("%s must be at most %d letters, digits, spaces and _.:/=+-@ (an AWS tag value), got %q", t.key, maxTagLen, t.value)
+		if msg := awsprovider.CheckTagValue(t.value); msg != "" {
+			bad.Addf("%s %s", t.key, msg)
 		}
 	}
 

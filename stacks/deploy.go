@@ -3,9 +3,9 @@ package stacks
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/awsprovider"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/baseline"
@@ -28,16 +28,10 @@ const (
 	BaselineName = "baseline"
 )
 
-// Tags returns the cost tags every resource gets through the provider's
+// CostTags are the cost tags every resource gets through the provider's
 // default tags.
-func (p Profile) Tags(project string) map[string]string {
-	return map[string]string{
-		"Project":     project,
-		"Environment": p.Environment,
-		"ManagedBy":   "pulumi",
-		"Owner":       p.Owner,
-		"CostCenter":  p.CostCenter,
-	}
+func (p Profile) CostTags(project string) awsprovider.CostTags {
+	return awsprovider.CostTags{Project: project, Environment: p.Environment, Owner: p.Owner, CostCenter: p.CostCenter}
 }
 
 // Deploy is the strata program: it loads the stack's config, creates one
@@ -48,10 +42,7 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
-		Region:      pulumi.String(p.Region),
-		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(p.Tags(ctx.Project()))},
-	})
+	prov, err := awsprovider.New(ctx, "aws", &awsprovider.Args{Region: p.Region, Tags: p.CostTags(ctx.Project())})
 	if err != nil {
 		return fmt.Errorf("creating the aws provider: %w", err)
 	}

@@ -303,7 +303,7 @@ func TestBadConfig(t *testing.T) {
 		{"a value of the wrong type", "dev", map[string]string{"strata:network": `{"availabilityZones":"three"}`}, []string{`strata:network.availabilityZones must be a whole number, got "three"`}},
 		{"an unknown NAT setting", "dev", map[string]string{"strata:network": `{"natGateways":"OnePerAz"}`}, []string{`strata:network.natGateways must be "single", "perAz" or "none", got "OnePerAz"`}},
 		{"a network that is not an object", "dev", map[string]string{"strata:network": `"10.0.0.0/16"`}, []string{"strata:network must be an object"}},
-		{"no owner", "dev", map[string]string{"strata:owner": " "}, []string{"strata:owner must be set"}},
+		{"no owner", "dev", map[string]string{"strata:owner": " "}, []string{"strata:owner is required"}},
 		{"an owner that is no tag value", "dev", map[string]string{"strata:owner": "team;drop"}, []string{"strata:owner", `"team;drop"`}},
 		{"no region", "dev", map[string]string{"aws:region": ""}, []string{"aws:region must be an AWS Region", `got ""`}},
 		{"a bad environment", "dev", map[string]string{"strata:environment": "Prod"}, []string{"strata:environment", `"Prod"`}},
