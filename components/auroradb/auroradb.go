@@ -90,73 +90,131 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(Type, name, db, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(db)
-	wrap := func(what string, err error) error { return fmt.Errorf("auroradb %q: %s: %w", name, what, err) }
-
-	env, err := awsenv.Lookup(ctx, parent)
-	if err != nil {
-		return nil, wrap("reading the environment", err)
+	b := &builder{ctx: ctx, name: name, a: a, db: db, parent: pulumi.Parent(db),
+		logGroupName: "/aws/rds/cluster/" + a.Identifier + "/postgresql"}
+	for _, step := range []struct {
+		what string
+		run  func() error
+	}{
+		{"reading the environment", b.environment},
+		{"creating the security group", b.securityGroup},
+		{"creating the key", b.key},
+		{"creating the parameter and log groups", b.groups},
+		{"creating the cluster", b.cluster},
+		{"creating the instances", b.instances},
+	} {
+		if err := step.run(); err != nil {
+			return nil, fmt.Errorf("auroradb %q: %s: %w", name, step.what, err)
+		}
 	}
-	db.env = env
-	// The database's own group: nothing in until a consumer is granted,
-	// nothing out (no egress rule at all).
-	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
-		VpcId:               a.VpcID,
+	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
+		"endpoint":          db.Endpoint,
+		"readerEndpoint":    db.ReaderEndpoint,
+		"port":              pulumi.Int(Port),
+		"databaseName":      pulumi.String(a.DatabaseName),
+		"clusterArn":        db.ClusterARN,
+		"clusterIdentifier": db.ClusterIdentifier,
+		"masterSecretArn":   db.MasterSecretARN,
+		"securityGroupId":   db.SecurityGroupID,
+	}); err != nil {
+		return nil, fmt.Errorf("auroradb %q: registering outputs: %w", name, err)
+	}
+	return db, nil
+}
+
+// builder carries what New's steps share: each step reads what earlier
+// ones made.
+type builder struct {
+	ctx          *pulumi.Context
+	name         string
+	a            Args
+	db           *AuroraDB
+	parent       pulumi.ResourceOrInvokeOption
+	logGroupName string
+
+	logKey pulumi.StringInput
+	params *rds.ClusterParameterGroup
+	logs   *cloudwatch.LogGroup
+	made   *rds.Cluster
+}
+
+func (b *builder) environment() (err error) {
+	b.db.env, err = awsenv.Lookup(b.ctx, b.parent)
+	return err
+}
+
+// securityGroup is the database's own group: nothing in until a consumer
+// is granted Connect, nothing out (no egress rule at all).
+func (b *builder) securityGroup() error {
+	sg, err := ec2.NewSecurityGroup(b.ctx, b.name, &ec2.SecurityGroupArgs{
+		VpcId:               b.a.VpcID,
 		Description:         pulumi.String("Database tier: traffic from the application tier only"),
 		RevokeRulesOnDelete: pulumi.Bool(true),
-		Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-db")},
-	}, parent)
+		Tags:                pulumi.StringMap{"Name": pulumi.String(b.name + "-db")},
+	}, b.parent)
 	if err != nil {
-		return nil, wrap("creating the security group", err)
+		return err
 	}
-	db.SecurityGroupID = sg.ID().ToStringOutput()
-	logGroupName := "/aws/rds/cluster/" + a.Identifier + "/postgresql"
-	var logKey pulumi.StringInput
-	if a.KMSKeyARN != nil {
-		db.KeyARN = a.KMSKeyARN.ToStringOutput()
-	} else {
-		key, err := kmskey.New(ctx, name, env, kmskey.Args{
-			Description: fmt.Sprintf("Encrypts Aurora cluster %s: storage, master secret, Performance Insights and logs", a.Identifier),
-			AliasPrefix: "alias/" + a.Identifier + "-",
-			Services: []kmskey.Service{{
-				// CloudWatch Logs encrypts the exported log, only for this
-				// cluster's log group (it sends no aws:SourceAccount).
-				Principal:       "logs." + env.Region + ".amazonaws.com",
-				Actions:         []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-				Conditions:      map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": env.ARN("logs", env.Region, "log-group:"+logGroupName)}},
-				NoSourceAccount: true,
-			}},
-		}, parent)
-		if err != nil {
-			return nil, wrap("creating the key", err)
-		}
-		db.KeyARN = key.Key.Arn
-		logKey = key.Key.Arn
-	}
+	b.db.SecurityGroupID = sg.ID().ToStringOutput()
+	return nil
+}
 
+// key uses KMSKeyARN or makes the cluster's own key, which CloudWatch Logs
+// may also use for this cluster's log group.
+func (b *builder) key() error {
+	if b.a.KMSKeyARN != nil {
+		b.db.KeyARN = b.a.KMSKeyARN.ToStringOutput()
+		return nil
+	}
+	env := b.db.env
+	key, err := kmskey.New(b.ctx, b.name, env, kmskey.Args{
+		Description: fmt.Sprintf("Encrypts Aurora cluster %s: storage, master secret, Performance Insights and logs", b.a.Identifier),
+		AliasPrefix: "alias/" + b.a.Identifier + "-",
+		Services: []kmskey.Service{{
+			// CloudWatch Logs encrypts the exported log, only for this
+			// cluster's log group (it sends no aws:SourceAccount).
+			Principal:       "logs." + env.Region + ".amazonaws.com",
+			Actions:         []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Conditions:      map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": env.ARN("logs", env.Region, "log-group:"+b.logGroupName)}},
+			NoSourceAccount: true,
+		}},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.db.KeyARN, b.logKey = key.Key.Arn, key.Key.Arn
+	return nil
+}
+
+// groups makes the parameter group that requires TLS, and the log group,
+// which exists before the cluster so that RDS never creates its own with
+// unlimited retention.
+func (b *builder) groups() (err error) {
+	a := b.a
 	major, _, _ := version(a.EngineVersion)
-	params, err := rds.NewClusterParameterGroup(ctx, name, &rds.ClusterParameterGroupArgs{
+	if b.params, err = rds.NewClusterParameterGroup(b.ctx, b.name, &rds.ClusterParameterGroupArgs{
 		NamePrefix:  pulumi.String(a.Identifier + "-"),
 		Family:      pulumi.String("aurora-postgresql" + strconv.Itoa(major)),
 		Description: pulumi.Sprintf("Aurora cluster %s: TLS required", a.Identifier),
 		Parameters: rds.ClusterParameterGroupParameterArray{
 			&rds.ClusterParameterGroupParameterArgs{Name: pulumi.String("rds.force_ssl"), Value: pulumi.String("1")},
 		},
-	}, parent)
-	if err != nil {
-		return nil, wrap("creating the parameter group", err)
+	}, b.parent); err != nil {
+		return err
 	}
-	// The log group exists before the cluster, so RDS never creates its own
-	// with unlimited retention.
-	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(logGroupName),
+	b.logs, err = cloudwatch.NewLogGroup(b.ctx, b.name, &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(b.logGroupName),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
-		KmsKeyId:        logKey,
-	}, parent)
-	if err != nil {
-		return nil, wrap("creating the log group", err)
-	}
+		KmsKeyId:        b.logKey,
+	}, b.parent)
+	return err
+}
 
+// cluster makes the Serverless v2 cluster: encrypted, TLS only, IAM
+// authentication, the master password kept by RDS, its log exported,
+// deletion protection and a final snapshot unless AllowDeletion.
+func (b *builder) cluster() error {
+	ctx, name, a, db := b.ctx, b.name, b.a, b.db
 	var finalSnapshot pulumi.StringPtrInput
 	if !a.AllowDeletion {
 		sum := sha256.Sum256([]byte(ctx.Project() + "/" + ctx.Stack() + "/" + name))
@@ -178,7 +236,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Port:                             pulumi.Int(Port),
 		DbSubnetGroupName:                a.SubnetGroupName,
 		VpcSecurityGroupIds:              pulumi.StringArray{db.SecurityGroupID},
-		DbClusterParameterGroupName:      params.Name,
+		DbClusterParameterGroupName:      b.params.Name,
 		StorageEncrypted:                 pulumi.Bool(true),
 		KmsKeyId:                         db.KeyARN,
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
@@ -195,9 +253,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			MaxCapacity:           pulumi.Float64(a.MaxACU),
 			SecondsUntilAutoPause: autoPause,
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.logs}))
 	if err != nil {
-		return nil, wrap("creating the cluster", err)
+		return err
 	}
 	db.Endpoint = cluster.Endpoint
 	db.ReaderEndpoint = cluster.ReaderEndpoint
@@ -205,7 +263,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	db.ClusterIdentifier = cluster.ClusterIdentifier
 	db.ClusterResourceID = cluster.ClusterResourceId
 	db.MasterSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	b.made = cluster
+	return nil
+}
 
+// instances makes the db.serverless writer and readers, spread over the
+// zones, readers first in line to take over.
+func (b *builder) instances() error {
+	ctx, name, a, db, cluster, parent := b.ctx, b.name, b.a, b.db, b.made, b.parent
 	for i := range a.Instances {
 		tier := 0
 		if i > 0 {
@@ -231,23 +296,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			PerformanceInsightsRetentionPeriod: pulumi.Int(performanceInsightsDays),
 			CopyTagsToSnapshot:                 pulumi.Bool(true),
 		}, parent); err != nil {
-			return nil, wrap(fmt.Sprintf("creating instance %d", i+1), err)
+			return fmt.Errorf("instance %d: %w", i+1, err)
 		}
 	}
 
-	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
-		"endpoint":          db.Endpoint,
-		"readerEndpoint":    db.ReaderEndpoint,
-		"port":              pulumi.Int(Port),
-		"databaseName":      pulumi.String(a.DatabaseName),
-		"clusterArn":        db.ClusterARN,
-		"clusterIdentifier": db.ClusterIdentifier,
-		"masterSecretArn":   db.MasterSecretARN,
-		"securityGroupId":   db.SecurityGroupID,
-	}); err != nil {
-		return nil, wrap("registering outputs", err)
-	}
-	return db, nil
+	return nil
 }
 
 // Connect is the grant that lets a compute component use this database:
