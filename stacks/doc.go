@@ -1,6 +1,13 @@
 // Package stacks composes strata's components into the program `pulumi up`
 // runs, one stack per environment.
 //
+// stacks is one consumer of the component library and uses nothing a
+// library user could not: the tagged provider from awsprovider, and grants
+// (db.Connect, bucket.Grant) to connect the app to the database and the
+// bucket. The security groups and rules it once got from the Network carry
+// aliases to their old URNs (movedFromNetwork), so no deployed stack
+// replaces them.
+//
 // Environments are Go data: Defaults is the one place where production and
 // the other environments differ, and a stack file (Pulumi.<stack>.yaml)
 // carries only what differs from its profile. Load decodes the stack's
@@ -18,7 +25,22 @@
 //	strata:costCenter   CostCenter tag; required
 //	strata:network      object: cidr, availabilityZones, natGateways (single|perAz|none),
 //	                    publicSubnetCidrs, privateSubnetCidrs, isolatedSubnetCidrs,
-//	                    flowLogRetentionDays, flowLogTrafficType, allowedIngressCidrs, appPort
+//	                    flowLogRetentionDays, flowLogTrafficType
+//	strata:bucket       object: name, purpose, keepForever, lifecycleRules,
+//	                    abortIncompleteMultipartUploadDays, accessLogBucket
+//	strata:budget       object: limitUsd, emails, topic, notifications
+//	strata:db           object: engineVersion, instances, minAcu, maxAcu, autoPauseSeconds,
+//	                    backupRetentionDays, backupWindow, maintenanceWindow,
+//	                    logRetentionDays, deletionProtection, databaseName, masterUsername
+//	strata:app          object: image, command, port, cpu, memory, architecture, minTasks,
+//	                    maxTasks, healthCheckPath, certificateArn, allowedIngressCidrs
+//	strata:api          object: domain, runtime, memoryMb, timeoutSeconds, throttlingBurst,
+//	                    throttlingRate, reservedConcurrency, jwtIssuer, jwtAudience
+//	strata:baseline     object: enabled, cloudTrail, guardDuty, config, s3PublicAccessBlock,
+//	                    ebsEncryption, accessAnalyzer, trailLogRetentionDays,
+//	                    trailRetentionDays, s3DataEvents, findingFrequency, configRules,
+//	                    deployRole
+//	strata:deployExternalId  the deploy role's external ID; a secret
 //	strata:permissionsBoundary  managed policy ARN: the boundary of every service role
 //	aws:region          AWS Region; required
 package stacks

@@ -1,42 +1,57 @@
 // Package appservice provides AppService (type token
 // strata:appservice:AppService): a container service on ECS Fargate behind
-// an internet-facing Application Load Balancer, in a Network's subnets and
-// security groups, with autoscaling and two least-privilege roles.
+// an Application Load Balancer, internet-facing or internal, in a
+// Network's subnets, with its own security groups, autoscaling and two
+// least-privilege roles.
 //
-// The application's permissions are typed Grants (grant.Bucket,
-// grant.SecretRead, grant.Table),
-// each turned into a policy scoped to one resource's ARNs; there is no way
-// to hand the task role a free-form policy.
+// The service owns its security boundary: its load balancer's group and its
+// tasks' group, which admits only its own load balancer on Port, so a
+// service its load balancer cannot reach cannot be built. What it uses is
+// given as Grants, made by the granted component (db.Connect, bucket.Grant):
+// each brings the policy for the task role, the network path from the
+// tasks' group, and the settings and secrets the container reads. There is
+// no way to hand the task role a free-form policy.
 //
 // # Defaults
 //
 // Always on, not configurable:
-//   - Load balancer: in the public subnets with the Network's ALB group,
-//     invalid header fields dropped (FSBP ELB.4), desync mitigation
-//     defensive (ELB.12). With a certificate: HTTPS on 443 with
+//   - Load balancer: internet-facing in the public subnets, or with
+//     Internal in the private subnets with the internal scheme; invalid
+//     header fields dropped (FSBP ELB.4), desync mitigation defensive
+//     (ELB.12). With a certificate: HTTPS on 443 with
 //     ELBSecurityPolicy-TLS13-1-2-2021-06 (ELB.17) and port 80 answering
 //     301 to HTTPS (ELB.1). Without one, plain HTTP on 80, and the listener
-//     carries a strata:warning tag that `strata plan` lists.
-//   - Target group of ip targets on the app port.
+//     carries a strata:warning tag that `strata plan` lists. The all-zero
+//     placeholder certificate is marked the same way.
+//   - Security groups, every rule a standalone resource with a description:
+//     the load balancer's admits the allowed CIDRs and groups on 443 and 80
+//     and reaches only the tasks on Port; the tasks' admits only the load
+//     balancer's, on Port, and reaches 443 (AWS APIs through NAT: they have
+//     no fixed addresses) and what the Grants open (by reference).
+//   - Target group of ip targets on Port.
 //   - Task: Fargate, awsvpc, one container "app", read-only root filesystem
 //     with a writable scratch volume (ECS.5), not privileged (ECS.4), an init
 //     process, secrets only through `valueFrom` (ECS.8), the awslogs driver
 //     to a log group with finite retention (ECS.9), a container health check.
 //   - Roles: an execution role that may pull the image (scoped to its ECR
 //     repository; ecr:GetAuthorizationToken has no resource to scope),
-//     write its own log group, and read exactly the referenced secrets and
-//     decrypt them only through Secrets Manager or SSM; and a separate task
-//     role (CKV_AWS_249) holding only the Grants. Both trust only
-//     ecs-tasks.amazonaws.com of this account.
+//     write its own log group, and read exactly the secrets the container
+//     gets (its own and its grants') and decrypt them only through Secrets
+//     Manager or SSM; and a separate task role (CKV_AWS_249) holding only
+//     the grants' policies. Both trust only ecs-tasks.amazonaws.com of this
+//     account.
 //   - Service: FARGATE, platform LATEST (ECS.10), the private subnets, the
-//     Network's app group, no public IP (ECS.2), deployment circuit breaker
-//     with rollback, and the desired count left to autoscaling after
-//     creation.
+//     tasks' group, no public IP (ECS.2), deployment circuit breaker with
+//     rollback, and the desired count left to autoscaling after creation.
 //   - A new cluster has Container Insights (ECS.12).
 //
 // Knobs and their defaults (zero values mean the default):
 //   - Image: required. Port 8080; CPU 256 and Memory 512 (any Fargate pair
 //     up to 16384/122880); Architecture ARM64.
+//   - Internal: false. AllowedIngressCIDRs: 0.0.0.0/0 for an
+//     internet-facing load balancer that names no AllowedSecurityGroupIDs;
+//     an internal one must name CIDRs (such as the Network's CIDR) or
+//     groups, and never 0.0.0.0/0.
 //   - HealthCheck: /health every 30 s, timeout 5 s, thresholds 3 and 3,
 //     codes 200-399. DeregistrationDelaySeconds: 30.
 //   - MinTasks 1, DesiredTasks MinTasks, MaxTasks 10; deployments 50/200 %;
@@ -46,7 +61,7 @@
 //     AccessLogBucket: none.
 //   - ContainerHealthCheck: wget against the health-check path (the image
 //     needs wget). ScratchPath /tmp. LogRetentionDays 365.
-//   - ClusterARN: a new cluster.
+//   - ClusterARN: a new cluster. Grants: none.
 //   - PermissionsBoundaryARN: none; with one, both roles carry it.
 //
 // # Resources
@@ -57,7 +72,17 @@
 //   - aws:cloudwatch/logGroup:LogGroup "N"
 //   - aws:iam/role:Role "N-execution" and aws:iam/rolePolicy:RolePolicy
 //     "N-execution"; aws:iam/role:Role "N-task" and one
-//     aws:iam/rolePolicy:RolePolicy "N-task-I" per grant
+//     aws:iam/rolePolicy:RolePolicy "N-task-I" per grant with a policy
+//   - aws:ec2/securityGroup:SecurityGroup "N-alb" and "N-tasks"
+//   - aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
+//     "N-alb-https-in-I" and "N-alb-http-in-I" per allowed CIDR,
+//     "N-alb-https-from-group-I" and "N-alb-http-from-group-I" per allowed
+//     group, and "N-tasks-from-alb"
+//   - aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule
+//     "N-alb-to-tasks" and "N-tasks-https-out"
+//   - per grant with a network path to a resource R:
+//     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-to-R" and
+//     aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "R-from-N"
 //   - aws:lb/loadBalancer:LoadBalancer "N", aws:lb/targetGroup:TargetGroup
 //     "N", aws:lb/listener:Listener "N-https" (with a certificate) and
 //     "N-http"
@@ -65,4 +90,8 @@
 //     <project>-<stack>-N) and aws:ecs/service:Service "N"
 //   - aws:appautoscaling/target:Target "N" and
 //     aws:appautoscaling/policy:Policy "N-cpu" ("N-memory", "N-requests")
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package appservice

@@ -3,9 +3,14 @@
 // subnets, whose master password is made, kept and rotated by RDS in
 // Secrets Manager and is never in code, config or Pulumi state.
 //
-// Apps connect with the Endpoint (writer) or ReaderEndpoint, and read the
-// credentials from the MasterSecretARN secret's "username" and "password"
-// JSON keys, or use IAM database authentication.
+// The database owns its security group, which admits nothing until a
+// consumer is granted: db.Connect(nil) hands an AppService or a
+// ServerlessAPI (in their Grants) the path to Port from its own group, the
+// settings DB_HOST, DB_PORT and DB_NAME, and DB_USER and DB_PASSWORD from
+// the RDS-managed secret, readable only with the database's key;
+// db.Connect(&ConnectOptions{IAMUser: "app"}) hands rds-db:connect as that
+// user instead, and no password. Every piece comes from the database, so
+// none can be forgotten.
 //
 // # Defaults
 //
@@ -22,8 +27,10 @@
 //     tags to snapshots (FSBP RDS.16); auto minor version upgrades.
 //   - Instances never publicly accessible (FSBP RDS.2), db.serverless, the
 //     writer in promotion tier 0 and readers in tier 1.
-//   - Port 5432 (FSBP RDS.23 is a documented exception: only the app's
-//     security group reaches it).
+//   - Its own security group: no egress at all, and ingress only on Port
+//     from the security groups of granted consumers, by reference.
+//   - Port 5432 (FSBP RDS.23 is a documented exception: only granted
+//     consumers' security groups reach it).
 //
 // Knobs and their defaults (zero values mean the default):
 //   - EngineVersion: 16.6; Instances: 1 (1-15).
@@ -46,6 +53,7 @@
 // # Resources
 //
 // For an AuroraDB named N with identifier I:
+//   - aws:ec2/securityGroup:SecurityGroup "N" (Name tag N-db)
 //   - aws:kms/key:Key "N" and aws:kms/alias:Alias "N" (alias/I-…), unless
 //     KMSKeyARN is given
 //   - aws:rds/clusterParameterGroup:ClusterParameterGroup "N"
@@ -54,6 +62,15 @@
 //   - aws:rds/clusterInstance:ClusterInstance "N-1" … "N-<Instances>"
 //     (identifiers I-1 …)
 //
+// A consumer granted Connect adds, as its own children,
+// aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "<consumer>-to-N"
+// and aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
+// "N-from-<consumer>".
+//
 // Renaming an AuroraDB, or changing its Identifier, replaces the cluster and
 // its data: add an alias (pulumi.Aliases) to rename the component.
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package auroradb

@@ -88,4 +88,8 @@
 //     aws:iam/rolePolicyAttachment:RolePolicyAttachment "N-deploy-I", one
 //     per managed policy; with PermissionsBoundaryARN also
 //     aws:iam/policy:Policy "N-deploy-roles", attached last
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package baseline

@@ -35,4 +35,8 @@
 //   - with Topic: aws:sns/topic:Topic "N", aws:sns/topicPolicy:TopicPolicy
 //     "N", and unless KMSKeyARN is given, aws:kms/key:Key "N" and
 //     aws:kms/alias:Alias "N" (alias/N-budget-…)
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package budget

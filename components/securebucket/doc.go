@@ -3,8 +3,10 @@
 // versioned, encrypted with a customer-managed KMS key and reachable only
 // over TLS 1.2 or later, with a lifecycle that keeps its cost down.
 //
-// Other components are granted access with Policy, which returns an IAM
-// policy document scoped to this bucket, its objects and its key.
+// A compute component is granted access with Grant(access) (Read, Write or
+// ReadWrite) in its Grants: the IAM policy Policy(access) returns, scoped to
+// this bucket, its objects and its key (only through S3), on the
+// component's role, and the bucket's name in BUCKET_NAME.
 //
 // # Defaults
 //
@@ -64,4 +66,8 @@
 //
 // Renaming a SecureBucket replaces the bucket and its data: add an alias
 // (pulumi.Aliases) instead.
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package securebucket

@@ -13,7 +13,13 @@
 //     and X-Ray actions have no resource to scope them to), read-write on its
 //     table only, and the given Grants.
 //   - In a VPC, a security group of its own with no ingress and only HTTPS
-//     egress.
+//     egress, plus the paths its Grants open (a database's Connect: egress
+//     to the database's group on its port, and ingress there from this one).
+//   - Grants (made by the granted component: db.Connect, bucket.Grant):
+//     their policies go on the function's role; their settings become
+//     environment variables; their secrets reach the code by ARN
+//     (DB_SECRET_ARN for a database), and the role may read exactly those
+//     secrets with their keys through Secrets Manager.
 //   - The table: on-demand billing, point-in-time recovery, encryption with
 //     a customer-managed key.
 //   - The API: an AWS_PROXY integration with payload format 2.0 and a
@@ -48,12 +54,20 @@
 //     aws:kms/alias:Alias "N-table", when Table is given
 //   - aws:cloudwatch/logGroup:LogGroup "N-function" and "N-access"
 //   - aws:iam/role:Role "N", aws:iam/rolePolicy:RolePolicy "N" and
-//     "N-grant-I" (the table first, then each grant)
+//     "N-grant-I" (the table first, then each grant with a policy, then one
+//     for the grants' secrets)
 //   - in a VPC: aws:ec2/securityGroup:SecurityGroup "N" and
-//     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-https-out"
+//     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-https-out";
+//     for each grant with a network path to a resource R,
+//     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-to-R" and
+//     aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "R-from-N"
 //   - aws:lambda/function:Function "N" and aws:lambda/permission:Permission "N"
 //   - aws:apigatewayv2/api:Api "N", aws:apigatewayv2/integration:Integration
 //     "N", aws:apigatewayv2/authorizer:Authorizer "N" (with Authorizer),
 //     aws:apigatewayv2/route:Route "N-<route>" (N-default for $default) and
 //     aws:apigatewayv2/stage:Stage "N"
+//
+// Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
+// the provider you pass: make it with package awsprovider, whose default
+// tags reach every resource the component creates.
 package serverlessapi
