@@ -5,12 +5,11 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // invokes are the functions plan answers offline, by token.
-var invokes = map[string]func(m *monitor, region string, args resource.PropertyMap) resource.PropertyMap{
-	"aws:index/getCallerIdentity:getCallerIdentity": func(m *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+var invokes = map[string]func(m *engine, region string, args resource.PropertyMap) resource.PropertyMap{
+	"aws:index/getCallerIdentity:getCallerIdentity": func(m *engine, region string, _ resource.PropertyMap) resource.PropertyMap {
 		acct := m.opts.AccountID
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":        acct,
@@ -19,7 +18,7 @@ var invokes = map[string]func(m *monitor, region string, args resource.PropertyM
 			"userId":    "AIDA" + strings.ToUpper(hexID(acct, 17)),
 		})
 	},
-	"aws:index/getRegion:getRegion": func(_ *monitor, region string, args resource.PropertyMap) resource.PropertyMap {
+	"aws:index/getRegion:getRegion": func(_ *engine, region string, args resource.PropertyMap) resource.PropertyMap {
 		if v, ok := args["name"]; ok && v.IsString() && v.StringValue() != "" {
 			region = v.StringValue()
 		}
@@ -31,7 +30,7 @@ var invokes = map[string]func(m *monitor, region string, args resource.PropertyM
 			"endpoint":    "ec2." + region + ".amazonaws.com",
 		})
 	},
-	"aws:index/getPartition:getPartition": func(_ *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+	"aws:index/getPartition:getPartition": func(_ *engine, region string, _ resource.PropertyMap) resource.PropertyMap {
 		p := partitionOf(region)
 		suffix := "amazonaws.com"
 		if p == "aws-cn" {
@@ -44,7 +43,7 @@ var invokes = map[string]func(m *monitor, region string, args resource.PropertyM
 			"reverseDnsPrefix": "com.amazonaws",
 		})
 	},
-	"aws:index/getAvailabilityZones:getAvailabilityZones": func(m *monitor, region string, _ resource.PropertyMap) resource.PropertyMap {
+	"aws:index/getAvailabilityZones:getAvailabilityZones": func(m *engine, region string, _ resource.PropertyMap) resource.PropertyMap {
 		zones := m.opts.AvailabilityZones
 		if region != m.opts.Region {
 			zones = zonesOf(region)
@@ -81,17 +80,4 @@ func regionShort(region string) string {
 		}
 	}
 	return b.String()
-}
-
-// Call implements pulumi.MockResourceMonitor: it answers the invokes plan
-// knows and fails loudly, naming the token, on any other.
-func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	fn, ok := invokes[args.Token]
-	if !ok {
-		err := fmt.Errorf("plan: no offline answer for invoke %q; known invokes: %s", args.Token,
-			strings.Join(SortedKeys(invokes), ", "))
-		m.fail(err)
-		return nil, err
-	}
-	return fn(m, m.regionFor(args.Provider), args.Args), nil
 }

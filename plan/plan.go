@@ -1,10 +1,15 @@
 // Package plan runs any Pulumi Go program offline, with no cloud account and
 // no Pulumi CLI, and records what it would register.
 //
-// It is built on the Pulumi SDK's mock monitor and runs the program as a
-// preview: values that only exist once a resource is created are unknown,
-// except the IDs, ARNs and names that plan synthesizes in AWS's own shapes
-// (see [Run]). The tests and the strata CLI both look at programs through it.
+// It serves the Pulumi engine's own gRPC protocol (the resource monitor
+// and the engine services) on loopback, and runs the program against it as
+// `pulumi preview` would: in-process ([Run]) or built from its folder
+// ([RunProgram]), one engine for both. Values that only exist once a
+// resource is created are unknown, except the IDs, ARNs and names plan
+// synthesizes in AWS's own shapes; transforms are applied as the engine
+// applies them; the children of awsx's VPC, a remote component whose
+// provider plan does not run, are synthesized as awsx creates them. The
+// tests and the strata CLI both look at programs through it.
 package plan
 
 import (
@@ -18,7 +23,6 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // Defaults for Options fields left empty.
@@ -69,6 +73,8 @@ type Plan struct {
 	Resources []*Resource `json:"resources"`
 	// Outputs are the stack's exports as plain values.
 	Outputs map[string]any `json:"outputs"`
+	// Diagnostics are the messages the program logged (warnings, errors).
+	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
 }
 
 // Resource is one registration.
@@ -81,9 +87,11 @@ type Resource struct {
 	ID string `json:"id,omitempty"`
 	// Custom is true for resources a provider manages, false for components.
 	Custom bool `json:"custom"`
-	// Remote is true for components a provider constructs (such as awsx's);
-	// under mocks their children are not registered.
+	// Remote is true for components a provider constructs (such as awsx's).
 	Remote bool `json:"remote,omitempty"`
+	// SynthesizedBy is the URN of the remote component whose provider would
+	// create this resource: plan synthesized it (awsx's VPC children).
+	SynthesizedBy string `json:"synthesizedBy,omitempty"`
 	// Read is true for existing resources read with ctx.ReadResource.
 	Read bool `json:"read,omitempty"`
 	// Inputs are plain Go values: string, float64, bool, []any,
@@ -109,59 +117,74 @@ type Resource struct {
 	Providers map[string]string `json:"providers,omitempty"`
 }
 
-// Run runs program as a preview of the stack opts describe and returns what
-// it registered. The plan is returned even with an error, holding what
-// registered before the failure. Run fails when the program fails, when an invoke has no
-// offline answer, and when a resource would use a default provider that the
-// stack's `pulumi:disable-default-providers` config forbids.
+// Run runs program in-process as a preview of the stack opts describe and
+// returns what it registered. The plan is returned even with an error,
+// holding what registered before the failure. Run fails when the program
+// fails, when an invoke has no offline answer, when a remote component's
+// arguments are more than plan models, and when a resource would use a
+// default provider that the stack's `pulumi:disable-default-providers`
+// config forbids.
 //
 // Plan synthesizes outputs that look real: IDs in AWS's shapes (vpc-…,
 // subnet-…, sg-…), ARNs from partition, region, account and name, autonamed
-// physical names, and, for awsx:ec2:Vpc, the VPC ID and one subnet ID per AZ
-// for each subnet type requested. Invokes for the caller identity, region,
-// partition and availability zones answer from opts.
+// physical names. Invokes for the caller identity, region, partition and
+// availability zones answer from opts.
 func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
 	opts = opts.withDefaults()
-	m := newMonitor(opts)
-	outputs := map[string]any{}
-	var exportErr error
-	body := func(ctx *pulumi.Context) error {
-		if err := program(ctx); err != nil {
-			return err
-		}
-		exports := ctx.GetCurrentExportMap()
-		for name, value := range exports {
-			res, err := internals.UnsafeAwaitOutput(ctx.Context(), pulumi.ToOutput(value))
-			if err != nil {
-				exportErr = errors.Join(exportErr, fmt.Errorf("export %q: %w", name, err))
-				continue
-			}
-			outputs[name] = exportValue(res)
-		}
-		return nil
+	e := newEngine(opts)
+	defer e.close()
+	srv, err := serve(e)
+	if err != nil {
+		return nil, err
 	}
-	err := pulumi.RunErr(body, func(info *pulumi.RunInfo) {
+	defer srv.stop()
+	err = pulumi.RunErr(program, func(info *pulumi.RunInfo) {
 		info.Project, info.Stack, info.Organization = opts.Project, opts.Stack, opts.Organization
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys
 		info.DryRun = !opts.Update
-		info.Mocks = m
-		info.MonitorAddr, info.EngineAddr = "", ""
+		info.Mocks = nil
+		info.MonitorAddr, info.EngineAddr = srv.addr, srv.addr
 	})
 	// The SDK wraps program errors in a multierror whose text adds a header
 	// and bullets; keep the errors' own lines, one problem a line.
 	if w, ok := err.(interface{ WrappedErrors() []error }); ok {
 		err = errors.Join(w.WrappedErrors()...)
 	}
-	p := &Plan{
-		Project:   opts.Project,
-		Stack:     opts.Stack,
-		Account:   opts.AccountID,
-		Region:    opts.Region,
-		Resources: m.ordered(),
-		Outputs:   outputs,
+	return e.plan(), e.result(err)
+}
+
+// result reports the engine's problems and the program's error, each
+// problem once: an engine problem the program saw again (an invoke plan
+// cannot answer, a remote component it cannot model) comes back wrapped in
+// the SDK's RPC errors, which are dropped.
+func (e *engine) result(programErr error) error {
+	engineErr := e.err()
+	if programErr == nil || engineErr == nil {
+		return errors.Join(engineErr, programErr)
 	}
-	return p, errors.Join(err, exportErr, m.err())
+	var keep []error
+	for _, line := range strings.Split(programErr.Error(), "\n") {
+		if !strings.Contains(line, "plan: ") {
+			keep = append(keep, errors.New(line))
+		}
+	}
+	return errors.Join(append([]error{engineErr}, keep...)...)
+}
+
+// plan is what the engine holds, as a Plan.
+func (e *engine) plan() *Plan {
+	e.mu.Lock()
+	outputs, logs := e.outputs, slices.Clone(e.logs)
+	e.mu.Unlock()
+	out := plainMap(outputs)
+	if out == nil {
+		out = map[string]any{}
+	}
+	return &Plan{
+		Project: e.opts.Project, Stack: e.opts.Stack, Account: e.opts.AccountID, Region: e.opts.Region,
+		Resources: e.ordered(), Outputs: redact(out, e.secrets).(map[string]any), Diagnostics: logs,
+	}
 }
 
 func (o Options) withDefaults() Options {

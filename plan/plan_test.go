@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -41,11 +42,16 @@ func sample(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	strategy := awsxec2.SubnetAllocationStrategyAuto
 	x, err := awsxec2.NewVpc(ctx, "three-tier", &awsxec2.VpcArgs{
+		CidrBlock:             pulumi.StringRef("10.1.0.0/16"),
 		AvailabilityZoneNames: []string{"eu-west-1a", "eu-west-1b"},
+		SubnetStrategy:        &strategy,
 		SubnetSpecs: []awsxec2.SubnetSpecArgs{
-			{Type: awsxec2.SubnetTypePublic}, {Type: awsxec2.SubnetTypeIsolated},
+			{Type: awsxec2.SubnetTypePublic, CidrBlocks: []string{"10.1.0.0/24", "10.1.1.0/24"}},
+			{Type: awsxec2.SubnetTypeIsolated, CidrBlocks: []string{"10.1.2.0/24", "10.1.3.0/24"}},
 		},
+		NatGateways: &awsxec2.NatGatewayConfigurationArgs{Strategy: awsxec2.NatGatewayStrategyNone},
 	}, pulumi.Providers(prov))
 	if err != nil {
 		return err
@@ -397,5 +403,81 @@ func TestGoneSeesRenamesWithoutAliases(t *testing.T) {
 				t.Errorf("Gone = %v, want %v", got, tt.gone)
 			}
 		})
+	}
+}
+
+// TestAWSXArgumentsPlanCannotModel: a VPC whose layout awsx would allocate
+// itself, or with arguments the expansion does not model, fails the plan
+// naming them, once.
+func TestAWSXArgumentsPlanCannotModel(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args *awsxec2.VpcArgs
+		want string
+	}{
+		{"awsx's own allocation", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a", "us-east-1b"}}, `subnetStrategy is ""`},
+		{"an endpoint spec", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a"},
+			VpcEndpointSpecs: []awsxec2.VpcEndpointSpecArgs{{ServiceName: "com.amazonaws.us-east-1.s3"}}}, "argument vpcEndpointSpecs is set"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Run(func(ctx *pulumi.Context) error {
+				_, err := awsxec2.NewVpc(ctx, "v", tt.args)
+				return err
+			}, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Run error = %v, want one naming %q", err, tt.want)
+			}
+			if n := strings.Count(err.Error(), tt.want); n != 1 {
+				t.Errorf("the problem is reported %d times, want once:\n%v", n, err)
+			}
+		})
+	}
+}
+
+// TestTransformsApply: resource transforms of a component reach its
+// children, synthesized ones included, and stack transforms reach
+// everything, in the engine's order (own, parents', stack).
+func TestTransformsApply(t *testing.T) {
+	p, err := Run(func(ctx *pulumi.Context) error {
+		if err := ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+			if a.Type == "aws:ec2/subnet:Subnet" {
+				a.Props["tags"] = pulumi.StringMap{"Stack": pulumi.String("seen")}
+				return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		prov, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		publicIPs := func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+			if a.Type == "aws:ec2/subnet:Subnet" {
+				a.Props["mapPublicIpOnLaunch"] = pulumi.Bool(true)
+				return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+			}
+			return nil
+		}
+		strategy := awsxec2.SubnetAllocationStrategyAuto
+		_, err = awsxec2.NewVpc(ctx, "v", &awsxec2.VpcArgs{
+			AvailabilityZoneNames: []string{"us-east-1a"}, SubnetStrategy: &strategy, CidrBlock: pulumi.StringRef("10.0.0.0/24"),
+			SubnetSpecs: []awsxec2.SubnetSpecArgs{{Type: awsxec2.SubnetTypeIsolated, CidrBlocks: []string{"10.0.0.0/25"}}},
+			NatGateways: &awsxec2.NatGatewayConfigurationArgs{Strategy: awsxec2.NatGatewayStrategyNone},
+		}, pulumi.Providers(prov), pulumi.Transforms([]pulumi.ResourceTransform{publicIPs}))
+		return err
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet, err := p.Find("aws:ec2/subnet:Subnet", "v-isolated-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subnet.Inputs["mapPublicIpOnLaunch"] != true {
+		t.Errorf("subnet mapPublicIpOnLaunch = %v, want the VPC's transform applied", subnet.Inputs["mapPublicIpOnLaunch"])
+	}
+	if got, _ := subnet.Input("tags.Stack"); got != "seen" {
+		t.Errorf("subnet tags = %v, want the stack transform applied after the VPC's", subnet.Inputs["tags"])
 	}
 }

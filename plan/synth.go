@@ -1,13 +1,14 @@
 package plan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // idPrefixes are the AWS ID shapes of resources whose ID is not their name.
@@ -91,18 +92,16 @@ func partitionOf(region string) string {
 
 // synthesize returns the ID and output state plan gives a registration:
 // its inputs, plus the ID, physical name and ARN a real provider would add.
-func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
-	state := args.Inputs.Copy()
+func (m *engine) synthesize(r *Resource, inputs resource.PropertyMap, providerRef, readID string) (string, resource.PropertyMap) {
+	state := inputs.Copy()
 	switch {
 	case strings.HasPrefix(r.Type, "pulumi:providers:"):
 		return uuid(r.URN), state
-	case r.Type == "awsx:ec2:Vpc":
-		return "", awsxVpc(r, state)
 	case !r.Custom:
 		return "", state
 	}
-	if r.Read && args.ID != "" {
-		return args.ID, state
+	if r.Read && readID != "" {
+		return readID, state
 	}
 
 	name := m.physicalName(r, state)
@@ -115,7 +114,12 @@ func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string,
 			id = uuid(r.URN)
 		}
 	}
-	region := m.regionFor(args.Provider)
+	region := m.regionFor(providerRef)
+	if r.Type == "aws:ec2/eip:Eip" {
+		state["allocationId"] = resource.NewProperty(id)
+		n, _ := strconv.ParseUint(hexID(r.URN, 4), 16, 16)
+		state["publicIp"] = resource.NewProperty(fmt.Sprintf("198.51.100.%d", n%254+1))
+	}
 	arn := m.arn(r.Type, region, name, id, hexID(r.URN, 16))
 	state["arn"] = resource.NewProperty(arn)
 	if strings.HasPrefix(r.Type, "aws:lb/") {
@@ -148,7 +152,7 @@ func (m *monitor) synthesize(r *Resource, args pulumi.MockResourceArgs) (string,
 
 // rdsCluster adds an Aurora cluster's endpoints and, when RDS manages the
 // master password, the Secrets Manager secret it keeps it in.
-func (m *monitor) rdsCluster(r *Resource, state resource.PropertyMap, name, region string) {
+func (m *engine) rdsCluster(r *Resource, state resource.PropertyMap, name, region string) {
 	host := fmt.Sprintf("%s.cluster-%s.%s.rds.amazonaws.com", name, hexID(m.opts.AccountID+region, 12), region)
 	state["endpoint"] = resource.NewProperty(host)
 	state["readerEndpoint"] = resource.NewProperty(strings.Replace(host, ".cluster-", ".cluster-ro-", 1))
@@ -171,7 +175,7 @@ func (m *monitor) rdsCluster(r *Resource, state resource.PropertyMap, name, regi
 
 // physicalName returns the resource's name as AWS would know it, adding an
 // autoname (logical name plus a random-looking suffix) when none was given.
-func (m *monitor) physicalName(r *Resource, state resource.PropertyMap) string {
+func (m *engine) physicalName(r *Resource, state resource.PropertyMap) string {
 	keys, ok := nameKeys[r.Type]
 	if !ok {
 		keys = [2]string{"name", "namePrefix"}
@@ -194,7 +198,7 @@ func (m *monitor) physicalName(r *Resource, state resource.PropertyMap) string {
 }
 
 // arn builds the resource's ARN.
-func (m *monitor) arn(typ, region, name, id, unique string) string {
+func (m *engine) arn(typ, region, name, id, unique string) string {
 	partition := partitionOf(region)
 	if f, ok := arnFormats[typ]; ok {
 		return fmt.Sprintf(f, partition, region, m.opts.AccountID, name, id, unique)
@@ -237,42 +241,25 @@ func kebab(s string) string {
 	return b.String()
 }
 
-// awsxVpc synthesizes the outputs of an awsx:ec2:Vpc, whose children do not
-// register under mocks: the VPC ID and one subnet ID per AZ for each subnet
-// type requested.
-func awsxVpc(r *Resource, state resource.PropertyMap) resource.PropertyMap {
-	zones := 3
-	if v, ok := state["availabilityZoneNames"]; ok && v.IsArray() {
-		zones = len(v.ArrayValue())
-	} else if v, ok := state["numberOfAvailabilityZones"]; ok && v.IsNumber() {
-		zones = int(v.NumberValue())
-	}
-	types := []string{"Public", "Private"}
-	if v, ok := state["subnetSpecs"]; ok && v.IsArray() {
-		types = nil
-		for _, spec := range v.ArrayValue() {
-			if spec.IsObject() {
-				if t, ok := spec.ObjectValue()["type"]; ok && t.IsString() {
-					types = append(types, t.StringValue())
-				}
-			}
+// hexID is a stable hex string derived from seed.
+func hexID(seed string, n int) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+// uuid is a stable UUID-shaped string derived from seed.
+func uuid(seed string) string {
+	h := hexID(seed, 32)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func parseStringList(raw string) []string {
+	raw = strings.Trim(strings.TrimSpace(raw), "[]")
+	var out []string
+	for _, s := range strings.Split(raw, ",") {
+		if s = strings.Trim(strings.TrimSpace(s), `"`); s != "" {
+			out = append(out, s)
 		}
 	}
-	state["vpcId"] = resource.NewProperty("vpc-" + hexID(r.URN+"#vpc", 17))
-	for _, want := range []string{"Public", "Private", "Isolated"} {
-		var ids []resource.PropertyValue
-		for _, t := range types {
-			if t != want {
-				continue
-			}
-			for i := range zones {
-				ids = append(ids, resource.NewProperty(fmt.Sprintf("subnet-%s", hexID(fmt.Sprintf("%s#%s#%d", r.URN, t, i), 17))))
-			}
-		}
-		if ids == nil {
-			ids = []resource.PropertyValue{}
-		}
-		state[resource.PropertyKey(strings.ToLower(want)+"SubnetIds")] = resource.NewProperty(ids)
-	}
-	return state
+	return out
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // SecretText and UnknownText are how secrets and unknowns print, in text and
@@ -168,30 +167,4 @@ func firstOf(values ...string) string {
 		}
 	}
 	return ""
-}
-
-// exportValue turns a resolved stack export into a plain value.
-func exportValue(res internals.UnsafeAwaitOutputResult) any {
-	var v any = Unknown{}
-	if res.Known {
-		v = toPlain(res.Value)
-	}
-	if res.Secret {
-		return Secret{value: v}
-	}
-	return v
-}
-
-// toPlain converts a Go value (strings, slices, maps of them) to the plain
-// shapes Resource.Inputs uses, through JSON.
-func toPlain(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Sprint(v)
-	}
-	return out
 }

@@ -144,12 +144,14 @@ var _ = register(
 					}
 					return "", false
 				}
-				for _, spec := range list(r, "subnetSpecs") {
-					if m, _ := spec.(map[string]any); m["type"] == "Public" && r.Transforms == 0 {
-						return "awsx turns mapPublicIpOnLaunch on in public subnets, and no transform turns it off", false
+				// An awsx VPC is decided by the subnets plan synthesized for it,
+				// transforms applied; without them there is nothing to read.
+				for _, sub := range e.p.ByType(subnetType) {
+					if sub.SynthesizedBy == r.URN {
+						return "", false
 					}
 				}
-				return "", false
+				return "its subnets are not in the plan (awsx creates them), so whether they map public IPs is not known", true
 			})
 		},
 	},

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,8 +11,12 @@ import (
 	"sync"
 	"testing"
 
+	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/stacks"
 )
@@ -212,9 +217,7 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 		return find(t, p, awsxVpcType, stacks.NetworkName).URN
 	},
 	"STRATA-VPC-003": func(t *testing.T, p *plan.Plan) string {
-		v := find(t, p, awsxVpcType, stacks.NetworkName)
-		v.Transforms = 0
-		return v.URN
+		return set(t, find(t, p, subnetType, stacks.NetworkName+"-public-1"), "mapPublicIpOnLaunch", true)
 	},
 	"STRATA-VPC-004": func(t *testing.T, p *plan.Plan) string {
 		priv := find(t, p, awsxVpcType, stacks.NetworkName).Outputs["privateSubnetIds"]
@@ -669,5 +672,50 @@ func TestEscalationPaths(t *testing.T) {
 	findings := onPurpose.Results[0].Findings
 	if len(findings) != 1 || !findings[0].Suppressed || !strings.Contains(findings[0].Message, "IAMFullAccess") {
 		t.Errorf("IAMFullAccess granted on purpose: findings = %+v, want one, suppressed", findings)
+	}
+}
+
+// TestPublicIPsOnLaunchFromTransforms: STRATA-VPC-003 reads the subnets
+// awsx would create, transforms applied: without the Network's transform,
+// or with one that turns public IPs on, the public subnets fail.
+func TestPublicIPsOnLaunchFromTransforms(t *testing.T) {
+	check := Lookup("STRATA-VPC-003")
+	on := func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if a.Type == "aws:ec2/subnet:Subnet" {
+			a.Props["mapPublicIpOnLaunch"] = pulumi.Bool(true)
+			return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+		}
+		return nil
+	}
+	for _, tt := range []struct {
+		name       string
+		transforms []pulumi.ResourceTransform
+		fails      int
+	}{
+		{"with network.NoPublicIPOnLaunch", []pulumi.ResourceTransform{network.NoPublicIPOnLaunch}, 0},
+		{"without a transform", nil, 2},
+		{"with a transform that turns public IPs on", []pulumi.ResourceTransform{on}, 6},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := plan.Run(func(ctx *pulumi.Context) error {
+				strategy := awsxec2.SubnetAllocationStrategyAuto
+				_, err := awsxec2.NewVpc(ctx, "v", &awsxec2.VpcArgs{
+					CidrBlock: pulumi.StringRef("10.0.0.0/16"), AvailabilityZoneNames: []string{"us-east-1a", "us-east-1b"}, SubnetStrategy: &strategy,
+					SubnetSpecs: []awsxec2.SubnetSpecArgs{
+						{Type: awsxec2.SubnetTypePublic, CidrBlocks: []string{"10.0.0.0/20", "10.0.16.0/20"}},
+						{Type: awsxec2.SubnetTypePrivate, CidrBlocks: []string{"10.0.32.0/20", "10.0.48.0/20"}},
+						{Type: awsxec2.SubnetTypeIsolated, CidrBlocks: []string{"10.0.64.0/20", "10.0.80.0/20"}},
+					},
+					NatGateways: &awsxec2.NatGatewayConfigurationArgs{Strategy: awsxec2.NatGatewayStrategySingle},
+				}, pulumi.Transforms(tt.transforms))
+				return err
+			}, plan.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(EvaluateChecks(p, Options{}, check).Failures()); got != tt.fails {
+				t.Errorf("%d subnets fail STRATA-VPC-003, want %d", got, tt.fails)
+			}
+		})
 	}
 }

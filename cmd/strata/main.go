@@ -316,10 +316,16 @@ func short(v any) string {
 	return s
 }
 
-// warningsOf lists the resources a component marked with a weakness the
-// stack chose (appservice.WarningTag), such as plain HTTP.
+// warningsOf lists the warnings the program logged (ctx.Log.Warn) and the
+// resources a component marked with a weakness the stack chose
+// (appservice.WarningTag), such as plain HTTP.
 func warningsOf(p *plan.Plan) []string {
 	var out []string
+	for _, d := range p.Diagnostics {
+		if d.Severity == "warning" {
+			out = append(out, d.Message)
+		}
+	}
 	for _, r := range p.Resources {
 		if w, ok := r.Input("tags." + appservice.WarningTag); ok {
 			out = append(out, fmt.Sprintf("%s %q: %v", r.Type, r.Name, w))

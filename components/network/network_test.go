@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -195,7 +196,7 @@ func TestSecureByDefault(t *testing.T) {
 		if r == prov || r == comp {
 			continue
 		}
-		if r.Parent != comp.URN {
+		if r.SynthesizedBy == "" && r.Parent != comp.URN {
 			t.Errorf("%s %q parent = %q, want the network", r.Type, r.Name, r.Parent)
 		}
 		if r.Custom && r.Provider != prov.URN {
@@ -293,14 +294,23 @@ func TestSecureByDefault(t *testing.T) {
 		t.Errorf("DB subnet group subnets = %v, want the isolated subnets %v", got, isolated)
 	}
 
-	// Gateway endpoints, attached to route tables that awsx creates.
+	// Gateway endpoints, attached to the private route tables awsx creates.
+	var privateTables []any
+	for _, rt := range p.ByType("aws:ec2/routeTable:RouteTable") {
+		if tier, _ := rt.Input("tags.SubnetType"); tier == "Private" {
+			privateTables = append(privateTables, rt.ID)
+		}
+	}
+	if len(privateTables) != 2 {
+		t.Fatalf("%d private route tables, want one per AZ", len(privateTables))
+	}
 	for _, svc := range []string{"s3", "dynamodb"} {
 		ep := plantest.Find(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "main-"+svc)
 		if ep.Inputs["vpcEndpointType"] != "Gateway" || ep.Inputs["serviceName"] != "com.amazonaws.us-east-1."+svc {
 			t.Errorf("%s endpoint = %v, want a Gateway endpoint for %s", svc, ep.Inputs, svc)
 		}
-		if !plan.IsUnknown(ep.Inputs["routeTableIds"]) || !slices.Contains(ep.Dependencies, vpc.URN) {
-			t.Errorf("%s endpoint route tables = %v (deps %v), want them to come from the awsx VPC", svc, ep.Inputs["routeTableIds"], ep.Dependencies)
+		if got := ep.Inputs["routeTableIds"]; !slices.Equal(got.([]any), privateTables) || !slices.Contains(ep.Dependencies, vpc.URN) {
+			t.Errorf("%s endpoint route tables = %v (deps %v), want the private route tables %v", svc, got, ep.Dependencies, privateTables)
 		}
 	}
 }
@@ -341,5 +351,110 @@ func TestNoPublicIPOnLaunch(t *testing.T) {
 	}
 	if res := NoPublicIPOnLaunch(context.Background(), &pulumi.ResourceTransformArgs{Type: "aws:ec2/vpc:Vpc"}); res != nil {
 		t.Errorf("NoPublicIPOnLaunch(vpc) = %+v, want nil (unchanged)", res)
+	}
+}
+
+// TestAWSXChildren: the plan holds what awsx creates, as awsx names and
+// parents it: per AZ a public, private and isolated subnet on the carved
+// blocks, each with a route table and an association; NAT gateways with
+// their own Elastic IPs per strategy; public routes to the internet
+// gateway, private ones to their AZ's NAT (or the single one), isolated
+// ones none; and no subnet maps public IPs, the Network's transform
+// applied.
+func TestAWSXChildren(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		args     Args
+		zones    int
+		nats     int
+		wantCIDR map[string]string
+	}{
+		{"one NAT over two AZs", Args{CIDR: "10.10.0.0/16"}, 2, 1, map[string]string{
+			"main-private-1": "10.10.0.0/18", "main-private-2": "10.10.64.0/18", "main-isolated-1": "10.10.128.0/19",
+			"main-isolated-2": "10.10.160.0/19", "main-public-1": "10.10.192.0/20", "main-public-2": "10.10.208.0/20"}},
+		{"a NAT per AZ over three AZs", Args{CIDR: "10.20.0.0/16", AvailabilityZones: 3, NATGateways: NATOnePerAZ}, 3, 3, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := run(t, &tt.args, plan.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vpc := plantest.One(t, p, "awsx:ec2:Vpc")
+			under := func(r *plan.Resource) bool {
+				for q := p.ByURN(r.Parent); q != nil; q = p.ByURN(q.Parent) {
+					if q == vpc {
+						return true
+					}
+				}
+				return false
+			}
+			for _, r := range p.Resources {
+				if under(r) != (r.SynthesizedBy == vpc.URN) {
+					t.Errorf("%s %s: synthesizedBy %q, want the VPC for its children only", r.Type, r.Name, r.SynthesizedBy)
+				}
+			}
+			subnets := p.ByType("aws:ec2/subnet:Subnet")
+			if len(subnets) != 3*tt.zones || len(p.ByType("aws:ec2/routeTable:RouteTable")) != 3*tt.zones ||
+				len(p.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation")) != 3*tt.zones {
+				t.Fatalf("%d subnets, %d route tables, %d associations, want %d each", len(subnets),
+					len(p.ByType("aws:ec2/routeTable:RouteTable")), len(p.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation")), 3*tt.zones)
+			}
+			subnetOf := map[string]*plan.Resource{}
+			for _, s := range subnets {
+				subnetOf[s.ID] = s
+				if s.Inputs["mapPublicIpOnLaunch"] != false {
+					t.Errorf("subnet %s maps public IPs on launch: the transform was not applied", s.Name)
+				}
+				if want, ok := tt.wantCIDR[s.Name]; ok && s.Inputs["cidrBlock"] != want {
+					t.Errorf("subnet %s = %v, want %s", s.Name, s.Inputs["cidrBlock"], want)
+				}
+				if tier, _ := s.Input("tags.SubnetType"); !strings.Contains(strings.ToLower(s.Name), strings.ToLower(fmt.Sprint(tier))) {
+					t.Errorf("subnet %s SubnetType tag %v", s.Name, tier)
+				}
+			}
+			nats, eips := p.ByType("aws:ec2/natGateway:NatGateway"), p.ByType("aws:ec2/eip:Eip")
+			if len(nats) != tt.nats || len(eips) != tt.nats {
+				t.Fatalf("%d NAT gateways and %d Elastic IPs, want %d each", len(nats), len(eips), tt.nats)
+			}
+			natZone := map[string]string{}
+			eipOf := map[string]bool{}
+			for _, e := range eips {
+				eipOf[fmt.Sprint(e.Outputs["allocationId"])] = true
+			}
+			for _, n := range nats {
+				s := subnetOf[fmt.Sprint(n.Inputs["subnetId"])]
+				if s == nil || !strings.Contains(s.Name, "-public-") {
+					t.Errorf("NAT %s is in subnet %v, want a public one", n.Name, n.Inputs["subnetId"])
+					continue
+				}
+				if !eipOf[fmt.Sprint(n.Inputs["allocationId"])] {
+					t.Errorf("NAT %s has no Elastic IP of its own", n.Name)
+				}
+				natZone[n.ID] = fmt.Sprint(s.Inputs["availabilityZone"])
+			}
+			// Routes: one per public and private table; private ones to a
+			// NAT in their own AZ (with one NAT, that one).
+			for _, rt := range p.ByType("aws:ec2/route:Route") {
+				table := p.ByURN(rt.Parent)
+				tier, _ := table.Input("tags.SubnetType")
+				subnet := p.ByURN(table.Parent)
+				switch tier {
+				case "Public":
+					if !strings.HasPrefix(fmt.Sprint(rt.Inputs["gatewayId"]), "igw-") {
+						t.Errorf("public route %s to %v, want the internet gateway", rt.Name, rt.Inputs["gatewayId"])
+					}
+				case "Private":
+					zone, ok := natZone[fmt.Sprint(rt.Inputs["natGatewayId"])]
+					if !ok || (tt.nats > 1 && zone != subnet.Inputs["availabilityZone"]) {
+						t.Errorf("private route %s to NAT %v in %s, want its own AZ's", rt.Name, rt.Inputs["natGatewayId"], zone)
+					}
+				default:
+					t.Errorf("route %s in a %v route table: isolated tables have none", rt.Name, tier)
+				}
+			}
+			if n := len(p.ByType("aws:ec2/route:Route")); n != 2*tt.zones {
+				t.Errorf("%d routes, want %d (public and private tables)", n, 2*tt.zones)
+			}
+		})
 	}
 }

@@ -1,0 +1,446 @@
+package plan
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// rootStackType is the type of the stack resource every program registers
+// first; the plan does not list it.
+const rootStackType = "pulumi:pulumi:Stack"
+
+// engine is the core of the offline plan: it consumes the Pulumi engine
+// protocol's own requests (RegisterResourceRequest, ReadResourceRequest,
+// ResourceInvokeRequest, RegisterResourceOutputsRequest, LogRequest),
+// applies the transforms a program registers by calling them back as the
+// engine does, synthesizes IDs and outputs, expands remote components it
+// models (awsx:ec2:Vpc), and holds the state. The gRPC server in server.go
+// is its only way in, for programs run in-process and built ones alike.
+type engine struct {
+	recorder
+	opts Options
+
+	mu        sync.Mutex
+	providers map[string]resource.PropertyMap // provider URN -> inputs
+	problems  []error
+	noDefault []string // packages whose default provider is disabled
+	secrets   []string // secret config values, for redaction
+	root      string   // the stack's URN
+	outputs   resource.PropertyMap
+	logs      []Diagnostic
+	// state is every registered resource's output state by URN, for
+	// pulumi:pulumi:getResource.
+	state map[string]resourceState
+	// transforms are each resource's own transforms by URN (its children
+	// inherit them), and stackTransforms apply to every resource.
+	transforms      map[string][]*pulumirpc.Callback
+	parents         map[string]string
+	stackTransforms []*pulumirpc.Callback
+	callbacks       map[string]*grpc.ClientConn
+}
+
+type resourceState struct {
+	id    string
+	props resource.PropertyMap
+}
+
+// Diagnostic is a message the program logged (ctx.Log), with its severity
+// (debug, info, warning, error) and the resource it is about.
+type Diagnostic struct {
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	URN      string `json:"urn,omitempty"`
+}
+
+func newEngine(opts Options) *engine {
+	e := &engine{
+		opts: opts, providers: map[string]resource.PropertyMap{}, state: map[string]resourceState{},
+		transforms: map[string][]*pulumirpc.Callback{}, parents: map[string]string{}, callbacks: map[string]*grpc.ClientConn{},
+	}
+	if raw := opts.Config["pulumi:disable-default-providers"]; raw != "" {
+		e.noDefault = parseStringList(raw)
+	}
+	for _, k := range opts.SecretKeys {
+		if v := opts.Config[k]; v != "" {
+			e.secrets = append(e.secrets, v)
+		}
+	}
+	return e
+}
+
+func (e *engine) err() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return errors.Join(e.problems...)
+}
+
+func (e *engine) fail(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.problems = append(e.problems, err)
+}
+
+func (e *engine) close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range e.callbacks {
+		_ = c.Close()
+	}
+}
+
+// urn computes a URN in this stack.
+func (e *engine) urn(parent, typ, name string) string {
+	return newURN(e.opts.Stack, e.opts.Project, parent, typ, name)
+}
+
+// aliasURN resolves an alias spec as the engine does: each part the spec
+// leaves out is the resource's own (its name, type, stack, project and
+// parent), and NoParent means a resource at the stack's root.
+func (e *engine) aliasURN(r *Resource, s *pulumirpc.Alias_Spec) string {
+	name, typ := cmp.Or(s.GetName(), r.Name), cmp.Or(s.GetType(), r.Type)
+	stack, project := cmp.Or(s.GetStack(), e.opts.Stack), cmp.Or(s.GetProject(), e.opts.Project)
+	parent := r.Parent
+	switch {
+	case s.GetNoParent():
+		parent = ""
+	case s.GetParentUrn() != "":
+		parent = s.GetParentUrn()
+	}
+	return newURN(stack, project, parent, typ, name)
+}
+
+// newURN builds a URN: the parent's qualified type (none for the stack)
+// joins the resource's type.
+func newURN(stack, project, parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
+}
+
+var unmarshal = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
+var marshal = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
+
+// registration is one resource as the engine registers it: the request
+// after transforms, its properties, and what synthesized it (for children
+// of a remote component).
+type registration struct {
+	req           *pulumirpc.RegisterResourceRequest
+	props         resource.PropertyMap
+	synthesizedBy string
+}
+
+// register records a resource, as the engine's RegisterResource does.
+func (e *engine) register(ctx context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
+	if req.GetType() == rootStackType {
+		urn := e.urn(req.GetParent(), req.GetType(), req.GetName())
+		e.mu.Lock()
+		e.root = urn
+		e.mu.Unlock()
+		return &pulumirpc.RegisterResourceResponse{Urn: urn, Object: &structpb.Struct{}}, nil
+	}
+	props, err := plugin.UnmarshalProperties(req.GetObject(), unmarshal)
+	if err != nil {
+		return nil, fmt.Errorf("plan: reading the inputs of %s %q: %w", req.GetType(), req.GetName(), err)
+	}
+	r, state, err := e.record(ctx, registration{req: req, props: props})
+	if err != nil {
+		return nil, err
+	}
+	obj, err := plugin.MarshalProperties(state, marshal)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.RegisterResourceResponse{Urn: r.URN, Id: r.ID, Object: obj}, nil
+}
+
+// record applies the transforms to a registration, records the resource,
+// synthesizes its state and, for a remote component plan models, registers
+// the children its provider would create.
+func (e *engine) record(ctx context.Context, reg registration) (*Resource, resource.PropertyMap, error) {
+	req := reg.req
+	e.mu.Lock()
+	e.parents[e.urn(req.GetParent(), req.GetType(), req.GetName())] = req.GetParent()
+	e.mu.Unlock()
+	if err := e.transform(ctx, &reg); err != nil {
+		return nil, nil, err
+	}
+	req = reg.req
+	r := &Resource{
+		Type: req.GetType(), Name: req.GetName(), Custom: req.GetCustom(), Inputs: plainMap(reg.props),
+		Parent: req.GetParent(), Remote: req.GetRemote(), Protect: req.GetProtect(), RetainOnDelete: req.GetRetainOnDelete(),
+		Dependencies: slices.Sorted(slices.Values(req.GetDependencies())), IgnoreChanges: slices.Clone(req.GetIgnoreChanges()),
+		Transforms: len(req.GetTransforms()), SynthesizedBy: reg.synthesizedBy,
+	}
+	r.URN = e.urn(r.Parent, r.Type, r.Name)
+	for _, a := range req.GetAliases() {
+		if u := a.GetUrn(); u != "" {
+			r.Aliases = append(r.Aliases, u)
+		} else if s := a.GetSpec(); s != nil {
+			r.Aliases = append(r.Aliases, e.aliasURN(r, s))
+		}
+	}
+	r.Aliases = append(r.Aliases, req.GetAliasURNs()...)
+	if ps := req.GetProviders(); len(ps) > 0 {
+		r.Providers = map[string]string{}
+		for pkg, ref := range ps {
+			r.Providers[pkg] = providerURN(ref)
+		}
+	}
+	r.Provider = providerURN(req.GetProvider())
+	r.Inputs = redact(r.Inputs, e.secrets).(map[string]any)
+	e.mu.Lock()
+	e.transforms[r.URN] = req.GetTransforms()
+	e.mu.Unlock()
+
+	if r.Custom && r.Provider == "" && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+		if pkg, _, _ := strings.Cut(r.Type, ":"); slices.Contains(e.noDefault, pkg) {
+			e.fail(fmt.Errorf("%s %q would use the default %s provider, which pulumi:disable-default-providers forbids: pass an explicit provider",
+				r.Type, r.Name, pkg))
+		}
+	}
+
+	id, state := e.synthesize(r, reg.props, req.GetProvider(), "")
+	if r.Type == awsxVpcType && r.Remote {
+		if err := e.expandVpc(ctx, r, reg.props, state); err != nil {
+			e.fail(err)
+			return nil, nil, err // the program sees it too; result reports it once
+		}
+	}
+	e.finish(r, id, reg.props, state)
+	return r, state, nil
+}
+
+// finish records the synthesized ID and outputs and the resource itself.
+func (e *engine) finish(r *Resource, id string, inputs, state resource.PropertyMap) {
+	r.ID = id
+	for k, v := range state {
+		if _, in := inputs[k]; !in {
+			if r.Outputs == nil {
+				r.Outputs = map[string]any{}
+			}
+			r.Outputs[string(k)] = plainValue(v)
+		}
+	}
+	e.mu.Lock()
+	if strings.HasPrefix(r.Type, "pulumi:providers:") {
+		e.providers[r.URN] = inputs
+	}
+	e.state[r.URN] = resourceState{id: id, props: state}
+	e.mu.Unlock()
+	e.add(r)
+}
+
+// read records a resource a program reads (ctx.ReadResource).
+func (e *engine) read(req *pulumirpc.ReadResourceRequest) (*pulumirpc.ReadResourceResponse, error) {
+	props, err := plugin.UnmarshalProperties(req.GetProperties(), unmarshal)
+	if err != nil {
+		return nil, err
+	}
+	r := &Resource{Type: req.GetType(), Name: req.GetName(), Parent: req.GetParent(), Read: true, Custom: true,
+		Inputs: plainMap(props), Dependencies: slices.Clone(req.GetDependencies()), Provider: providerURN(req.GetProvider())}
+	r.URN = e.urn(r.Parent, r.Type, r.Name)
+	id, state := e.synthesize(r, props, req.GetProvider(), req.GetId())
+	e.finish(r, id, props, state)
+	obj, err := plugin.MarshalProperties(state, marshal)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResourceResponse{Urn: r.URN, Properties: obj}, nil
+}
+
+// registerOutputs keeps the stack's outputs (its exports).
+func (e *engine) registerOutputs(req *pulumirpc.RegisterResourceOutputsRequest) error {
+	e.mu.Lock()
+	root := e.root
+	e.mu.Unlock()
+	if req.GetUrn() != root {
+		return nil
+	}
+	outs, err := plugin.UnmarshalProperties(req.GetOutputs(), unmarshal)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.outputs = outs
+	e.mu.Unlock()
+	return nil
+}
+
+// invoke answers the functions plan knows offline, and getResource for
+// anything it registered; any other token fails loudly, once.
+func (e *engine) invoke(req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.ResourceInvokeResponse, error) {
+	args, err := plugin.UnmarshalProperties(req.GetArgs(), unmarshal)
+	if err != nil {
+		return nil, err
+	}
+	var ret resource.PropertyMap
+	if req.GetTok() == "pulumi:pulumi:getResource" {
+		urn := ""
+		if v, ok := args["urn"]; ok && v.IsString() {
+			urn = v.StringValue()
+		}
+		e.mu.Lock()
+		s, ok := e.state[urn]
+		e.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("plan: getResource: no resource %s", urn)
+		}
+		ret = resource.PropertyMap{"urn": resource.NewProperty(urn), "id": resource.NewProperty(s.id), "state": resource.NewProperty(s.props)}
+	} else {
+		fn, ok := invokes[req.GetTok()]
+		if !ok {
+			err := fmt.Errorf("plan: no offline answer for invoke %q; known invokes: %s", req.GetTok(),
+				strings.Join(SortedKeys(invokes), ", "))
+			e.fail(err)
+			return &pulumirpc.ResourceInvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: err.Error()}}}, nil
+		}
+		ret = fn(e, e.regionFor(req.GetProvider()), args)
+	}
+	obj, err := plugin.MarshalProperties(ret, marshal)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ResourceInvokeResponse{Return: obj}, nil
+}
+
+// log keeps a message the program logged.
+func (e *engine) log(req *pulumirpc.LogRequest) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.logs = append(e.logs, Diagnostic{Severity: strings.ToLower(req.GetSeverity().String()), Message: req.GetMessage(), URN: req.GetUrn()})
+}
+
+// addStackTransform keeps a transform that applies to every resource.
+func (e *engine) addStackTransform(cb *pulumirpc.Callback) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stackTransforms = append(e.stackTransforms, cb)
+}
+
+// transform runs a registration through its transforms in the engine's
+// order: the resource's own, then each ancestor's from the parent up, then
+// the stack's; each sees what the previous one returned.
+func (e *engine) transform(ctx context.Context, reg *registration) error {
+	req := reg.req
+	chain := slices.Clone(req.GetTransforms())
+	e.mu.Lock()
+	for p := req.GetParent(); p != ""; p = e.parents[p] {
+		chain = append(chain, e.transforms[p]...)
+	}
+	chain = append(chain, e.stackTransforms...)
+	e.mu.Unlock()
+	for _, cb := range chain {
+		if err := e.applyTransform(ctx, cb, reg); err != nil {
+			return fmt.Errorf("plan: transforming %s %q: %w", req.GetType(), req.GetName(), err)
+		}
+	}
+	return nil
+}
+
+// applyTransform calls one transform back in the program and takes its
+// properties and options.
+func (e *engine) applyTransform(ctx context.Context, cb *pulumirpc.Callback, reg *registration) error {
+	req := reg.req
+	props, err := plugin.MarshalProperties(reg.props, marshal)
+	if err != nil {
+		return err
+	}
+	tr := &pulumirpc.TransformRequest{
+		Type: req.GetType(), Name: req.GetName(), Custom: req.GetCustom(), Parent: req.GetParent(), Properties: props,
+		Options: &pulumirpc.TransformResourceOptions{
+			DependsOn: req.GetDependencies(), Protect: req.Protect, IgnoreChanges: req.GetIgnoreChanges(),
+			ReplaceOnChanges: req.GetReplaceOnChanges(), Version: req.GetVersion(), Aliases: req.GetAliases(),
+			Provider: req.GetProvider(), CustomTimeouts: req.GetCustomTimeouts(), PluginDownloadUrl: req.GetPluginDownloadURL(),
+			RetainOnDelete: req.RetainOnDelete, DeletedWith: req.GetDeletedWith(), AdditionalSecretOutputs: req.GetAdditionalSecretOutputs(),
+			Providers: req.GetProviders(),
+		},
+	}
+	if req.GetDeleteBeforeReplaceDefined() {
+		dbr := req.GetDeleteBeforeReplace()
+		tr.Options.DeleteBeforeReplace = &dbr
+	}
+	payload, err := proto.Marshal(tr)
+	if err != nil {
+		return err
+	}
+	conn, err := e.callbackConn(cb.GetTarget())
+	if err != nil {
+		return err
+	}
+	resp, err := pulumirpc.NewCallbacksClient(conn).Invoke(ctx, &pulumirpc.CallbackInvokeRequest{Token: cb.GetToken(), Request: payload})
+	if err != nil {
+		return err
+	}
+	var out pulumirpc.TransformResponse
+	if err := proto.Unmarshal(resp.GetResponse(), &out); err != nil {
+		return err
+	}
+	if out.GetProperties() != nil {
+		if reg.props, err = plugin.UnmarshalProperties(out.GetProperties(), unmarshal); err != nil {
+			return err
+		}
+	}
+	if o := out.GetOptions(); o != nil {
+		next := proto.Clone(req).(*pulumirpc.RegisterResourceRequest)
+		next.Dependencies, next.Protect, next.IgnoreChanges = o.GetDependsOn(), o.Protect, o.GetIgnoreChanges()
+		next.ReplaceOnChanges, next.Aliases, next.Provider = o.GetReplaceOnChanges(), o.GetAliases(), o.GetProvider()
+		next.RetainOnDelete, next.DeletedWith, next.AdditionalSecretOutputs = o.RetainOnDelete, o.GetDeletedWith(), o.GetAdditionalSecretOutputs()
+		next.Providers, next.CustomTimeouts = o.GetProviders(), o.GetCustomTimeouts()
+		if o.DeleteBeforeReplace != nil {
+			next.DeleteBeforeReplace, next.DeleteBeforeReplaceDefined = o.GetDeleteBeforeReplace(), true
+		}
+		reg.req = next
+	}
+	return nil
+}
+
+// callbackConn is the connection to a program's callbacks server.
+func (e *engine) callbackConn(target string) (*grpc.ClientConn, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.callbacks[target]; ok {
+		return c, nil
+	}
+	c, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the program's callbacks at %s: %w", target, err)
+	}
+	e.callbacks[target] = c
+	return c, nil
+}
+
+// providerURN strips the "::id" from a provider reference.
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 && strings.HasPrefix(ref, "urn:") {
+		return ref[:i]
+	}
+	return ref
+}
+
+// regionFor is the region of the provider a call or resource uses.
+func (e *engine) regionFor(providerRef string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if in, ok := e.providers[providerURN(providerRef)]; ok {
+		if v, ok := in["region"]; ok && v.IsString() && v.StringValue() != "" {
+			return v.StringValue()
+		}
+	}
+	return e.opts.Region
+}

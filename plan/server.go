@@ -1,0 +1,101 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// server serves the Pulumi engine's resource-monitor and engine gRPC
+// services on loopback over an engine, as `pulumi preview` serves them to a
+// program: a program connects to it with PULUMI_MONITOR and PULUMI_ENGINE
+// (or RunInfo's addresses, in-process) and runs unmodified.
+type server struct {
+	pulumirpc.UnimplementedResourceMonitorServer
+	pulumirpc.UnimplementedEngineServer
+	e    *engine
+	grpc *grpc.Server
+	addr string
+}
+
+// features are the resource-monitor features the offline engine supports.
+var features = map[string]bool{
+	"secrets": true, "resourceReferences": true, "aliasSpecs": true, "deletedWith": true, "transforms": true,
+}
+
+func serve(e *engine) (*server, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("plan: listening on loopback: %w", err)
+	}
+	s := &server{e: e, grpc: grpc.NewServer(grpc.MaxRecvMsgSize(256 << 20)), addr: lis.Addr().String()}
+	pulumirpc.RegisterResourceMonitorServer(s.grpc, s)
+	pulumirpc.RegisterEngineServer(s.grpc, s)
+	go func() { _ = s.grpc.Serve(lis) }()
+	return s, nil
+}
+
+func (s *server) stop() { s.grpc.Stop() }
+
+// ResourceMonitor.
+
+func (s *server) SupportsFeature(_ context.Context, req *pulumirpc.SupportsFeatureRequest) (*pulumirpc.SupportsFeatureResponse, error) {
+	return &pulumirpc.SupportsFeatureResponse{HasSupport: features[req.GetId()]}, nil
+}
+
+func (s *server) RegisterResource(ctx context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
+	return s.e.register(ctx, req)
+}
+
+func (s *server) ReadResource(_ context.Context, req *pulumirpc.ReadResourceRequest) (*pulumirpc.ReadResourceResponse, error) {
+	return s.e.read(req)
+}
+
+func (s *server) RegisterResourceOutputs(_ context.Context, req *pulumirpc.RegisterResourceOutputsRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, s.e.registerOutputs(req)
+}
+
+func (s *server) Invoke(_ context.Context, req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.ResourceInvokeResponse, error) {
+	return s.e.invoke(req)
+}
+
+func (s *server) Call(_ context.Context, req *pulumirpc.ResourceCallRequest) (*pulumirpc.CallResponse, error) {
+	err := fmt.Errorf("plan: no offline answer for method call %q", req.GetTok())
+	s.e.fail(err)
+	return nil, status.Error(codes.Unimplemented, err.Error())
+}
+
+func (s *server) RegisterStackTransform(_ context.Context, cb *pulumirpc.Callback) (*emptypb.Empty, error) {
+	s.e.addStackTransform(cb)
+	return &emptypb.Empty{}, nil
+}
+
+func (s *server) SignalAndWaitForShutdown(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// Engine.
+
+func (s *server) Log(_ context.Context, req *pulumirpc.LogRequest) (*emptypb.Empty, error) {
+	s.e.log(req)
+	return &emptypb.Empty{}, nil
+}
+
+func (s *server) GetRootResource(context.Context, *pulumirpc.GetRootResourceRequest) (*pulumirpc.GetRootResourceResponse, error) {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	return &pulumirpc.GetRootResourceResponse{Urn: s.e.root}, nil
+}
+
+func (s *server) SetRootResource(_ context.Context, req *pulumirpc.SetRootResourceRequest) (*pulumirpc.SetRootResourceResponse, error) {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	s.e.root = req.GetUrn()
+	return &pulumirpc.SetRootResourceResponse{}, nil
+}
