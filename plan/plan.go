@@ -75,6 +75,9 @@ type Plan struct {
 	Outputs map[string]any `json:"outputs"`
 	// Diagnostics are the messages the program logged (warnings, errors).
 	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
+	// Config is the config the program ran with, secret values as
+	// SecretText, so that a saved plan says which stack profile it is.
+	Config map[string]string `json:"config,omitempty"`
 }
 
 // Resource is one registration.
@@ -181,9 +184,16 @@ func (e *engine) plan() *Plan {
 	if out == nil {
 		out = map[string]any{}
 	}
+	config := make(map[string]string, len(e.opts.Config))
+	for k, v := range e.opts.Config {
+		if slices.Contains(e.opts.SecretKeys, k) {
+			v = SecretText
+		}
+		config[k] = v
+	}
 	return &Plan{
 		Project: e.opts.Project, Stack: e.opts.Stack, Account: e.opts.AccountID, Region: e.opts.Region,
-		Resources: e.ordered(), Outputs: redact(out, e.secrets).(map[string]any), Diagnostics: logs,
+		Resources: e.ordered(), Outputs: redact(out, e.secrets).(map[string]any), Diagnostics: logs, Config: config,
 	}
 }
 

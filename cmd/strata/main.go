@@ -1,31 +1,36 @@
-// Command strata plans and checks strata's stacks offline, with no AWS
+// Command strata plans and checks Pulumi stacks offline, with no AWS
 // account and no Pulumi CLI.
 //
 // Usage:
 //
-//	strata plan --stack NAME [--json] [--dir PATH]
-//	strata check --stack NAME [--json | --sarif] [--dir PATH]
+//	strata plan --stack NAME [--json] [--dir PATH | --program DIR]
+//	strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
+//	strata check --plan FILE [--json | --sarif]
 //
 // plan reads PATH/Pulumi.yaml and PATH/Pulumi.NAME.yaml with Pulumi's own
 // loaders, runs the strata program (package stacks) through the offline plan
 // engine, and prints what it would register: a tree of components and their
 // children with their inputs, and a count by type. --json prints the whole
 // plan as one JSON document instead. Secrets print as [secret]; `secure:`
-// config values are never decrypted.
+// config values are never decrypted. --program DIR builds the Go Pulumi
+// program in DIR, unmodified, and plans it with DIR's Pulumi.yaml and stack
+// file against the same engine.
 //
 // plan's exit status: 0 when the plan succeeds, 1 when the stack is
 // unknown, its config does not load or validate, or the program fails
 // (every problem is listed on stderr), 2 for a usage error.
 //
-// check plans the stack the same way and runs strata's security checklist
-// (package policy) over the plan: every check with its result, each
-// finding with the resource's URN and the fix, suppressed findings with
-// their justification. --json prints the report as JSON, --sarif as SARIF
-// 2.1.0 for code-scanning tools. Exit status: 0 when no finding is
-// unsuppressed, 1 when one is, 2 for a usage or config error.
+// check plans the stack the same way, or reads a plan saved with --json
+// (--plan), and runs strata's security checklist (package policy) over it:
+// every check with its result, each finding with the resource's URN and
+// the fix, suppressed findings with their justification. --json prints the
+// report as JSON, --sarif as SARIF 2.1.0 for code-scanning tools. Exit
+// status: 0 when no finding is unsuppressed, 1 when one is, 2 for a usage
+// or config error.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,6 +38,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -48,16 +54,21 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `usage: strata plan --stack NAME [--json] [--dir PATH]
-       strata check --stack NAME [--json | --sarif] [--dir PATH]
+const usage = `usage: strata plan --stack NAME [--json] [--dir PATH | --program DIR]
+       strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
+       strata check --plan FILE [--json | --sarif]
 
 plan prints what a stack of the strata program would register, offline.
 check runs strata's security checklist over that plan.
 
-  --stack NAME  the stack: PATH/Pulumi.NAME.yaml (required)
-  --json        print the plan (or the check report) as JSON
-  --sarif       print the check report as SARIF 2.1.0 (check only)
-  --dir PATH    the folder with Pulumi.yaml (default ".")
+  --stack NAME    the stack: Pulumi.NAME.yaml beside Pulumi.yaml (required
+                  unless --plan)
+  --json          print the plan (or the check report) as JSON
+  --sarif         print the check report as SARIF 2.1.0 (check only)
+  --dir PATH      the folder with strata's Pulumi.yaml (default ".")
+  --program DIR   build the Go Pulumi program in DIR, unmodified, and plan
+                  it with DIR's Pulumi.yaml and stack file
+  --plan FILE     check a plan saved with strata plan --json (check only)
 `
 
 // program is what the CLI plans: the strata program. Tests swap it.
@@ -83,11 +94,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "")
 	asSARIF := fs.Bool("sarif", false, "")
 	dir := fs.String("dir", ".", "")
+	programDir := fs.String("program", "", "")
+	planFile := fs.String("plan", "", "")
 	if err := fs.Parse(args[1:]); err != nil {
 		fmt.Fprintf(stderr, "strata %s: %v\n\n%s", cmd, err, usage)
 		return 2
 	}
+	dirSet := false
+	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
 	switch {
+	case *planFile != "" && cmd == "plan":
+		fmt.Fprintf(stderr, "strata plan: --plan is for check (plan writes plans: strata plan --json)\n\n%s", usage)
+		return 2
+	case *planFile != "" && (*stack != "" || *programDir != "" || dirSet || fs.NArg() > 0):
+		fmt.Fprintf(stderr, "strata check: --plan checks a saved plan; give no --stack, --program or --dir with it\n\n%s", usage)
+		return 2
+	case *programDir != "" && dirSet:
+		fmt.Fprintf(stderr, "strata %s: give --dir (strata's program) or --program (any program), not both\n\n%s", cmd, usage)
+		return 2
+	case *planFile != "":
+		p, err := loadPlan(*planFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "strata check: %v\n", err)
+			return 2
+		}
+		return check(p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, *asJSON, *asSARIF, stdout, stderr)
 	case *stack == "" || fs.NArg() > 0:
 		fmt.Fprintf(stderr, "strata %s: give one stack with --stack NAME (stacks in %s: %s)\n\n%s",
 			cmd, *dir, strings.Join(plan.Stacks(*dir), ", "), usage)
@@ -100,7 +131,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	p, opts, err := planStack(*dir, *stack)
+	var p *plan.Plan
+	var opts plan.Options
+	var err error
+	if *programDir != "" {
+		*dir = *programDir
+		p, opts, err = planProgram(*programDir, *stack)
+	} else {
+		p, opts, err = planStack(*dir, *stack)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "strata %s: stack %q cannot be planned:\n", cmd, *stack)
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -166,6 +205,34 @@ func planStack(dir, stack string) (*plan.Plan, plan.Options, error) {
 		return nil, opts, err
 	}
 	return p, opts, nil
+}
+
+// planProgram builds the Go program in dir and plans it with dir's stack.
+func planProgram(dir, stack string) (*plan.Plan, plan.Options, error) {
+	opts, err := plan.StackOptions(dir, stack)
+	if err != nil {
+		return nil, opts, err
+	}
+	bin, err := plan.Build(context.Background(), dir)
+	if err != nil {
+		return nil, opts, err
+	}
+	defer os.RemoveAll(filepath.Dir(bin))
+	p, err := plan.RunProgram(bin, dir, opts, 0)
+	if err != nil {
+		return nil, opts, err
+	}
+	return p, opts, nil
+}
+
+// loadPlan reads a plan saved with strata plan --json.
+func loadPlan(file string) (*plan.Plan, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return plan.Load(f)
 }
 
 // printTree prints the config, the resources as a tree under their parents

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -348,4 +349,85 @@ func TestCheckUsageAndConfigErrors(t *testing.T) {
 			t.Errorf("strata %v = %d, %q; want 2 and %q", tt.args, code, errOut, tt.want)
 		}
 	}
+}
+
+// TestOneEngineTwoWaysIn: strata plan --program of strata's own
+// repository (built and run as Pulumi's language host would) gives the
+// same plan as --stack (in-process); check --plan of that saved plan gives
+// the same report as check --stack.
+func TestOneEngineTwoWaysIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the strata program")
+	}
+	code, inProcess, errOut := strata(t, "plan", "--stack", "prod", "--dir", repo, "--json")
+	if code != 0 {
+		t.Fatalf("plan --stack: exit %d\n%s", code, errOut)
+	}
+	code, built, errOut := strata(t, "plan", "--stack", "prod", "--program", repo, "--json")
+	if code != 0 {
+		t.Fatalf("plan --program: exit %d\n%s", code, errOut)
+	}
+	if inProcess != built {
+		t.Errorf("plan --program differs from plan --stack:\n%s", firstDiff(inProcess, built))
+	}
+	saved := filepath.Join(t.TempDir(), "prod.json")
+	if err := os.WriteFile(saved, []byte(inProcess), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fromStack, _ := strata(t, "check", "--stack", "prod", "--dir", repo, "--json")
+	code, fromPlan, errOut := strata(t, "check", "--plan", saved, "--json")
+	if code != 0 {
+		t.Fatalf("check --plan: exit %d\n%s", code, errOut)
+	}
+	if fromStack != fromPlan {
+		t.Errorf("check --plan differs from check --stack:\n%s", firstDiff(fromStack, fromPlan))
+	}
+}
+
+// TestCheckAProgramOfOneSOwn: check --program plans and checks a program
+// strata did not write.
+func TestCheckAProgramOfOneSOwn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go program")
+	}
+	code, out, errOut := strata(t, "check", "--stack", "test", "--program", filepath.Join(repo, "plan", "testdata", "program"), "--json")
+	if code == 2 {
+		t.Fatalf("check --program: exit 2\n%s", errOut)
+	}
+	var rep struct {
+		Project   string
+		Resources int
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Project != "edge" || rep.Resources < 20 {
+		t.Errorf("report of project %q over %d resources, want edge's plan with awsx's children", rep.Project, rep.Resources)
+	}
+}
+
+func TestPlanFlagsThatDoNotGoTogether(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan", "--plan", "x.json"},
+		{"check", "--plan", "x.json", "--stack", "prod"},
+		{"check", "--stack", "prod", "--program", ".", "--dir", "."},
+	} {
+		if code, _, _ := strata(t, args...); code != 2 {
+			t.Errorf("strata %v: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := strata(t, "check", "--plan", filepath.Join(t.TempDir(), "missing.json")); code != 2 || !strings.Contains(errOut, "missing.json") {
+		t.Errorf("check --plan of a missing file: exit %d, %q", code, errOut)
+	}
+}
+
+// firstDiff shows where two texts first differ.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("lengths %d and %d", len(al), len(bl))
 }

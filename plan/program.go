@@ -1,0 +1,145 @@
+package plan
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DefaultProgramTimeout is how long RunProgram lets a built program run.
+const DefaultProgramTimeout = 2 * time.Minute
+
+// Build compiles the Go Pulumi program in dir, unmodified, to a binary in a
+// new temporary folder, and returns its path. The caller removes the
+// folder (filepath.Dir of the path) when done.
+func Build(ctx context.Context, dir string) (string, error) {
+	out, err := os.MkdirTemp("", "strata-program-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(out, "program")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Run(); err != nil {
+		_ = os.RemoveAll(out)
+		return "", fmt.Errorf("plan: building the Go program in %s: %v\n%s", dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return bin, nil
+}
+
+// RunProgram plans a built Go Pulumi program (see Build), run from dir as a
+// Pulumi language host runs it under `pulumi preview`: with PULUMI_MONITOR
+// and PULUMI_ENGINE naming plan's engine on loopback, the project, stack,
+// organization, config and secret keys of opts, and PULUMI_DRY_RUN. It is
+// the same engine Run uses in-process. The program is stopped after
+// timeout (DefaultProgramTimeout when 0).
+func RunProgram(bin, dir string, opts Options, timeout time.Duration) (*Plan, error) {
+	opts = opts.withDefaults()
+	e := newEngine(opts)
+	defer e.close()
+	srv, err := serve(e)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+
+	config, err := json.Marshal(opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	keys := opts.SecretKeys
+	if keys == nil {
+		keys = []string{}
+	}
+	secretKeys, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(timeout, DefaultProgramTimeout))
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		pulumi.EnvMonitor+"="+srv.addr, pulumi.EnvEngine+"="+srv.addr,
+		pulumi.EnvProject+"="+opts.Project, pulumi.EnvStack+"="+opts.Stack, pulumi.EnvOrganization+"="+opts.Organization,
+		pulumi.EnvConfig+"="+string(config), pulumi.EnvConfigSecretKeys+"="+string(secretKeys),
+		pulumi.EnvDryRun+"="+fmt.Sprint(!opts.Update), pulumi.EnvParallel+"=16",
+	)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	runErr := cmd.Run()
+	p := e.plan()
+	switch {
+	case ctx.Err() != nil:
+		return p, fmt.Errorf("plan: the program in %s did not finish within %s", dir, cmp.Or(timeout, DefaultProgramTimeout))
+	case runErr != nil:
+		// A failing program logs its errors through the engine and exits 32.
+		var lines []error
+		for _, d := range p.Diagnostics {
+			if d.Severity == "error" {
+				lines = append(lines, errors.New(strings.TrimSpace(d.Message)))
+			}
+		}
+		if len(lines) == 0 {
+			lines = append(lines, fmt.Errorf("the program in %s failed: %v\n%s", dir, runErr, strings.TrimSpace(stderr.String())))
+		}
+		return p, e.result(errors.Join(lines...))
+	}
+	return p, e.err()
+}
+
+// Load reads a plan saved as JSON (strata plan --json): "[secret]" and
+// "[unknown]" become Secret and Unknown again, so checks decide on a saved
+// plan as on a fresh one.
+func Load(r io.Reader) (*Plan, error) {
+	var p Plan
+	if err := json.NewDecoder(r).Decode(&p); err != nil {
+		return nil, fmt.Errorf("plan: reading a saved plan: %w", err)
+	}
+	if p.Project == "" || p.Stack == "" {
+		return nil, errors.New("plan: reading a saved plan: it names no project or stack (is it the output of strata plan --json?)")
+	}
+	for _, r := range p.Resources {
+		r.Inputs, _ = markers(r.Inputs).(map[string]any)
+		r.Outputs, _ = markers(r.Outputs).(map[string]any)
+	}
+	p.Outputs, _ = markers(p.Outputs).(map[string]any)
+	return &p, nil
+}
+
+// markers turns the printed forms of secrets and unknowns back into values.
+func markers(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = markers(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = markers(e)
+		}
+	case string:
+		switch {
+		case v == UnknownText:
+			return Unknown{}
+		case v == SecretText:
+			return Secret{value: SecretText}
+		case strings.Contains(v, SecretText):
+			return Secret{value: v, shown: v}
+		}
+	}
+	return v
+}
