@@ -719,3 +719,18 @@ func TestPublicIPsOnLaunchFromTransforms(t *testing.T) {
 		})
 	}
 }
+
+// TestCostTagsReachAWSXChildren: STRATA-TAG-001 inspects what awsx creates
+// too: a NAT gateway whose provider carries no tags fails it.
+func TestCostTagsReachAWSXChildren(t *testing.T) {
+	p := clone(stackPlan(t, "prod"))
+	nat := find(t, p, "aws:ec2/natGateway:NatGateway", stacks.NetworkName+"-1")
+	if nat.SynthesizedBy == "" {
+		t.Fatal("the NAT gateway is not marked synthesized")
+	}
+	nat.Provider = ""
+	fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-TAG-001")).Failures()
+	if len(fails) != 1 || fails[0].URN != nat.URN {
+		t.Errorf("failures = %+v, want the NAT gateway's", fails)
+	}
+}

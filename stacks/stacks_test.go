@@ -667,3 +667,50 @@ func TestPlaceholderCertificate(t *testing.T) {
 		t.Errorf("pulumi up with a real certificate: %v", err)
 	}
 }
+
+// TestTheWholeNetworkIsPlanned: the plans hold what awsx creates: prod 3
+// NAT gateways, each in its AZ's public subnet with its own Elastic IP, 9
+// subnets and 9 route tables; dev one NAT for both private route tables
+// and the subnet blocks the README documents; the gateway endpoints list
+// the private route tables.
+func TestTheWholeNetworkIsPlanned(t *testing.T) {
+	for _, tt := range []struct {
+		stack         string
+		nats, subnets int
+		cidrs         map[string]string
+	}{
+		{"prod", 3, 9, nil},
+		{"dev", 1, 6, map[string]string{
+			"main-private-1": "10.10.0.0/18", "main-private-2": "10.10.64.0/18", "main-isolated-1": "10.10.128.0/19",
+			"main-isolated-2": "10.10.160.0/19", "main-public-1": "10.10.192.0/20", "main-public-2": "10.10.208.0/20"}},
+	} {
+		t.Run(tt.stack, func(t *testing.T) {
+			p, err := planStack(t, tt.stack, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(p.ByType("aws:ec2/natGateway:NatGateway")); n != tt.nats || len(p.ByType("aws:ec2/eip:Eip")) != tt.nats {
+				t.Errorf("%d NAT gateways, %d Elastic IPs, want %d each", n, len(p.ByType("aws:ec2/eip:Eip")), tt.nats)
+			}
+			if n, m := len(p.ByType("aws:ec2/subnet:Subnet")), len(p.ByType("aws:ec2/routeTable:RouteTable")); n != tt.subnets || m != tt.subnets {
+				t.Errorf("%d subnets and %d route tables, want %d each", n, m, tt.subnets)
+			}
+			for name, want := range tt.cidrs {
+				if s := plantest.Find(t, p, "aws:ec2/subnet:Subnet", name); s.Inputs["cidrBlock"] != want {
+					t.Errorf("subnet %s = %v, want %s", name, s.Inputs["cidrBlock"], want)
+				}
+			}
+			var private []any
+			for _, rt := range p.ByType("aws:ec2/routeTable:RouteTable") {
+				if tier, _ := rt.Input("tags.SubnetType"); tier == "Private" {
+					private = append(private, rt.ID)
+				}
+			}
+			for _, ep := range p.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+				if got, _ := ep.Inputs["routeTableIds"].([]any); !slices.Equal(got, private) {
+					t.Errorf("endpoint %s route tables = %v, want the private ones %v", ep.Name, got, private)
+				}
+			}
+		})
+	}
+}
