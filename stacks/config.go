@@ -43,10 +43,13 @@ const (
 	// KeyPermissionsBoundary is the permissions boundary of the stack's
 	// service roles.
 	KeyPermissionsBoundary = "permissionsBoundary"
+	// KeyAccessLogs turns the stack's access logging (load balancer and S3
+	// server access logs into one log bucket) off outside production.
+	KeyAccessLogs = "accessLogs"
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID, KeyPermissionsBoundary}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID, KeyPermissionsBoundary, KeyAccessLogs}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -66,6 +69,11 @@ func Load(ctx *pulumi.Context) (*Profile, error) {
 	ns := ctx.Project()
 	get := func(key string) (string, bool) { return ctx.GetConfig(key) }
 	p, err := load(ns, ctx.Stack(), get, ctx.IsConfigSecret)
+	if err == nil && !p.AccessLogs && ctx.DryRun() {
+		if werr := ctx.Log.Warn(fmt.Sprintf("%s:%s is false: no load balancer or S3 server access logs (FSBP ELB.5, S3.9)", ns, KeyAccessLogs), nil); werr != nil {
+			return nil, werr
+		}
+	}
 	if err == nil && appservice.IsPlaceholderCertificate(p.App.CertificateARN) {
 		// A preview shows what the stack would be; a deploy would create
 		// everything else and then fail on the HTTPS listener.
@@ -170,6 +178,17 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	}
 	if principal && !p.Baseline.Enabled {
 		bad.Addf("%s.deployRole is set but %s.enabled is false: the deploy role is part of the baseline", key(KeyBaseline), key(KeyBaseline))
+	}
+
+	switch raw, set := get(key(KeyAccessLogs)); {
+	case !set:
+	case raw == "true" || raw == "false":
+		p.AccessLogs = raw == "true"
+	default:
+		bad.Addf("%s must be true or false, got %q", key(KeyAccessLogs), raw)
+	}
+	if p.Production && !p.AccessLogs {
+		bad.Addf("%s must be true in production: load balancer and S3 access logs are how an incident is reconstructed (FSBP ELB.5, S3.9)", key(KeyAccessLogs))
 	}
 
 	// The boundary reaches every component: check it once, under its key,

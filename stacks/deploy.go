@@ -20,10 +20,12 @@ import (
 const (
 	NetworkName = "main"
 	BucketName  = "data"
-	BudgetName  = "monthly"
-	DBName      = "main"
-	AppName     = "web"
-	APIName     = "api"
+	// LogBucketName names the stack's access-log bucket.
+	LogBucketName = "access-logs"
+	BudgetName    = "monthly"
+	DBName        = "main"
+	AppName       = "web"
+	APIName       = "api"
 	// BaselineName names the account baseline, its trail and recorder.
 	BaselineName = "baseline"
 )
@@ -57,7 +59,22 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	bucket, err := securebucket.New(ctx, BucketName, p.BucketArgs(), opts...)
+	// One log bucket per stack receives the load balancer's and every
+	// bucket's access logs.
+	var accessLogs pulumi.StringInput
+	if p.AccessLogs {
+		logs, err := securebucket.New(ctx, LogBucketName, p.LogBucketArgs(), opts...)
+		if err != nil {
+			return err
+		}
+		accessLogs = logs.BucketName
+		ctx.Export("accessLogBucketName", logs.BucketName)
+	}
+	bucketArgs := p.BucketArgs()
+	if bucketArgs.AccessLogBucket == nil {
+		bucketArgs.AccessLogBucket = accessLogs
+	}
+	bucket, err := securebucket.New(ctx, BucketName, bucketArgs, opts...)
 	if err != nil {
 		return err
 	}
@@ -69,7 +86,9 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	app, err := appservice.New(ctx, AppName, p.AppArgs(net, db, bucket),
+	appArgs := p.AppArgs(net, db, bucket)
+	appArgs.AccessLogBucket = accessLogs
+	app, err := appservice.New(ctx, AppName, appArgs,
 		append(opts, movedFromNetwork(net, appMoves(len(p.App.AllowedIngressCIDRs))))...)
 	if err != nil {
 		return err
@@ -79,7 +98,9 @@ func Deploy(ctx *pulumi.Context) error {
 		return err
 	}
 	if p.Baseline.Enabled {
-		b, err := baseline.New(ctx, BaselineName, p.BaselineArgs(), opts...)
+		baselineArgs := p.BaselineArgs()
+		baselineArgs.AccessLogBucket = accessLogs
+		b, err := baseline.New(ctx, BaselineName, baselineArgs, opts...)
 		if err != nil {
 			return err
 		}

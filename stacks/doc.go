@@ -42,5 +42,6 @@
 //	                    deployRole
 //	strata:deployExternalId  the deploy role's external ID; a secret
 //	strata:permissionsBoundary  managed policy ARN: the boundary of every service role
+//	strata:accessLogs   false turns access logging off outside production
 //	aws:region          AWS Region; required
 package stacks

@@ -51,6 +51,12 @@ type Profile struct {
 	// PermissionsBoundary is config strata:permissionsBoundary: the
 	// permissions boundary of every role the stack creates for a service.
 	PermissionsBoundary string
+	// AccessLogs is config strata:accessLogs: the load balancer and every
+	// bucket log access into the stack's log bucket. Always on in
+	// production.
+	AccessLogs bool
+	// AccessLogRetentionDays is how long the log bucket keeps access logs.
+	AccessLogRetentionDays int
 }
 
 // NetworkConfig is the strata:network config section. Field documentation
@@ -192,8 +198,10 @@ var natStrategies = map[string]network.NATStrategy{
 // where production and the other environments differ.
 func Defaults(env string) Profile {
 	p := Profile{
-		Environment: env,
-		Production:  env == Production,
+		Environment:            env,
+		Production:             env == Production,
+		AccessLogs:             true,
+		AccessLogRetentionDays: 90,
 		Network: NetworkConfig{
 			CIDR:                 network.DefaultCIDR,
 			AvailabilityZones:    2,
@@ -243,6 +251,7 @@ func Defaults(env string) Profile {
 		p.DB.BackupRetentionDays, p.DB.LogRetentionDays, p.DB.DeletionProtection = 30, 365, true
 		p.App.MinTasks = 2 // one task per AZ survives the loss of either
 		p.Baseline.Enabled = true
+		p.AccessLogRetentionDays = 365 // a year of access logs
 	}
 	return p
 }
@@ -266,6 +275,20 @@ func (p Profile) NetworkArgs() *network.Args {
 // BucketArgs turns the strata:bucket section into securebucket.Args. A
 // non-production bucket may be destroyed with its objects; a production one
 // may not.
+// LogBucketArgs is the stack's access-log target: SSE-S3 (as log delivery
+// requires), logs expiring after AccessLogRetentionDays, old versions
+// after a week.
+func (p Profile) LogBucketArgs() *securebucket.Args {
+	return &securebucket.Args{
+		Purpose:         "access-logs-" + p.Environment,
+		AccessLogTarget: true,
+		LifecycleRules: []securebucket.LifecycleRule{{
+			ID: "expire-access-logs", ExpirationDays: p.AccessLogRetentionDays, NoncurrentExpirationDays: 7,
+		}},
+		ForceDestroy: !p.Production,
+	}
+}
+
 func (p Profile) BucketArgs() *securebucket.Args {
 	b := p.Bucket
 	a := &securebucket.Args{

@@ -20,6 +20,7 @@ import (
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
+	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/tags"
 )
 
@@ -150,7 +151,17 @@ func (b *builder) cluster() error {
 		}
 		b.clusterARN, b.s.ClusterName = cluster.Arn, cluster.Name
 	}
-	logs, err := cloudwatch.NewLogGroup(b.ctx, b.name, &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(b.a.LogRetentionDays)}, b.parent)
+	key, err := kmskey.New(b.ctx, b.name+"-logs", b.env, kmskey.Args{
+		Description: fmt.Sprintf("Encrypts the container logs of service %s", b.name),
+		AliasPrefix: "alias/" + b.name + "-logs-",
+		Services:    []kmskey.Service{kmskey.Logs(b.env, b.name+"-*")},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	logs, err := cloudwatch.NewLogGroup(b.ctx, b.name, &cloudwatch.LogGroupArgs{
+		RetentionInDays: pulumi.Int(b.a.LogRetentionDays), KmsKeyId: key.Key.Arn,
+	}, b.parent)
 	if err != nil {
 		return err
 	}

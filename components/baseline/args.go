@@ -1,6 +1,10 @@
 package baseline
 
-import "cmp"
+import (
+	"cmp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Defaults for Args fields left at their zero value.
 const (
@@ -129,6 +133,10 @@ type Args struct {
 
 	// DeployRole creates the cross-account deploy role. Default: none.
 	DeployRole *DeployRole
+
+	// AccessLogBucket receives the audit-log bucket's server access logs
+	// (an access-log target, by name). Default: no access logging.
+	AccessLogBucket pulumi.StringInput
 
 	// PermissionsBoundaryARN is the permissions boundary, a managed policy
 	// ARN, of every role the baseline creates for a service (the trail's

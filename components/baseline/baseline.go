@@ -18,6 +18,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/iampolicy"
+	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/tags"
 )
 
@@ -168,7 +169,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // trail creates the multi-Region trail, delivering to the bucket and to a
 // log group through a role that may write only there.
 func (b *Baseline) trail(ctx *pulumi.Context, name, trailName, trailArn string, a Args, env awsenv.Env, bucket *securebucket.SecureBucket, parent pulumi.ResourceOption) error {
-	logs, err := cloudwatch.NewLogGroup(ctx, name+"-trail", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.TrailLogRetentionDays)}, parent)
+	key, err := kmskey.New(ctx, name+"-trail-logs", env, kmskey.Args{
+		Description: fmt.Sprintf("Encrypts the CloudWatch copy of trail %s", trailName),
+		AliasPrefix: "alias/" + name + "-trail-logs-",
+		Services:    []kmskey.Service{kmskey.Logs(env, name+"-trail-*")},
+	}, parent)
+	if err != nil {
+		return err
+	}
+	logs, err := cloudwatch.NewLogGroup(ctx, name+"-trail", &cloudwatch.LogGroupArgs{
+		RetentionInDays: pulumi.Int(a.TrailLogRetentionDays), KmsKeyId: key.Key.Arn,
+	}, parent)
 	if err != nil {
 		return err
 	}
@@ -425,7 +436,8 @@ func logBucketArgs(name string, a Args) *securebucket.Args {
 			ExpirationDays:           a.TrailRetentionDays,
 			NoncurrentExpirationDays: 30,
 		}},
-		LogDeliveries: deliveries,
-		ForceDestroy:  a.AllowDestroy,
+		LogDeliveries:   deliveries,
+		ForceDestroy:    a.AllowDestroy,
+		AccessLogBucket: a.AccessLogBucket,
 	}
 }

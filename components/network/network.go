@@ -16,6 +16,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
+	"github.com/strata-infra/strata/internal/kmskey"
 )
 
 // Type is the component's type token. Changing it replaces every resource of
@@ -173,8 +174,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // through a role that the flow-logs service may assume only for this account
 // and that may write only to that log group.
 func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, env awsenv.Env, parent pulumi.ResourceOption) error {
+	key, err := kmskey.New(ctx, name+"-flow-logs", env, kmskey.Args{
+		Description: fmt.Sprintf("Encrypts the flow logs of network %s", name),
+		AliasPrefix: "alias/" + name + "-flow-logs-",
+		Services:    []kmskey.Service{kmskey.Logs(env, name+"-flow-logs-*")},
+	}, parent)
+	if err != nil {
+		return err
+	}
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
+		KmsKeyId:        key.Key.Arn,
 	}, parent)
 	if err != nil {
 		return err

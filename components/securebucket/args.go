@@ -164,6 +164,14 @@ type Args struct {
 	// and the bucket's own key lets it encrypt them (with KMSKeyARN, that
 	// key's policy must). Default: none.
 	LogDeliveries []LogDelivery
+
+	// AccessLogTarget makes the bucket the target of access logs: S3
+	// server access logs (logging.s3.amazonaws.com) and load balancer
+	// access logs (ELB log delivery), each allowed only for this account.
+	// Both services require SSE-S3 on their target, so the bucket encrypts
+	// with SSE-S3 and has no key; uploads naming other encryption are still
+	// denied. Not with KMSKeyARN or LogDeliveries. Default: false.
+	AccessLogTarget bool
 }
 
 func (a *Args) withDefaults(name string) Args {

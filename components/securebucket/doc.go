@@ -37,6 +37,14 @@
 // a negated or …IfExists operator on a missing header as true.
 //   - A rule that aborts incomplete multipart uploads (FSBP S3.13).
 //
+// An access-log target (AccessLogTarget) is the exception to SSE-KMS: S3
+// server access logging and ELB access logs can only deliver to an SSE-S3
+// bucket, so such a bucket encrypts with SSE-S3, has no key, denies uploads
+// naming other encryption, and admits logging.s3.amazonaws.com for this
+// account (aws:SourceAccount) and ELB log delivery only under
+// AWSLogs/<this account>/. strata check suppresses STRATA-S3-003 for it,
+// saying why.
+//
 // Knobs and their defaults:
 //   - Name: <project>-<Purpose>-<account ID>; Purpose defaults to the
 //     component's name. Names follow S3's rules; strata also rejects dots.
@@ -45,7 +53,8 @@
 //     days, Glacier at 180, expiration at 365 and noncurrent versions expiring
 //     after 30; KeepForever turns off every rule that moves or deletes data.
 //   - AbortIncompleteMultipartUploadDays: 7.
-//   - AccessLogBucket: no server access logging.
+//   - AccessLogBucket: no server access logging (stacks gives every bucket
+//     the stack's log bucket). AccessLogTarget: false.
 //   - ForceDestroy: false (a non-production stack may set it to be
 //     destroyed cleanly). Protection is the caller's: pass pulumi.Protect to
 //     protect the bucket and its key.

@@ -65,9 +65,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		physical = bucketName(ctx.Project(), a.Purpose, env.AccountID)
 	}
 
-	if a.KMSKeyARN != nil {
+	switch {
+	case a.AccessLogTarget:
+		b.KeyARN = pulumi.String("").ToStringOutput() // SSE-S3: no key
+	case a.KMSKeyARN != nil:
 		b.KeyARN = a.KMSKeyARN.ToStringOutput()
-	} else {
+	default:
 		key, err := kmskey.New(ctx, name, env, kmskey.Args{
 			Description: fmt.Sprintf("Encrypts the objects of S3 bucket %s", physical),
 			AliasPrefix: "alias/" + aliasUnsafe.ReplaceAllString(name, "-") + "-",
@@ -96,16 +99,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, wrap("turning on versioning", err)
 	}
-	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: on,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+	rule := &s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+		ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm:   pulumi.String("aws:kms"),
+			KmsMasterKeyId: b.KeyARN,
+		},
+		// A bucket key cuts KMS requests, and their cost, by orders of magnitude.
+		BucketKeyEnabled: pulumi.Bool(true),
+	}
+	if a.AccessLogTarget {
+		rule = &s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: b.KeyARN,
+				SseAlgorithm: pulumi.String("AES256"),
 			},
-			// A bucket key cuts KMS requests, and their cost, by orders of magnitude.
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
+		}
+	}
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: on, Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{rule},
 	}, parent)
 	if err != nil {
 		return nil, wrap("configuring encryption", err)
@@ -135,6 +145,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, wrap("configuring the lifecycle", err)
 	}
 	policy := pulumi.All(bucket.Arn, b.KeyARN).ApplyT(func(v []any) (string, error) {
+		if a.AccessLogTarget {
+			return logTargetPolicy(v[0].(string), env).JSON()
+		}
 		doc := bucketPolicy(v[0].(string), v[1].(string))
 		doc.Statement = append(doc.Statement, deliveryStatements(v[0].(string), a.LogDeliveries, env.AccountID)...)
 		return doc.JSON()
@@ -300,6 +313,56 @@ func (b *SecureBucket) Grant(access Access) grant.Grant {
 		Policy:      b.Policy(access),
 		Environment: map[string]pulumi.StringInput{BucketNameEnv: b.BucketName},
 	}
+}
+
+// Log delivery principals.
+const (
+	s3LoggingService  = "logging.s3.amazonaws.com"
+	elbLoggingService = "logdelivery.elasticloadbalancing.amazonaws.com"
+)
+
+// elbAccounts are the Elastic Load Balancing accounts that deliver access
+// logs in the Regions that opened before August 2022; newer Regions use
+// the log-delivery service principal.
+var elbAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"ca-central-1": "985666609251", "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416",
+	"eu-west-3": "009996457667", "eu-north-1": "897822967062", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
+	"ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266", "ap-south-1": "718504428378", "sa-east-1": "507241528517",
+}
+
+// logTargetPolicy is an access-log target's policy: the TLS denies, a deny
+// of uploads naming anything but SSE-S3 or naming a customer key, S3
+// server access logging for this account (aws:SourceAccount), and ELB
+// access logs only under AWSLogs/<this account>/ (ELB sends no source
+// condition keys, so the path confines it to this account's logs).
+func logTargetPolicy(bucketARN string, env awsenv.Env) iamdoc.Document {
+	full := bucketPolicy(bucketARN, "")
+	var out []iamdoc.Statement
+	for _, st := range full.Statement {
+		switch st.Sid {
+		case "DenyInsecureTransport", "DenyOutdatedTLS", "DenyCustomerKeys":
+			out = append(out, st)
+		}
+	}
+	objects := bucketARN + "/*"
+	ownLogs := bucketARN + "/*AWSLogs/" + env.AccountID + "/*"
+	out = append(out,
+		iamdoc.Statement{Sid: "DenyOtherEncryption", Effect: iamdoc.Deny, Principal: map[string]any{"AWS": "*"},
+			Action: []string{"s3:PutObject"}, Resource: []string{objects},
+			Condition: map[string]map[string]any{"Null": {sseHeader: headerPresent}, "StringNotEquals": {sseHeader: "AES256"}}},
+		iamdoc.Statement{Sid: "S3ServerAccessLogs", Effect: iamdoc.Allow, Principal: map[string]any{"Service": s3LoggingService},
+			Action: []string{"s3:PutObject"}, Resource: []string{objects},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID}}},
+		iamdoc.Statement{Sid: "ELBAccessLogs", Effect: iamdoc.Allow, Principal: map[string]any{"Service": elbLoggingService},
+			Action: []string{"s3:PutObject"}, Resource: []string{ownLogs}},
+	)
+	if acct, ok := elbAccounts[env.Region]; ok {
+		out = append(out, iamdoc.Statement{Sid: "ELBAccessLogsRegionalAccount", Effect: iamdoc.Allow,
+			Principal: map[string]any{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", env.Partition, acct)},
+			Action:    []string{"s3:PutObject"}, Resource: []string{ownLogs}})
+	}
+	return iamdoc.New(out...)
 }
 
 // Policy returns an IAM policy document (JSON) that grants access to this

@@ -419,3 +419,57 @@ func TestBucketPolicyUploadSemantics(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessLogTarget: SSE-S3 as log delivery requires, no key, and a
+// policy that admits S3 server access logs of this account and ELB access
+// logs under this account's path only, evaluated as IAM does.
+func TestAccessLogTarget(t *testing.T) {
+	p, err := run(t, &Args{AccessLogTarget: true, Purpose: "access-logs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("aws:kms/key:Key")); n != 0 {
+		t.Errorf("an access-log target made %d keys, want none", n)
+	}
+	sse := plantest.One(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+	if got, _ := sse.Input("rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"); got != "AES256" {
+		t.Errorf("encryption = %v, want AES256", got)
+	}
+	doc, err := iampolicy.Parse(plantest.One(t, p, "aws:s3/bucketPolicy:BucketPolicy").Inputs["policy"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := p.Outputs["bucketArn"].(string)
+	own := plan.DefaultAccountID
+	tls := map[string][]string{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
+	with := func(k, v string) map[string][]string {
+		out := maps.Clone(tls)
+		out[k] = []string{v}
+		return out
+	}
+	for _, tt := range []struct {
+		name, principal, resource string
+		ctx                       map[string][]string
+		want                      iampolicy.Decision
+	}{
+		{"S3 logging of this account", "Service:logging.s3.amazonaws.com", bucket + "/data/2026-12-02", with("aws:SourceAccount", own), iampolicy.Allowed},
+		{"S3 logging of another account", "Service:logging.s3.amazonaws.com", bucket + "/data/x", with("aws:SourceAccount", "210987654321"), iampolicy.ImplicitDeny},
+		{"ELB logs of this account", "Service:logdelivery.elasticloadbalancing.amazonaws.com", bucket + "/web/AWSLogs/" + own + "/elasticloadbalancing/x.log.gz", tls, iampolicy.Allowed},
+		{"ELB logs of another account", "Service:logdelivery.elasticloadbalancing.amazonaws.com", bucket + "/web/AWSLogs/210987654321/x.log.gz", tls, iampolicy.ImplicitDeny},
+		{"the us-east-1 ELB account", "AWS:arn:aws:iam::127311923021:root", bucket + "/web/AWSLogs/" + own + "/x.log.gz", tls, iampolicy.Allowed},
+		{"a delivery naming a KMS key", "Service:logging.s3.amazonaws.com", bucket + "/x", with("s3:x-amz-server-side-encryption", "aws:kms"), iampolicy.Denied},
+		{"a delivery over plain HTTP", "Service:logging.s3.amazonaws.com", bucket + "/x", map[string][]string{"aws:SecureTransport": {"false"}, "aws:SourceAccount": {own}}, iampolicy.Denied},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, by, err := doc.Evaluate(iampolicy.Request{Principal: tt.principal, Action: "s3:PutObject", Resource: tt.resource, Context: tt.ctx})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("PutObject = %s (by %s), want %s", got, by, tt.want)
+			}
+		})
+	}
+	_, err = run(t, &Args{AccessLogTarget: true, KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/x")})
+	plantest.ExpectProblems(t, nil, err, "AccessLogTarget and KMSKeyARN do not go together")
+}

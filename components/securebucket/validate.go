@@ -129,6 +129,17 @@ func validate(name, project string, a Args) error {
 		checkTransitions(p, where, "Transitions", "ExpirationDays", r.Transitions, r.ExpirationDays)
 		checkTransitions(p, where, "NoncurrentTransitions", "NoncurrentExpirationDays", r.NoncurrentTransitions, r.NoncurrentExpirationDays)
 	}
+	if a.AccessLogTarget {
+		if a.KMSKeyARN != nil {
+			p.Addf("AccessLogTarget and KMSKeyARN do not go together: access-log targets use SSE-S3, as S3 and ELB log delivery require")
+		}
+		if len(a.LogDeliveries) > 0 {
+			p.Addf("AccessLogTarget and LogDeliveries do not go together: CloudTrail and Config deliver under the bucket's KMS key, which an access-log target has not")
+		}
+		if a.AccessLogBucket != nil {
+			p.Addf("AccessLogTarget and AccessLogBucket do not go together: an access-log target does not log its own access")
+		}
+	}
 	return p.Err()
 }
 

@@ -102,6 +102,7 @@ type builder struct {
 	vpcConfig *lambda.FunctionVpcConfigArgs
 	logs      *cloudwatch.LogGroup
 	roleARN   pulumi.StringOutput
+	logKey    pulumi.StringOutput
 	policies  []pulumi.Resource
 	fn        *lambda.Function
 	httpAPI   *apigatewayv2.Api
@@ -191,7 +192,18 @@ func (b *builder) network() error {
 // secrets with their keys.
 func (b *builder) role() error {
 	ctx, name, a, env := b.ctx, b.name, b.a, b.env
-	logs, err := cloudwatch.NewLogGroup(ctx, name+"-function", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, b.parent)
+	key, err := kmskey.New(ctx, name+"-logs", env, kmskey.Args{
+		Description: fmt.Sprintf("Encrypts the function and access logs of API %s", name),
+		AliasPrefix: "alias/" + name + "-logs-",
+		Services:    []kmskey.Service{kmskey.Logs(env, name+"-*")},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.logKey = key.Key.Arn
+	logs, err := cloudwatch.NewLogGroup(ctx, name+"-function", &cloudwatch.LogGroupArgs{
+		RetentionInDays: pulumi.Int(a.LogRetentionDays), KmsKeyId: b.logKey,
+	}, b.parent)
 	if err != nil {
 		return err
 	}
@@ -367,7 +379,9 @@ func (b *builder) api() error {
 // own group) and lets only this API invoke the function.
 func (b *builder) stage() error {
 	ctx, name, a, s := b.ctx, b.name, b.a, b.s
-	accessLogs, err := cloudwatch.NewLogGroup(ctx, name+"-access", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(a.LogRetentionDays)}, b.parent)
+	accessLogs, err := cloudwatch.NewLogGroup(ctx, name+"-access", &cloudwatch.LogGroupArgs{
+		RetentionInDays: pulumi.Int(a.LogRetentionDays), KmsKeyId: b.logKey,
+	}, b.parent)
 	if err != nil {
 		return err
 	}

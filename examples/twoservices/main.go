@@ -51,7 +51,13 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	uploads, err := securebucket.New(ctx, "uploads", nil, opts...)
+	// One access-log target for the load balancers' and the bucket's logs.
+	logs, err := securebucket.New(ctx, "access-logs", &securebucket.Args{AccessLogTarget: true,
+		LifecycleRules: []securebucket.LifecycleRule{{ID: "expire", ExpirationDays: 365, NoncurrentExpirationDays: 7}}}, opts...)
+	if err != nil {
+		return err
+	}
+	uploads, err := securebucket.New(ctx, "uploads", &securebucket.Args{AccessLogBucket: logs.BucketName}, opts...)
 	if err != nil {
 		return err
 	}
@@ -62,6 +68,7 @@ func program(ctx *pulumi.Context) error {
 		CertificateARN:     pulumi.String(cfg.Require("certificateArn")),
 		MinTasks:           2,
 		DeletionProtection: true,
+		AccessLogBucket:    logs.BucketName,
 		Grants: []grant.Grant{
 			db.Connect(nil),                       // DB_HOST, DB_PORT, DB_NAME; DB_USER, DB_PASSWORD from the secret
 			uploads.Grant(securebucket.ReadWrite), // BUCKET_NAME, and the task role's only policy
@@ -79,6 +86,7 @@ func program(ctx *pulumi.Context) error {
 		CertificateARN:      pulumi.String(cfg.Require("certificateArn")),
 		MinTasks:            2,
 		DeletionProtection:  true,
+		AccessLogBucket:     logs.BucketName,
 		Grants:              []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
 	}, opts...)
 	if err != nil {

@@ -114,7 +114,7 @@ func TestAServiceReachesItsOwnPort(t *testing.T) {
 // nothing else; no other role reaches the bucket.
 func TestEachTaskRoleHoldsOnlyItsGrants(t *testing.T) {
 	p := planned(t)
-	bucket := plantest.One(t, p, "aws:s3/bucketV2:BucketV2").Outputs["arn"].(string)
+	bucket := plantest.Find(t, p, "aws:s3/bucketV2:BucketV2", "uploads").Outputs["arn"].(string)
 	taskRole := map[string]string{}
 	for _, svc := range []string{"web", "admin"} {
 		taskRole[plantest.Find(t, p, roleType, svc+"-task").ID] = svc

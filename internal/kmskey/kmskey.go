@@ -151,3 +151,18 @@ func New(ctx *pulumi.Context, name string, acct awsenv.Env, args Args, opts ...p
 	}
 	return &Key{Key: key, Alias: alias}, nil
 }
+
+// Logs lets CloudWatch Logs of env's Region use a key for the log groups
+// whose names match pattern (such as "web-*"), in this account only: by
+// encryption context, since CloudWatch Logs sends no aws:SourceAccount.
+func Logs(env awsenv.Env, pattern string) Service {
+	return Service{
+		Sid:       "AllowCloudWatchLogs",
+		Principal: "logs." + env.Region + ".amazonaws.com",
+		Actions:   []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Conditions: map[string]map[string]any{
+			"ArnLike": {"kms:EncryptionContext:aws:logs:arn": env.ARN("logs", env.Region, "log-group:"+pattern)},
+		},
+		NoSourceAccount: true,
+	}
+}
