@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -173,7 +174,7 @@ var suppressions = []suppression{
 		return "The load balancer is the application's public entry point: internet-facing by design, admitting the world only on 443 and 80, and reaching only the app port."
 	}},
 	{"STRATA-ALB-001", func(e *env, r *plan.Resource) string {
-		if _, warned := r.Input("tags.strata:warning"); warned && !e.opts.Production {
+		if _, warned := r.Input("tags." + tags.Warning); warned && !e.opts.Production {
 			return "A non-production stack without a certificate serves plain HTTP by choice; the listener is marked with strata:warning and production requires a certificate."
 		}
 		return ""
@@ -198,10 +199,16 @@ var suppressions = []suppression{
 		}
 		for _, role := range e.p.ByType(roleType) {
 			if role.ID == str(r, "role") || str(role, "name") == str(r, "role") {
-				if w := str(role, "tags.strata:warning"); strings.Contains(w, "administrator") {
+				if w := str(role, "tags."+tags.Warning); strings.Contains(w, "administrator") {
 					return "Granted on purpose (AllowAdministratorAccess): the role carries a strata:warning tag saying so, and strata plan lists it."
 				}
 			}
+		}
+		return ""
+	}},
+	{"STRATA-S3-003", func(e *env, r *plan.Resource) string {
+		if e.accessLogTarget(r) {
+			return "An access-log target encrypts with SSE-S3: S3 server access logging and ELB access logs cannot deliver to an SSE-KMS bucket (AWS documents both); it holds only access logs, and its policy denies other encryption."
 		}
 		return ""
 	}},
@@ -250,8 +257,31 @@ func (e *env) httpOnlyRedirects() bool {
 // httpWarned reports whether a plain-HTTP listener carries strata:warning.
 func (e *env) httpWarned() bool {
 	for _, l := range e.p.ByType(listenerType) {
-		if _, ok := l.Input("tags.strata:warning"); ok && str(l, "protocol") == "HTTP" {
+		if _, ok := l.Input("tags." + tags.Warning); ok && str(l, "protocol") == "HTTP" {
 			return true
+		}
+	}
+	return false
+}
+
+// accessLogTarget reports whether a bucket is an access-log target: it
+// encrypts with SSE-S3 and its policy lets S3 server access logging or
+// ELB log delivery write to it.
+func (e *env) accessLogTarget(b *plan.Resource) bool {
+	sse := e.sideOf(sseType)[b.ID]
+	pol := e.sideOf(bucketPolType)[b.ID]
+	if sse == nil || pol == nil || str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "AES256" {
+		return false
+	}
+	doc, msg, _ := policyAt(pol, "policy")
+	if msg != "" {
+		return false
+	}
+	for _, st := range doc.Statement {
+		for _, p := range st.Principals() {
+			if st.Effect == "Allow" && (p == "Service:logging.s3.amazonaws.com" || p == "Service:logdelivery.elasticloadbalancing.amazonaws.com") {
+				return true
+			}
 		}
 	}
 	return false

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/strata-infra/strata/components/serverlessapi"
+	"github.com/strata-infra/strata/internal/lambdaruntime"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -298,7 +298,7 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
 				if rt := str(r, "runtime"); rt != "" {
-					return serverlessapi.RuntimeProblem(rt), false
+					return lambdaruntime.Problem(rt), false
 				}
 				return "", false
 			})

@@ -230,7 +230,7 @@ var _ = register(
 		},
 	},
 	&Check{
-		ID: "STRATA-KMS-001", Title: "KMS keys rotate", Severity: Medium,
+		ID: "STRATA-KMS-001", Title: "KMS keys rotate at least yearly", Severity: Medium,
 		Controls: []string{"FSBP KMS.4", "CIS 3.6", "CKV_AWS_7"}, Types: []string{keyType},
 		Fix: "Set enableKeyRotation.",
 		eval: func(e *env) []Finding {
@@ -240,6 +240,9 @@ var _ = register(
 				}
 				if !boolean(r, "enableKeyRotation") {
 					return "does not rotate", false
+				}
+				if days := number(r, "rotationPeriodInDays"); days > 365 {
+					return fmt.Sprintf("rotates every %v days, more than a year", days), false
 				}
 				return "", false
 			})
@@ -315,11 +318,11 @@ var _ = register(
 		},
 	},
 	&Check{
-		ID: "STRATA-S3-002", Title: "Buckets refuse requests without TLS", Severity: High,
+		ID: "STRATA-S3-002", Title: "Buckets refuse requests without TLS 1.2 or later", Severity: High,
 		Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Types: []string{bucketType, bucketPolType},
-		Fix: "Add a bucket policy that denies s3:* when aws:SecureTransport is false.",
+		Fix: "Deny s3:* on the bucket and its objects to every principal when aws:SecureTransport is false, and when s3:TlsVersion is below 1.2.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(bucketPolType, func(_, pol *plan.Resource) string {
+			return e.eachBucket(bucketPolType, func(b, pol *plan.Resource) string {
 				if pol == nil {
 					return "has no bucket policy, so plain HTTP is allowed"
 				}
@@ -327,12 +330,23 @@ var _ = register(
 				if msg != "" {
 					return msg
 				}
-				for _, st := range doc.Statement {
-					if st.Effect == "Deny" && slices.Equal(st.Condition["Bool"]["aws:SecureTransport"], iampolicy.List{"false"}) {
-						return ""
-					}
+				arn, _ := b.Outputs["arn"].(string)
+				everywhere := func(st statement) bool {
+					return st.Effect == "Deny" && st.Public() && slices.Contains(st.Action, "s3:*") &&
+						(arn == "" || (slices.Contains(st.Resource, arn) && slices.Contains(st.Resource, arn+"/*")))
 				}
-				return "its policy does not deny requests without TLS"
+				plain, old := false, false
+				for _, st := range doc.Statement {
+					plain = plain || (everywhere(st) && slices.Equal(st.Condition["Bool"]["aws:SecureTransport"], iampolicy.List{"false"}))
+					old = old || (everywhere(st) && slices.Equal(st.Condition["NumericLessThan"]["s3:TlsVersion"], iampolicy.List{"1.2"}))
+				}
+				switch {
+				case !plain:
+					return "its policy does not deny every request without TLS, from everyone, on the bucket and its objects"
+				case !old:
+					return "its policy does not deny every request over TLS below 1.2, from everyone, on the bucket and its objects"
+				}
+				return ""
 			})
 		},
 	},

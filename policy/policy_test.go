@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -255,6 +257,74 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 	"STRATA-IAM-011": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, stacks.NetworkName+"-flow-logs"), "policy", map[string]any{
 			"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:*"})
+	},
+	"STRATA-ALB-008": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, lbType, stacks.AppName), "accessLogs", nil)
+	},
+	"STRATA-S3-009": func(t *testing.T, p *plan.Plan) string {
+		drop(p, loggingType)
+		return find(t, p, bucketType, stacks.BucketName).URN
+	},
+	"STRATA-S3-010": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, bucketType, stacks.BucketName), "forceDestroy", true)
+	},
+	"STRATA-DDB-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, tableType, stacks.APIName), "pointInTimeRecovery.enabled", false)
+	},
+	"STRATA-DDB-002": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, tableType, stacks.APIName), "serverSideEncryption", nil)
+	},
+	"STRATA-DDB-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, tableType, stacks.APIName), "deletionProtectionEnabled", false)
+	},
+	"STRATA-SNS-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, topicType, stacks.BudgetName), "kmsMasterKeyId", nil)
+	},
+	"STRATA-SNS-002": func(t *testing.T, p *plan.Plan) string {
+		edit(t, find(t, p, topicPolicyType, stacks.BudgetName), "policy", func(d *policyDoc) {
+			d.Statement = slices.DeleteFunc(d.Statement, func(st map[string]any) bool { return st["Effect"] == "Deny" })
+		})
+		return find(t, p, topicType, stacks.BudgetName).URN
+	},
+	"STRATA-IAM-012": func(t *testing.T, p *plan.Plan) string {
+		return edit(t, find(t, p, topicPolicyType, stacks.BudgetName), "policy", func(d *policyDoc) {
+			for _, st := range d.Statement {
+				delete(st, "Condition")
+			}
+		})
+	},
+	"STRATA-IAM-013": func(t *testing.T, p *plan.Plan) string {
+		return add(p, roleType, "deploy", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`})
+	},
+	"STRATA-SEC-001": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, clusterType, stacks.DBName), "masterUserSecretKmsKeyId", nil)
+	},
+	"STRATA-LOG-003": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, logGroupType, stacks.AppName), "kmsKeyId", nil)
+	},
+	"STRATA-LMB-005": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, functionType, stacks.APIName), "vpcConfig", nil)
+	},
+	"STRATA-LMB-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, find(t, p, permissionType, stacks.APIName), "sourceArn", "arn:aws:execute-api:us-east-1:*:*/*/*")
+	},
+	"STRATA-ACC-006": func(t *testing.T, p *plan.Plan) string {
+		return set(t, plantest.One(t, p, accountPABType), "restrictPublicBuckets", false)
+	},
+	"STRATA-ACC-007": func(t *testing.T, p *plan.Plan) string {
+		drop(p, ebsDefaultType)
+		return plantest.One(t, p, baselineType).URN
+	},
+	"STRATA-ACC-008": func(t *testing.T, p *plan.Plan) string {
+		p.Resources = slices.DeleteFunc(p.Resources, func(r *plan.Resource) bool {
+			return r.Type == featureType && r.Inputs["name"] == "RDS_LOGIN_EVENTS"
+		})
+		return plantest.One(t, p, detectorType).URN
+	},
+	"STRATA-PROT-001": func(t *testing.T, p *plan.Plan) string {
+		r := find(t, p, clusterType, stacks.DBName)
+		r.Protect = false
+		return r.URN
 	},
 	"STRATA-IAM-001": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
@@ -732,5 +802,96 @@ func TestCostTagsReachAWSXChildren(t *testing.T) {
 	fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-TAG-001")).Failures()
 	if len(fails) != 1 || fails[0].URN != nat.URN {
 		t.Errorf("failures = %+v, want the NAT gateway's", fails)
+	}
+}
+
+// TestEveryWeakeningIsReported: each weakening of a secure default the
+// issue measured (one at a time, on the prod plan) is reported by strata
+// check, by the check named.
+func TestEveryWeakeningIsReported(t *testing.T) {
+	withoutStatement := func(typ, name, sid string) func(t *testing.T, p *plan.Plan) {
+		return func(t *testing.T, p *plan.Plan) {
+			edit(t, find(t, p, typ, name), "policy", func(d *policyDoc) {
+				d.Statement = slices.DeleteFunc(d.Statement, func(st map[string]any) bool { return st["Sid"] == sid })
+			})
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		check  string
+		weaken func(t *testing.T, p *plan.Plan)
+	}{
+		{"PITR off", "STRATA-DDB-001", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-DDB-001"](t, p) }},
+		{"the table under an AWS-owned key", "STRATA-DDB-002", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-DDB-002"](t, p) }},
+		{"table deletion protection off", "STRATA-DDB-003", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-DDB-003"](t, p) }},
+		{"the data bucket's forceDestroy on", "STRATA-S3-010", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-S3-010"](t, p) }},
+		{"the prod protect option removed", "STRATA-PROT-001", func(t *testing.T, p *plan.Plan) {
+			for _, r := range p.Resources {
+				r.Protect = false
+			}
+		}},
+		{"the budget topic unencrypted", "STRATA-SNS-001", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-SNS-001"](t, p) }},
+		{"the topic's TLS deny removed", "STRATA-SNS-002", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-SNS-002"](t, p) }},
+		{"the topic's aws:SourceAccount removed", "STRATA-IAM-012", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-IAM-012"](t, p) }},
+		{"Config delivery without aws:SourceAccount", "STRATA-IAM-012", func(t *testing.T, p *plan.Plan) {
+			edit(t, find(t, p, bucketPolType, stacks.BaselineName+"-logs"), "policy", func(d *policyDoc) {
+				for _, st := range d.Statement {
+					if strings.HasPrefix(fmt.Sprint(st["Sid"]), "Config") {
+						delete(st, "Condition")
+					}
+				}
+			})
+		}},
+		{"the deploy role's external ID removed", "STRATA-IAM-013", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-IAM-013"](t, p) }},
+		{"the RDS secret under the AWS managed key", "STRATA-SEC-001", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-SEC-001"](t, p) }},
+		{"the database's log group unencrypted", "STRATA-LOG-003", func(t *testing.T, p *plan.Plan) {
+			set(t, find(t, p, logGroupType, stacks.DBName), "kmsKeyId", nil)
+		}},
+		{"the function out of the VPC", "STRATA-LMB-005", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-LMB-005"](t, p) }},
+		{"SourceArn widened to any API of any account", "STRATA-LMB-006", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-LMB-006"](t, p) }},
+		{"the bucket's TLS 1.2 deny removed", "STRATA-S3-002", withoutStatement(bucketPolType, stacks.BucketName, "DenyOutdatedTLS")},
+		{"the no-TLS deny narrowed to one principal", "STRATA-S3-002", func(t *testing.T, p *plan.Plan) {
+			edit(t, find(t, p, bucketPolType, stacks.BucketName), "policy", func(d *policyDoc) {
+				for _, st := range d.Statement {
+					if st["Sid"] == "DenyInsecureTransport" {
+						st["Principal"] = map[string]any{"AWS": "arn:aws:iam::123456789012:role/one"}
+					}
+				}
+			})
+		}},
+		{"the account S3 public access block weakened", "STRATA-ACC-006", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-ACC-006"](t, p) }},
+		{"EBS default encryption off", "STRATA-ACC-007", func(t *testing.T, p *plan.Plan) {
+			set(t, plantest.One(t, p, ebsDefaultType), "enabled", false)
+		}},
+		{"a GuardDuty protection dropped", "STRATA-ACC-008", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-ACC-008"](t, p) }},
+		{"public subnets mapping public IPs", "STRATA-VPC-003", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-VPC-003"](t, p) }},
+		{"KMS rotation raised to 2,560 days", "STRATA-KMS-001", func(t *testing.T, p *plan.Plan) {
+			set(t, find(t, p, keyType, stacks.BucketName), "rotationPeriodInDays", 2560.0)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := clone(stackPlan(t, "prod"))
+			tt.weaken(t, p)
+			for _, f := range Evaluate(p, Options{Production: true}).Failures() {
+				if f.Check == tt.check {
+					return
+				}
+			}
+			t.Errorf("%s does not report it", tt.check)
+		})
+	}
+}
+
+// TestPolicyReadsPlansNotComponents: the checks import no component, so
+// they judge what a plan holds, whatever program made it.
+func TestPolicyReadsPlansNotComponents(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, "/strata/components/") || strings.HasSuffix(dep, "/strata/stacks") {
+			t.Errorf("policy depends on %s", dep)
+		}
 	}
 }

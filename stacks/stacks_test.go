@@ -459,7 +459,7 @@ func TestDeployRoleWithSecretExternalID(t *testing.T) {
 	if !ok {
 		t.Fatalf("deploy trust = %#v, want a secret", role.Inputs["assumeRolePolicy"])
 	}
-	st := plantest.ParsePolicy(t, trust.Reveal()).Statement[0]
+	st := plantest.StatementAt(t, trust.Reveal(), 0)
 	if st.Principal["AWS"] != "arn:aws:iam::210987654321:role/ci" || st.Condition["StringEquals"]["sts:ExternalId"] != "ci-deploy-7f3a" {
 		t.Errorf("deploy trust = %+v", st)
 	}
@@ -475,6 +475,9 @@ func TestDeployRoleWithSecretExternalID(t *testing.T) {
 	var doc struct{ Statement []map[string]any }
 	if err := json.Unmarshal([]byte(shown), &doc); err != nil {
 		t.Fatalf("the trust policy prints as %q, want the JSON document: %v", shown, err)
+	}
+	if len(doc.Statement) != 1 {
+		t.Fatalf("printed trust policy has %d statements, want 1", len(doc.Statement))
 	}
 	if got := doc.Statement[0]["Condition"]; fmt.Sprint(got) != "map[StringEquals:map[sts:ExternalId:[secret]]]" || doc.Statement[0]["Principal"] == nil {
 		t.Errorf("printed trust statement = %v, want the principal and the external ID as [secret]", doc.Statement[0])
@@ -712,5 +715,44 @@ func TestTheWholeNetworkIsPlanned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAccessLogs: every bucket and the load balancer log access into the
+// stack's log bucket; dev may turn it off, with a warning; prod may not.
+func TestAccessLogs(t *testing.T) {
+	p, err := planStack(t, "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := plantest.Find(t, p, "aws:s3/bucketV2:BucketV2", LogBucketName)
+	for _, b := range []string{BucketName, BaselineName + "-logs"} {
+		if got := plantest.Find(t, p, "aws:s3/bucketLoggingV2:BucketLoggingV2", b).Inputs["targetBucket"]; got != logs.ID {
+			t.Errorf("bucket %s logs to %v, want the log bucket %s", b, got, logs.ID)
+		}
+	}
+	if got, _ := plantest.Find(t, p, "aws:lb/loadBalancer:LoadBalancer", AppName).Input("accessLogs.bucket"); got != logs.ID {
+		t.Errorf("load balancer logs to %v, want the log bucket %s", got, logs.ID)
+	}
+	if got, _ := plantest.Find(t, p, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", LogBucketName).Input("rules.1.expiration.days"); got != 365.0 {
+		t.Errorf("prod access logs expire after %v days, want 365", got)
+	}
+
+	dev, err := planStack(t, "dev", map[string]string{"strata:accessLogs": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(dev.ByType("aws:s3/bucketLoggingV2:BucketLoggingV2")); n != 0 {
+		t.Errorf("dev without access logs has %d logging configurations", n)
+	}
+	warned := false
+	for _, d := range dev.Diagnostics {
+		warned = warned || (d.Severity == "warning" && strings.Contains(d.Message, "strata:accessLogs is false"))
+	}
+	if !warned {
+		t.Errorf("dev without access logs: diagnostics %+v, want a warning", dev.Diagnostics)
+	}
+	if _, err := planStack(t, "prod", map[string]string{"strata:accessLogs": "false"}); err == nil || !strings.Contains(err.Error(), "strata:accessLogs must be true in production") {
+		t.Errorf("prod without access logs: error = %v", err)
 	}
 }

@@ -267,7 +267,7 @@ func TestSecureByDefault(t *testing.T) {
 		if role.Parent != comp.URN {
 			continue
 		}
-		st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+		st := plantest.StatementAt(t, role.Inputs["assumeRolePolicy"], 0)
 		if st.Principal["Service"] != "ecs-tasks.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 			t.Errorf("role %s trust = %+v", role.Name, st)
 		}

@@ -235,7 +235,7 @@ func TestSecureByDefault(t *testing.T) {
 	if !ok {
 		t.Fatalf("deploy role trust = %#v, want a secret (it holds the external ID)", dr.Inputs["assumeRolePolicy"])
 	}
-	st := plantest.ParsePolicy(t, secret.Reveal()).Statement[0]
+	st := plantest.StatementAt(t, secret.Reveal(), 0)
 	if st.Principal["AWS"] != "arn:aws:iam::210987654321:root" || st.Condition["StringEquals"]["sts:ExternalId"] != "ci-deploy-7f3a" ||
 		st.Condition["StringEquals"]["aws:PrincipalOrgID"] != "o-a1b2c3d4e5" || !slices.Equal(st.Action, []string{"sts:AssumeRole"}) {
 		t.Errorf("deploy trust = %+v", st)

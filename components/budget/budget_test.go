@@ -2,6 +2,7 @@ package budget
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,13 +149,12 @@ func TestDefaults(t *testing.T) {
 		kp.Statement[1].Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("key policy = %+v, want the root and budgets scoped to the account", kp)
 	}
-	tp := plantest.ParsePolicy(t, plantest.Find(t, p, "aws:sns/topicPolicy:TopicPolicy", "monthly").Inputs["policy"])
-	allow := tp.Statement[0]
-	if allow.Effect != "Allow" || allow.Principal["Service"] != "budgets.amazonaws.com" || allow.Action[0] != "sns:Publish" ||
-		allow.Resource[0] != p.Outputs["topicArn"] || allow.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
+	allow := plantest.StatementAt(t, plantest.Find(t, p, "aws:sns/topicPolicy:TopicPolicy", "monthly").Inputs["policy"], 0)
+	if allow.Effect != "Allow" || allow.Principal["Service"] != "budgets.amazonaws.com" || !slices.Equal(allow.Action, []string{"sns:Publish"}) ||
+		!slices.Equal(allow.Resource, []string{p.Outputs["topicArn"].(string)}) || allow.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("topic policy allow = %+v", allow)
 	}
-	if deny := tp.Statement[1]; deny.Effect != "Deny" || deny.Condition["Bool"]["aws:SecureTransport"] != "false" {
+	if deny := plantest.StatementAt(t, plantest.Find(t, p, "aws:sns/topicPolicy:TopicPolicy", "monthly").Inputs["policy"], 1); deny.Effect != "Deny" || deny.Condition["Bool"]["aws:SecureTransport"] != "false" {
 		t.Errorf("topic policy deny = %+v, want a deny without TLS", deny)
 	}
 }

@@ -247,7 +247,7 @@ func TestSecureByDefault(t *testing.T) {
 	if got := flow.Inputs["iamRoleArn"].(string); !strings.HasSuffix(got, ":role/"+role.ID) {
 		t.Errorf("flow log role = %q, want role %q", got, role.ID)
 	}
-	st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+	st := plantest.StatementAt(t, role.Inputs["assumeRolePolicy"], 0)
 	if st.Principal["Service"] != "vpc-flow-logs.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("flow log trust = %+v, want vpc-flow-logs limited to the account", st)
 	}

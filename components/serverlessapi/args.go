@@ -43,23 +43,7 @@ const (
 	MaxRoutes                      = 300
 )
 
-// supportedRuntimes are the runtimes AWS still supports, and
-// deprecatedRuntimes the ones it no longer does, with what to use instead.
-// Update both when AWS's runtime calendar moves.
 var (
-	supportedRuntimes = []string{
-		"nodejs20.x", "nodejs22.x", "python3.10", "python3.11", "python3.12", "python3.13",
-		"java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023",
-	}
-	deprecatedRuntimes = map[string]string{
-		"go1.x": "provided.al2023 (handler bootstrap)", "provided": "provided.al2023",
-		"nodejs": "nodejs22.x", "nodejs4.3": "nodejs22.x", "nodejs6.10": "nodejs22.x", "nodejs8.10": "nodejs22.x",
-		"nodejs10.x": "nodejs22.x", "nodejs12.x": "nodejs22.x", "nodejs14.x": "nodejs22.x", "nodejs16.x": "nodejs22.x", "nodejs18.x": "nodejs22.x",
-		"python2.7": "python3.13", "python3.6": "python3.13", "python3.7": "python3.13", "python3.8": "python3.13", "python3.9": "python3.13",
-		"java8": "java21", "java8.al2": "java21", "java11": "java21",
-		"dotnetcore1.0": "dotnet8", "dotnetcore2.0": "dotnet8", "dotnetcore2.1": "dotnet8", "dotnetcore3.1": "dotnet8", "dotnet5.0": "dotnet8", "dotnet6": "dotnet8", "dotnet7": "dotnet8",
-		"ruby2.5": "ruby3.4", "ruby2.7": "ruby3.4", "ruby3.2": "ruby3.4",
-	}
 	// reservedEnv are names the Lambda runtime sets itself.
 	reservedEnv = []string{
 		"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",

@@ -217,7 +217,7 @@ func TestSecureByDefault(t *testing.T) {
 
 	// The role: trusted by Lambda of this account, scoped policies only.
 	role := plantest.One(t, p, "aws:iam/role:Role")
-	st := plantest.ParsePolicy(t, role.Inputs["assumeRolePolicy"]).Statement[0]
+	st := plantest.StatementAt(t, role.Inputs["assumeRolePolicy"], 0)
 	if st.Principal["Service"] != "lambda.amazonaws.com" || st.Condition["StringEquals"]["aws:SourceAccount"] != plan.DefaultAccountID {
 		t.Errorf("trust = %+v", st)
 	}

@@ -1,7 +1,6 @@
 package serverlessapi
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/iampolicy"
+	"github.com/strata-infra/strata/internal/lambdaruntime"
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -203,15 +203,7 @@ func Validate(name string, args *Args) error {
 
 // RuntimeProblem says what is wrong with a Lambda runtime, naming its
 // replacement when AWS deprecated it, or returns "" for a supported one.
-func RuntimeProblem(runtime string) string {
-	if repl, gone := deprecatedRuntimes[runtime]; gone {
-		return fmt.Sprintf("Runtime %q is deprecated and AWS no longer supports it: use %s", runtime, repl)
-	}
-	if !slices.Contains(supportedRuntimes, runtime) {
-		return fmt.Sprintf("Runtime %q is not a runtime strata knows AWS supports (%s)", runtime, strings.Join(supportedRuntimes, ", "))
-	}
-	return ""
-}
+func RuntimeProblem(runtime string) string { return lambdaruntime.Problem(runtime) }
 
 // grantNames are the variables a grant sets in the function: its settings,
 // and the ARNs of its secrets, which the code reads itself.

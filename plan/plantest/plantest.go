@@ -131,3 +131,15 @@ func SecurityGroupEdges(t testing.TB, p *plan.Plan, names map[string]string) []s
 	sort.Strings(out)
 	return out
 }
+
+// StatementAt parses the policy document v and returns its statement i,
+// failing the test with the document when it has fewer: a test that
+// expected a statement fails, rather than panics.
+func StatementAt(t testing.TB, v any, i int) Statement {
+	t.Helper()
+	p := ParsePolicy(t, v)
+	if i >= len(p.Statement) {
+		t.Fatalf("policy has %d statements, want statement %d: %v", len(p.Statement), i, v)
+	}
+	return p.Statement[i]
+}
