@@ -45,6 +45,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/components/appservice"
+	"github.com/strata-infra/strata/cost"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/policy"
 	"github.com/strata-infra/strata/stacks"
@@ -57,9 +58,12 @@ func main() {
 const usage = `usage: strata plan --stack NAME [--json] [--dir PATH | --program DIR]
        strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
        strata check --plan FILE [--json | --sarif]
+       strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
+       strata cost --plan FILE [--json] [--usage FILE]
 
 plan prints what a stack of the strata program would register, offline.
 check runs strata's security checklist over that plan.
+cost prices it: line items and the monthly floor, expected and maximum.
 
   --stack NAME    the stack: Pulumi.NAME.yaml beside Pulumi.yaml (required
                   unless --plan)
@@ -68,7 +72,8 @@ check runs strata's security checklist over that plan.
   --dir PATH      the folder with strata's Pulumi.yaml (default ".")
   --program DIR   build the Go Pulumi program in DIR, unmodified, and plan
                   it with DIR's Pulumi.yaml and stack file
-  --plan FILE     check a plan saved with strata plan --json (check only)
+  --plan FILE     check or price a plan saved with strata plan --json
+  --usage FILE    usage assumptions over cost's defaults (cost only)
 `
 
 // program is what the CLI plans: the strata program. Tests swap it.
@@ -84,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmd := args[0]
-	if cmd != "plan" && cmd != "check" {
+	if cmd != "plan" && cmd != "check" && cmd != "cost" {
 		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
@@ -96,6 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".", "")
 	programDir := fs.String("program", "", "")
 	planFile := fs.String("plan", "", "")
+	usageFile := fs.String("usage", "", "")
 	if err := fs.Parse(args[1:]); err != nil {
 		fmt.Fprintf(stderr, "strata %s: %v\n\n%s", cmd, err, usage)
 		return 2
@@ -107,16 +113,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "strata plan: --plan is for check (plan writes plans: strata plan --json)\n\n%s", usage)
 		return 2
 	case *planFile != "" && (*stack != "" || *programDir != "" || dirSet || fs.NArg() > 0):
-		fmt.Fprintf(stderr, "strata check: --plan checks a saved plan; give no --stack, --program or --dir with it\n\n%s", usage)
+		fmt.Fprintf(stderr, "strata %s: --plan reads a saved plan; give no --stack, --program or --dir with it\n\n%s", cmd, usage)
 		return 2
 	case *programDir != "" && dirSet:
 		fmt.Fprintf(stderr, "strata %s: give --dir (strata's program) or --program (any program), not both\n\n%s", cmd, usage)
 		return 2
+	case *usageFile != "" && cmd != "cost":
+		fmt.Fprintf(stderr, "strata %s: --usage is for cost\n\n%s", cmd, usage)
+		return 2
+	case *asSARIF && cmd == "cost":
+		fmt.Fprintf(stderr, "strata cost: --sarif is for check\n\n%s", usage)
+		return 2
 	case *planFile != "":
 		p, err := loadPlan(*planFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "strata check: %v\n", err)
+			fmt.Fprintf(stderr, "strata %s: %v\n", cmd, err)
 			return 2
+		}
+		if cmd == "cost" {
+			return priceIt(p, *usageFile, *asJSON, stdout, stderr)
 		}
 		return check(p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, *asJSON, *asSARIF, stdout, stderr)
 	case *stack == "" || fs.NArg() > 0:
@@ -152,6 +167,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if cmd == "check" {
 		return check(p, opts, *asJSON, *asSARIF, stdout, stderr)
+	}
+	if cmd == "cost" {
+		return priceIt(p, *usageFile, *asJSON, stdout, stderr)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -205,6 +223,63 @@ func planStack(dir, stack string) (*plan.Plan, plan.Options, error) {
 		return nil, opts, err
 	}
 	return p, opts, nil
+}
+
+// priced prices a plan with the usage file (the defaults when empty).
+func priced(p *plan.Plan, usageFile string) (*cost.Report, error) {
+	prices, err := cost.LoadPrices()
+	if err != nil {
+		return nil, err
+	}
+	u, err := cost.ReadUsageFile(usageFile)
+	if err != nil {
+		return nil, err
+	}
+	return cost.Price(p, prices, u)
+}
+
+// priceIt prints a plan's cost: 0 when priced, 1 when the plan cannot be
+// priced (a Region without prices), 2 for a usage file that does not read.
+func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writer) int {
+	rep, err := priced(p, usageFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "strata cost: %v\n", err)
+		if strings.Contains(err.Error(), "usage file") {
+			return 2
+		}
+		return 1
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "strata cost: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "Cost of stack %s in %s (%s, on-demand list prices of %s), a month of %d hours:\n\n",
+		p.Stack, rep.Region, rep.Currency, rep.PricesDate, cost.HoursPerMonth)
+	for _, it := range rep.Items {
+		r := p.ByURN(it.URN)
+		name := it.URN
+		if r != nil {
+			name = r.Name
+		}
+		fmt.Fprintf(stdout, "  %9.2f  %-8s  %s: %s (%g %s × %g)\n", it.Monthly, it.Kind, name, it.Description, it.Quantity, it.Unit, it.UnitPrice)
+	}
+	fmt.Fprintf(stdout, "\n  floor     %9.2f  idle, at minimum scale\n  expected  %9.2f  floor plus usage\n  maximum   %9.2f  at maximum scale, plus usage\n",
+		rep.Floor, rep.Expected, rep.Maximum)
+	if len(rep.Unpriced) > 0 {
+		fmt.Fprintf(stdout, "\nUnpriced (not counted): %s\n", strings.Join(rep.Unpriced, ", "))
+	}
+	if b := rep.Budget; b != nil {
+		fmt.Fprintf(stdout, "\nBudget: %.2f %s a month\n", b.LimitUSD, rep.Currency)
+		if b.Warning != "" {
+			fmt.Fprintf(stderr, "strata cost: warning: %s\n", b.Warning)
+		}
+	}
+	return 0
 }
 
 // planProgram builds the Go program in dir and plans it with dir's stack.
@@ -287,6 +362,9 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 	fmt.Fprintln(w, "\nOutputs:")
 	for _, k := range plan.SortedKeys(p.Outputs) {
 		fmt.Fprintf(w, "  %s = %s\n", k, short(p.Outputs[k]))
+	}
+	if rep, err := priced(p, ""); err == nil {
+		fmt.Fprintf(w, "\nCost: floor %.2f %s a month, expected %.2f (strata cost for the lines)\n", rep.Floor, rep.Currency, rep.Expected)
 	}
 	fmt.Fprintf(w, "\nSummary: %d resources\n", len(p.Resources))
 	counts := p.CountByType()
@@ -388,6 +466,9 @@ func short(v any) string {
 // (appservice.WarningTag), such as plain HTTP.
 func warningsOf(p *plan.Plan) []string {
 	var out []string
+	if rep, err := priced(p, ""); err == nil && rep.Budget != nil && rep.Budget.Warning != "" {
+		out = append(out, "budget: "+rep.Budget.Warning)
+	}
 	for _, d := range p.Diagnostics {
 		if d.Severity == "warning" {
 			out = append(out, d.Message)

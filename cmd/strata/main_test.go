@@ -431,3 +431,38 @@ func firstDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths %d and %d", len(al), len(bl))
 }
+
+// TestCost: strata cost prices a stack, as text and as JSON of the
+// documented form, from the stack or a saved plan alike.
+func TestCost(t *testing.T) {
+	code, out, errOut := strata(t, "cost", "--stack", "prod", "--dir", repo, "--json")
+	if code != 0 {
+		t.Fatalf("cost: exit %d\n%s", code, errOut)
+	}
+	var rep struct {
+		Currency, Region string
+		Items            []struct {
+			URN, Type, Description, Unit, Kind string
+			Quantity, UnitPrice, Monthly       float64
+		}
+		Floor, Expected, Maximum float64
+		Budget                   struct{ LimitUSD float64 }
+		Unpriced                 []string
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Currency != "USD" || rep.Region != "us-east-1" || len(rep.Items) == 0 || rep.Floor <= 0 || rep.Expected < rep.Floor || rep.Maximum < rep.Expected || rep.Budget.LimitUSD != 1000 {
+		t.Errorf("cost report = %+v", rep)
+	}
+	code, text, _ := strata(t, "cost", "--stack", "dev", "--dir", repo)
+	if code != 0 || !strings.Contains(text, "floor") || !strings.Contains(text, "NAT gateway hours") {
+		t.Errorf("cost text: exit %d\n%s", code, text)
+	}
+	if code, _, errOut := strata(t, "cost", "--stack", "dev", "--dir", repo, "--usage", filepath.Join(t.TempDir(), "none.yaml")); code != 2 {
+		t.Errorf("a missing usage file: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := strata(t, "plan", "--stack", "dev", "--dir", repo, "--usage", "x.yaml"); code != 2 {
+		t.Errorf("--usage with plan: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,255 @@
+// Package cost prices a plan before anyone deploys it: line items for every
+// priced resource, from a dated price table (prices.json) and documented
+// usage assumptions (usage.yaml), and three monthly totals: the floor
+// (what the stack costs idle, at its minimum scale), expected (the floor
+// plus usage) and the maximum (every hourly resource at its maximum scale,
+// plus usage). A resource type strata cannot price is listed as unpriced,
+// never counted as 0; types that cost nothing are listed as free, each
+// with why.
+package cost
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strata-infra/strata/plan"
+)
+
+// HoursPerMonth is the month cost uses: 730 hours.
+const HoursPerMonth = 730
+
+//go:embed prices.json
+var pricesJSON []byte
+
+//go:embed usage.yaml
+var usageYAML []byte
+
+// Prices is the price table.
+type Prices struct {
+	Currency string                        `json:"currency"`
+	Date     string                        `json:"date"`
+	Note     string                        `json:"note"`
+	Sources  map[string]string             `json:"sources"`
+	Regions  map[string]map[string]float64 `json:"regions"`
+}
+
+// LoadPrices reads the embedded price table.
+func LoadPrices() (Prices, error) {
+	var p Prices
+	err := json.Unmarshal(pricesJSON, &p)
+	return p, err
+}
+
+// Usage are the usage assumptions: per-key defaults and per-resource
+// overrides keyed "type name".
+type Usage struct {
+	Defaults  map[string]float64            `yaml:"defaults"`
+	Resources map[string]map[string]float64 `yaml:"resources"`
+}
+
+// DefaultUsage returns the documented defaults (usage.yaml).
+func DefaultUsage() Usage {
+	var u Usage
+	if err := yaml.Unmarshal(usageYAML, &u); err != nil {
+		panic(fmt.Sprintf("cost: the embedded usage.yaml does not parse: %v", err))
+	}
+	return u
+}
+
+// ReadUsage overlays a usage file on the defaults. An unknown key is an
+// error naming it and the keys known.
+func ReadUsage(r io.Reader) (Usage, error) {
+	u := DefaultUsage()
+	var over Usage
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&over); err != nil && err != io.EOF {
+		return u, fmt.Errorf("cost: reading the usage file: %w", err)
+	}
+	known := slices.Sorted(func(yield func(string) bool) {
+		for k := range u.Defaults {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	check := func(where string, m map[string]float64) error {
+		for k, v := range m {
+			if _, ok := u.Defaults[k]; !ok {
+				return fmt.Errorf("cost: usage file: %s%s is not a usage key (known: %s)", where, k, strings.Join(known, ", "))
+			}
+			if v < 0 {
+				return fmt.Errorf("cost: usage file: %s%s must not be negative, got %v", where, k, v)
+			}
+		}
+		return nil
+	}
+	if err := check("defaults.", over.Defaults); err != nil {
+		return u, err
+	}
+	for k, v := range over.Defaults {
+		u.Defaults[k] = v
+	}
+	if u.Resources == nil {
+		u.Resources = map[string]map[string]float64{}
+	}
+	for res, m := range over.Resources {
+		if err := check("resources."+res+".", m); err != nil {
+			return u, err
+		}
+		u.Resources[res] = m
+	}
+	return u, nil
+}
+
+// ReadUsageFile reads a usage file; an empty path gives the defaults.
+func ReadUsageFile(path string) (Usage, error) {
+	if path == "" {
+		return DefaultUsage(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return Usage{}, fmt.Errorf("cost: reading the usage file: %w", err)
+	}
+	defer f.Close()
+	return ReadUsage(f)
+}
+
+func (u Usage) of(r *plan.Resource, key string) float64 {
+	if m, ok := u.Resources[r.Type+" "+r.Name]; ok {
+		if v, ok := m[key]; ok {
+			return v
+		}
+	}
+	return u.Defaults[key]
+}
+
+// Kind says whether a line is part of the idle floor or comes from usage.
+const (
+	Baseline  = "baseline"
+	UsageKind = "usage"
+)
+
+// Item is one priced line.
+type Item struct {
+	URN         string  `json:"urn"`
+	Type        string  `json:"type"`
+	Description string  `json:"description"`
+	Unit        string  `json:"unit"`
+	Quantity    float64 `json:"quantity"`
+	UnitPrice   float64 `json:"unitPrice"`
+	Monthly     float64 `json:"monthly"`
+	Kind        string  `json:"kind"`
+	// MaxQuantity is the quantity at maximum scale, for baseline lines
+	// that scale (tasks, ACUs); 0 means the same as Quantity.
+	MaxQuantity float64 `json:"maxQuantity,omitempty"`
+}
+
+// Budget is the stack's budget, when the plan has one.
+type Budget struct {
+	URN      string  `json:"urn"`
+	LimitUSD float64 `json:"limitUsd"`
+	// Warning says when the expected total passes 80 % of the limit, or
+	// the floor passes the limit.
+	Warning string `json:"warning,omitempty"`
+}
+
+// Report is a priced plan.
+type Report struct {
+	Currency   string   `json:"currency"`
+	Region     string   `json:"region"`
+	PricesDate string   `json:"pricesDate"`
+	Items      []Item   `json:"items"`
+	Floor      float64  `json:"floor"`
+	Expected   float64  `json:"expected"`
+	Maximum    float64  `json:"maximum"`
+	Budget     *Budget  `json:"budget,omitempty"`
+	Unpriced   []string `json:"unpriced"`
+	Free       []string `json:"free"`
+}
+
+// Price prices a plan in its Region with the given usage.
+func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
+	table, ok := prices.Regions[p.Region]
+	if !ok {
+		return nil, fmt.Errorf("cost: no prices for Region %s; prices are known for %s", p.Region, strings.Join(slices.Sorted(func(yield func(string) bool) {
+			for r := range prices.Regions {
+				if !yield(r) {
+					return
+				}
+			}
+		}), ", "))
+	}
+	pr := &pricer{p: p, price: table, usage: usage, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Unpriced: []string{}, Free: []string{}}}
+	if err := pr.run(); err != nil {
+		return nil, err
+	}
+	rep := pr.rep
+	for _, it := range rep.Items {
+		max := it.Monthly
+		if it.MaxQuantity > 0 {
+			max = round(it.MaxQuantity * it.UnitPrice)
+		}
+		switch it.Kind {
+		case Baseline:
+			rep.Floor += it.Monthly
+			rep.Expected += it.Monthly
+			rep.Maximum += max
+		default:
+			rep.Expected += it.Monthly
+			rep.Maximum += it.Monthly
+		}
+	}
+	rep.Floor, rep.Expected, rep.Maximum = round(rep.Floor), round(rep.Expected), round(rep.Maximum)
+	for _, b := range p.ByType("aws:budgets/budget:Budget") {
+		var limit float64
+		fmt.Sscan(fmt.Sprint(inputOf(b, "limitAmount")), &limit)
+		rep.Budget = &Budget{URN: b.URN, LimitUSD: limit}
+		switch {
+		case limit > 0 && rep.Floor > limit:
+			rep.Budget.Warning = fmt.Sprintf("the floor, %.2f USD a month, is above the budget of %.2f USD", rep.Floor, limit)
+		case limit > 0 && rep.Expected > 0.8*limit:
+			rep.Budget.Warning = fmt.Sprintf("the expected cost, %.2f USD a month, is above 80 %% of the budget of %.2f USD", rep.Expected, limit)
+		}
+	}
+	sort.Strings(rep.Unpriced)
+	sort.Strings(rep.Free)
+	rep.Unpriced, rep.Free = slices.Compact(rep.Unpriced), slices.Compact(rep.Free)
+	return rep, nil
+}
+
+func round(v float64) float64 { return math.Round(v*100) / 100 }
+
+func inputOf(r *plan.Resource, path string) any {
+	v, _ := r.Input(path)
+	if s, ok := v.(plan.Secret); ok {
+		return s.Reveal()
+	}
+	return v
+}
+
+func num(r *plan.Resource, path string) float64 {
+	switch v := inputOf(r, path).(type) {
+	case float64:
+		return v
+	case string:
+		var f float64
+		fmt.Sscan(v, &f)
+		return f
+	}
+	return 0
+}
+
+func str(r *plan.Resource, path string) string {
+	s, _ := inputOf(r, path).(string)
+	return s
+}

@@ -1,0 +1,195 @@
+package cost
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/stacks"
+)
+
+func planStack(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	opts, err := plan.StackOptions("..", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func price(t *testing.T, p *plan.Plan, u Usage) *Report {
+	t.Helper()
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Price(p, prices, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestPriceTable pins the entries the tests rely on, and requires every
+// Region to price every key the rules use, each with a source.
+func TestPriceTable(t *testing.T) {
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	us := prices.Regions["us-east-1"]
+	for key, want := range map[string]float64{
+		"natGatewayHour": 0.045, "publicIPv4Hour": 0.005, "albHour": 0.0225, "auroraACUHour": 0.12,
+		"fargateVCPUHourARM64": 0.03238, "fargateGBHourARM64": 0.00356, "kmsKeyMonth": 1.00, "secretMonth": 0.40,
+	} {
+		if us[key] != want {
+			t.Errorf("us-east-1 %s = %v, want %v", key, us[key], want)
+		}
+	}
+	for _, region := range []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1"} {
+		table, ok := prices.Regions[region]
+		if !ok {
+			t.Errorf("no prices for %s", region)
+			continue
+		}
+		for key := range prices.Sources {
+			if table[key] <= 0 {
+				t.Errorf("%s has no price for %s", region, key)
+			}
+		}
+		for key := range table {
+			if prices.Sources[key] == "" {
+				t.Errorf("%s: price %s names no source", region, key)
+			}
+		}
+	}
+	if prices.Date == "" || prices.Currency != "USD" {
+		t.Errorf("prices date %q, currency %q", prices.Date, prices.Currency)
+	}
+}
+
+// items collects the lines of one type and unit.
+func items(rep *Report, typ, unit string) []Item {
+	var out []Item
+	for _, it := range rep.Items {
+		if it.Type == typ && it.Unit == unit {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// TestProdIsPriced: 3 NAT gateways and their 3 Elastic IPs, the load
+// balancer and its public IPs, 2 Fargate tasks, 2 Aurora instances at 1
+// ACU, every key and the secret, each at the table's price × 730 h, and
+// the totals are the sums.
+func TestProdIsPriced(t *testing.T) {
+	p := planStack(t, "prod")
+	rep := price(t, p, DefaultUsage())
+	if got := items(rep, "aws:ec2/natGateway:NatGateway", "hour"); len(got) != 3 || got[0].Monthly != 32.85 {
+		t.Errorf("NAT hour lines = %+v, want 3 at 0.045 × 730 = 32.85", got)
+	}
+	if got := items(rep, "aws:ec2/eip:Eip", "hour"); len(got) != 3 || got[0].Monthly != 3.65 {
+		t.Errorf("Elastic IP lines = %+v, want 3 at 0.005 × 730 = 3.65", got)
+	}
+	lb := items(rep, "aws:lb/loadBalancer:LoadBalancer", "hour")
+	if len(lb) != 2 || lb[0].Monthly != 16.43 || lb[1].Quantity != 3*730 || lb[1].Monthly != 10.95 {
+		t.Errorf("load balancer lines = %+v, want 16.43 for its hours and 3 AZs × 730 public IPv4 hours = 10.95", lb)
+	}
+	vcpu := items(rep, "aws:ecs/service:Service", "vCPU-hour")
+	if len(vcpu) != 1 || vcpu[0].Quantity != 0.25*2*730 || vcpu[0].Monthly != math.Round(0.25*2*730*0.03238*100)/100 || vcpu[0].MaxQuantity != 0.25*10*730 {
+		t.Errorf("Fargate vCPU line = %+v, want 0.25 vCPU × 2 tasks × 730 h at the ARM64 price, 10 tasks at most", vcpu)
+	}
+	acu := items(rep, "aws:rds/cluster:Cluster", "ACU-hour")
+	if len(acu) != 1 || acu[0].Quantity != 1*2*730 || acu[0].Monthly != 175.2 || acu[0].MaxQuantity != 16*2*730 {
+		t.Errorf("Aurora ACU line = %+v, want 1 ACU × 2 instances × 730 h = 175.20 (16 ACU at most)", acu)
+	}
+	keys := items(rep, "aws:kms/key:Key", "key-month")
+	if len(keys) != len(p.ByType("aws:kms/key:Key")) || len(keys) == 0 || keys[0].Monthly != 1 {
+		t.Errorf("%d key lines for %d keys, want one each at 1.00", len(keys), len(p.ByType("aws:kms/key:Key")))
+	}
+	if got := items(rep, "aws:rds/cluster:Cluster", "secret-month"); len(got) != 1 || got[0].Monthly != 0.40 {
+		t.Errorf("secret lines = %+v, want the RDS-managed secret at 0.40", got)
+	}
+	var floor, expected float64
+	for _, it := range rep.Items {
+		expected += it.Monthly
+		if it.Kind == Baseline {
+			floor += it.Monthly
+		}
+	}
+	if math.Abs(rep.Floor-floor) > 0.01 || math.Abs(rep.Expected-expected) > 0.01 || rep.Maximum <= rep.Expected {
+		t.Errorf("totals floor %v, expected %v, maximum %v; the lines sum to %v and %v", rep.Floor, rep.Expected, rep.Maximum, floor, expected)
+	}
+}
+
+// TestDevPausesItsDatabase: one NAT, and an Aurora cluster at 0 ACU that
+// costs no compute while paused (its awake hours are usage).
+func TestDevPausesItsDatabase(t *testing.T) {
+	rep := price(t, planStack(t, "dev"), DefaultUsage())
+	if got := items(rep, "aws:ec2/natGateway:NatGateway", "hour"); len(got) != 1 {
+		t.Errorf("%d NAT gateways priced, want 1", len(got))
+	}
+	for _, it := range items(rep, "aws:rds/cluster:Cluster", "ACU-hour") {
+		if it.Kind == Baseline && it.Monthly != 0 {
+			t.Errorf("a paused cluster's floor line = %+v, want 0", it)
+		}
+	}
+}
+
+// TestUsageChangesExpectedNotFloor: a usage file moves the expected total,
+// never the floor; an unknown key is refused.
+func TestUsageChangesExpectedNotFloor(t *testing.T) {
+	p := planStack(t, "prod")
+	base := price(t, p, DefaultUsage())
+	more, err := ReadUsage(strings.NewReader("defaults:\n  natGatewayGB: 500\nresources:\n  aws:s3/bucketV2:BucketV2 data:\n    s3StandardGB: 1000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := price(t, p, more)
+	if rep.Floor != base.Floor {
+		t.Errorf("floor %v with more usage, want %v", rep.Floor, base.Floor)
+	}
+	wantDelta := 3*450*0.045 + (1000-20)*0.023
+	if d := rep.Expected - base.Expected; math.Abs(d-wantDelta) > 0.05 {
+		t.Errorf("expected rose by %.2f, want %.2f", d, wantDelta)
+	}
+	if _, err := ReadUsage(strings.NewReader("defaults:\n  natGB: 5\n")); err == nil || !strings.Contains(err.Error(), "natGB") {
+		t.Errorf("an unknown usage key: error = %v", err)
+	}
+}
+
+func TestUnknownRegionAndUnpriced(t *testing.T) {
+	p := planStack(t, "dev")
+	p.Region = "ap-south-2"
+	prices, _ := LoadPrices()
+	if _, err := Price(p, prices, DefaultUsage()); err == nil || !strings.Contains(err.Error(), "eu-central-1") {
+		t.Errorf("an unknown Region: error = %v, want the Regions known", err)
+	}
+	p.Region = "us-east-1"
+	p.Resources = append(p.Resources, &plan.Resource{Type: "aws:ec2/instance:Instance", Name: "bastion", URN: "urn:x", Custom: true})
+	rep := price(t, p, DefaultUsage())
+	found := false
+	for _, u := range rep.Unpriced {
+		found = found || u == "aws:ec2/instance:Instance"
+	}
+	if !found {
+		t.Errorf("unpriced = %v, want the instance listed", rep.Unpriced)
+	}
+}
+
+func TestBudgetWarnings(t *testing.T) {
+	rep := price(t, planStack(t, "prod"), DefaultUsage())
+	if rep.Budget == nil || rep.Budget.LimitUSD != 1000 || rep.Budget.Warning != "" {
+		t.Errorf("prod budget = %+v, want 1000 USD and no warning", rep.Budget)
+	}
+	big, _ := ReadUsage(strings.NewReader("defaults:\n  natGatewayGB: 10000\n"))
+	if rep := price(t, planStack(t, "prod"), big); rep.Budget.Warning == "" || !strings.Contains(rep.Budget.Warning, "80 %") {
+		t.Errorf("prod with heavy traffic: budget = %+v, want a warning naming both figures", rep.Budget)
+	}
+}

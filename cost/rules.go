@@ -1,0 +1,273 @@
+package cost
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/strata-infra/strata/plan"
+)
+
+// free are resource types that cost nothing by themselves, with why.
+var free = map[string]string{
+	"aws:ec2/vpc:Vpc":                                           "VPCs are free",
+	"aws:ec2/subnet:Subnet":                                     "subnets are free",
+	"aws:ec2/routeTable:RouteTable":                             "route tables are free",
+	"aws:ec2/route:Route":                                       "routes are free",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "associations are free",
+	"aws:ec2/internetGateway:InternetGateway":                   "internet gateways are free (traffic out is data transfer)",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "security groups are free",
+	"aws:ec2/securityGroup:SecurityGroup":                       "security groups are free",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules are free",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "security group rules are free",
+	"aws:ec2/flowLog:FlowLog":                                   "priced as its log group's ingestion",
+	"aws:iam/role:Role":                                         "IAM is free",
+	"aws:iam/rolePolicy:RolePolicy":                             "IAM is free",
+	"aws:iam/policy:Policy":                                     "IAM is free",
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         "IAM is free",
+	"aws:kms/alias:Alias":                                       "aliases are free (the key is priced)",
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":              "priced as the bucket's storage",
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "configuration is free",
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     "configuration is free",
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     "configuration is free",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       "configuration is free",
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           "configuration is free",
+	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     "priced as the log bucket's storage",
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":                                   "account settings are free",
+	"aws:ebs/encryptionByDefault:EncryptionByDefault":                                            "account settings are free",
+	"aws:accessanalyzer/analyzer:Analyzer":                                                       "an account analyzer is free",
+	"aws:rds/subnetGroup:SubnetGroup":                                                            "subnet groups are free",
+	"aws:rds/clusterParameterGroup:ClusterParameterGroup":                                        "parameter groups are free",
+	"aws:rds/clusterInstance:ClusterInstance":                                                    "priced with its cluster (ACUs per instance)",
+	"aws:lb/listener:Listener":                                                                   "priced with its load balancer",
+	"aws:lb/targetGroup:TargetGroup":                                                             "priced with its load balancer",
+	"aws:ecs/taskDefinition:TaskDefinition":                                                      "priced with its service",
+	"aws:appautoscaling/target:Target":                                                           "autoscaling is free",
+	"aws:appautoscaling/policy:Policy":                                                           "autoscaling is free (its alarms are AWS-managed)",
+	"aws:apigatewayv2/stage:Stage":                                                               "priced with its API",
+	"aws:apigatewayv2/route:Route":                                                               "priced with its API",
+	"aws:apigatewayv2/integration:Integration":                                                   "priced with its API",
+	"aws:apigatewayv2/authorizer:Authorizer":                                                     "priced with its API",
+	"aws:lambda/permission:Permission":                                                           "permissions are free",
+	"aws:sns/topic:Topic":                                                                        "budget alerts stay within SNS's free tier",
+	"aws:sns/topicPolicy:TopicPolicy":                                                            "policies are free",
+	"aws:budgets/budget:Budget":                                                                  "an account's first two budgets are free",
+	"aws:cloudtrail/trail:Trail":                                                                 "an account's first trail of management events is free (its copies are priced as storage and log ingestion)",
+	"aws:guardduty/detectorFeature:DetectorFeature":                                              "priced with the detector",
+	"aws:cfg/deliveryChannel:DeliveryChannel":                                                    "priced as the recorder's items",
+	"aws:cfg/recorderStatus:RecorderStatus":                                                      "priced as the recorder's items",
+}
+
+// pricer prices one plan.
+type pricer struct {
+	p     *plan.Plan
+	price map[string]float64
+	usage Usage
+	rep   *Report
+}
+
+func (pr *pricer) add(r *plan.Resource, desc, unit, priceKey string, qty float64, kind string, maxQty float64) {
+	unitPrice := pr.price[priceKey]
+	it := Item{URN: r.URN, Type: r.Type, Description: desc, Unit: unit, Quantity: round6(qty), UnitPrice: unitPrice,
+		Monthly: round(qty * unitPrice), Kind: kind}
+	if maxQty > 0 && maxQty != qty {
+		it.MaxQuantity = round6(maxQty)
+	}
+	pr.rep.Items = append(pr.rep.Items, it)
+}
+
+func round6(v float64) float64 { return float64(int64(v*1e6+0.5)) / 1e6 }
+
+// run prices every resource of the plan.
+func (pr *pricer) run() error {
+	for _, r := range pr.p.Resources {
+		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+			continue
+		}
+		if why, ok := free[r.Type]; ok {
+			pr.rep.Free = append(pr.rep.Free, r.Type+": "+why)
+			continue
+		}
+		rule, ok := rules[r.Type]
+		if !ok {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type)
+			continue
+		}
+		if err := rule(pr, r); err != nil {
+			return fmt.Errorf("cost: pricing %s %q: %w", r.Type, r.Name, err)
+		}
+	}
+	return nil
+}
+
+var rules = map[string]func(pr *pricer, r *plan.Resource) error{
+	"aws:ec2/natGateway:NatGateway": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "NAT gateway hours", "hour", "natGatewayHour", HoursPerMonth, Baseline, 0)
+		pr.add(r, "NAT gateway data processed", "GB", "natGatewayGB", pr.usage.of(r, "natGatewayGB"), UsageKind, 0)
+		return nil
+	},
+	"aws:ec2/eip:Eip": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "public IPv4 address (Elastic IP)", "hour", "publicIPv4Hour", HoursPerMonth, Baseline, 0)
+		return nil
+	},
+	"aws:ec2/vpcEndpoint:VpcEndpoint": func(pr *pricer, r *plan.Resource) error {
+		if str(r, "vpcEndpointType") != "Interface" {
+			pr.rep.Free = append(pr.rep.Free, r.Type+": gateway endpoints (S3, DynamoDB) are free")
+			return nil
+		}
+		azs := float64(max(1, len(listOf(r, "subnetIds"))))
+		pr.add(r, "interface endpoint hours, per AZ", "hour", "interfaceEndpointHour", azs*HoursPerMonth, Baseline, 0)
+		return nil
+	},
+	"aws:lb/loadBalancer:LoadBalancer": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "load balancer hours", "hour", "albHour", HoursPerMonth, Baseline, 0)
+		if inputOf(r, "internal") != true {
+			azs := float64(max(1, len(listOf(r, "subnets"))))
+			pr.add(r, "public IPv4 addresses, one per AZ", "hour", "publicIPv4Hour", azs*HoursPerMonth, Baseline, 0)
+		}
+		pr.add(r, "load balancer capacity units", "LCU-hour", "albLCUHour", pr.usage.of(r, "albLCU")*HoursPerMonth, UsageKind, 0)
+		return nil
+	},
+	"aws:ecs/service:Service": func(pr *pricer, r *plan.Resource) error {
+		task := pr.taskOf(r)
+		if task == nil {
+			return fmt.Errorf("its task definition is not in the plan")
+		}
+		minTasks, maxTasks := pr.scaleOf(r)
+		vcpu, gb := num(task, "cpu")/1024, num(task, "memory")/1024
+		arch := str(task, "runtimePlatform.cpuArchitecture")
+		if arch == "" {
+			arch = "X86_64"
+		}
+		pr.add(r, fmt.Sprintf("Fargate vCPU hours (%s, %v vCPU × tasks)", arch, vcpu), "vCPU-hour", "fargateVCPUHour"+arch,
+			vcpu*minTasks*HoursPerMonth, Baseline, vcpu*maxTasks*HoursPerMonth)
+		pr.add(r, fmt.Sprintf("Fargate memory hours (%s, %v GB × tasks)", arch, gb), "GB-hour", "fargateGBHour"+arch,
+			gb*minTasks*HoursPerMonth, Baseline, gb*maxTasks*HoursPerMonth)
+		return nil
+	},
+	"aws:ecs/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
+		pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (Container Insights metrics)")
+		return nil
+	},
+	"aws:rds/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
+		instances := 0.0
+		for _, i := range pr.p.ByType("aws:rds/clusterInstance:ClusterInstance") {
+			if inputOf(i, "clusterIdentifier") == r.ID {
+				instances++
+			}
+		}
+		minACU, maxACU := num(r, "serverlessv2ScalingConfiguration.minCapacity"), num(r, "serverlessv2ScalingConfiguration.maxCapacity")
+		pr.add(r, fmt.Sprintf("Aurora Serverless v2 ACU hours (%v to %v ACU × %v instances; 0 while paused)", minACU, maxACU, instances),
+			"ACU-hour", "auroraACUHour", minACU*instances*HoursPerMonth, Baseline, maxACU*instances*HoursPerMonth)
+		if minACU == 0 {
+			pr.add(r, "Aurora ACU hours while awake (a paused cluster wakes on connections)", "ACU-hour", "auroraACUHour",
+				0.5*instances*pr.usage.of(r, "auroraActiveHours"), UsageKind, 0)
+		}
+		pr.add(r, "Aurora storage", "GB-month", "auroraStorageGBMonth", pr.usage.of(r, "auroraStorageGB"), UsageKind, 0)
+		pr.add(r, "Aurora I/O", "million requests", "auroraIOMillion", pr.usage.of(r, "auroraIOMillion"), UsageKind, 0)
+		if inputOf(r, "manageMasterUserPassword") == true {
+			pr.add(r, "RDS-managed master secret", "secret-month", "secretMonth", 1, Baseline, 0)
+		}
+		return nil
+	},
+	"aws:kms/key:Key": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "customer-managed key", "key-month", "kmsKeyMonth", 1, Baseline, 0)
+		pr.add(r, "KMS requests", "10,000 requests", "kmsRequests10k", pr.usage.of(r, "kmsRequests10k"), UsageKind, 0)
+		return nil
+	},
+	"aws:secretsmanager/secret:Secret": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "secret", "secret-month", "secretMonth", 1, Baseline, 0)
+		return nil
+	},
+	"aws:cloudwatch/logGroup:LogGroup": func(pr *pricer, r *plan.Resource) error {
+		gb := pr.usage.of(r, "logsIngestGB")
+		months := min(num(r, "retentionInDays")/30, 12)
+		if months <= 0 {
+			months = 12
+		}
+		pr.add(r, "log ingestion", "GB", "logsIngestGB", gb, UsageKind, 0)
+		pr.add(r, fmt.Sprintf("log storage (%.0f months kept)", months), "GB-month", "logsStorageGBMonth", gb*months, UsageKind, 0)
+		return nil
+	},
+	"aws:cloudwatch/metricAlarm:MetricAlarm": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "alarm", "alarm-month", "alarmMonth", 1, Baseline, 0)
+		return nil
+	},
+	"aws:cloudwatch/dashboard:Dashboard": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "dashboard", "dashboard-month", "dashboardMonth", 1, Baseline, 0)
+		return nil
+	},
+	"aws:lambda/function:Function": func(pr *pricer, r *plan.Resource) error {
+		arch := "X86_64"
+		if a := listOf(r, "architectures"); len(a) > 0 && fmt.Sprint(a[0]) == "arm64" {
+			arch = "ARM64"
+		}
+		mem := num(r, "memorySize")
+		if mem == 0 {
+			mem = 128
+		}
+		req := pr.usage.of(r, "lambdaRequestsMillion")
+		pr.add(r, "Lambda requests", "million requests", "lambdaRequestsMillion", req, UsageKind, 0)
+		pr.add(r, fmt.Sprintf("Lambda compute (%s, %v MB)", arch, mem), "GB-second", "lambdaGBSecond"+arch,
+			req*1e6*pr.usage.of(r, "lambdaAvgDurationMs")/1000*mem/1024, UsageKind, 0)
+		return nil
+	},
+	"aws:apigatewayv2/api:Api": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "HTTP API requests", "million requests", "httpAPIRequestsMillion", pr.usage.of(r, "httpAPIRequestsMillion"), UsageKind, 0)
+		return nil
+	},
+	"aws:dynamodb/table:Table": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "DynamoDB writes (on-demand)", "million WRU", "dynamodbWriteMillion", pr.usage.of(r, "dynamodbWriteMillion"), UsageKind, 0)
+		pr.add(r, "DynamoDB reads (on-demand)", "million RRU", "dynamodbReadMillion", pr.usage.of(r, "dynamodbReadMillion"), UsageKind, 0)
+		gb := pr.usage.of(r, "dynamodbStorageGB")
+		pr.add(r, "DynamoDB storage", "GB-month", "dynamodbStorageGBMonth", gb, UsageKind, 0)
+		if inputOf(r, "pointInTimeRecovery.enabled") == true {
+			pr.add(r, "DynamoDB point-in-time recovery", "GB-month", "dynamodbPITRGBMonth", gb, UsageKind, 0)
+		}
+		return nil
+	},
+	"aws:s3/bucketV2:BucketV2": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "S3 Standard storage", "GB-month", "s3StandardGBMonth", pr.usage.of(r, "s3StandardGB"), UsageKind, 0)
+		return nil
+	},
+	"aws:cfg/recorder:Recorder": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "Config items recorded", "item", "configItem", pr.usage.of(r, "configItems"), UsageKind, 0)
+		return nil
+	},
+	"aws:cfg/rule:Rule": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "Config rule evaluations", "evaluation", "configRuleEvaluation", pr.usage.of(r, "configRuleEvaluations"), UsageKind, 0)
+		return nil
+	},
+	"aws:guardduty/detector:Detector": func(pr *pricer, r *plan.Resource) error {
+		pr.add(r, "GuardDuty CloudTrail events analyzed", "million events", "guardDutyEventsMillion", pr.usage.of(r, "guardDutyEventsMillion"), UsageKind, 0)
+		return nil
+	},
+}
+
+// taskOf is the task definition a service runs.
+func (pr *pricer) taskOf(svc *plan.Resource) *plan.Resource {
+	arn := str(svc, "taskDefinition")
+	for _, t := range pr.p.ByType("aws:ecs/taskDefinition:TaskDefinition") {
+		if t.Outputs["arn"] == arn || t.ID == arn {
+			return t
+		}
+	}
+	return nil
+}
+
+// scaleOf is a service's task range: its autoscaling target's bounds, or
+// its desired count.
+func (pr *pricer) scaleOf(svc *plan.Resource) (lo, hi float64) {
+	name, _ := svc.Outputs["name"].(string)
+	for _, t := range pr.p.ByType("aws:appautoscaling/target:Target") {
+		if id := str(t, "resourceId"); name != "" && strings.HasSuffix(id, "/"+name) {
+			return num(t, "minCapacity"), num(t, "maxCapacity")
+		}
+	}
+	n := num(svc, "desiredCount")
+	return n, n
+}
+
+func listOf(r *plan.Resource, path string) []any {
+	l, _ := inputOf(r, path).([]any)
+	return l
+}
