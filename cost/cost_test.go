@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/policy"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -172,11 +173,12 @@ func TestUnknownRegionAndUnpriced(t *testing.T) {
 		t.Errorf("an unknown Region: error = %v, want the Regions known", err)
 	}
 	p.Region = "us-east-1"
-	p.Resources = append(p.Resources, &plan.Resource{Type: "aws:ec2/instance:Instance", Name: "bastion", URN: "urn:x", Custom: true})
+	p.Resources = append(p.Resources, &plan.Resource{Type: "aws:ec2/instance:Instance", Name: "bastion", URN: "urn:x", Custom: true,
+		Inputs: map[string]any{"instanceType": "m7i.large"}})
 	rep := price(t, p, DefaultUsage())
 	found := false
 	for _, u := range rep.Unpriced {
-		found = found || u == "aws:ec2/instance:Instance"
+		found = found || strings.HasPrefix(u, "aws:ec2/instance:Instance")
 	}
 	if !found {
 		t.Errorf("unpriced = %v, want the instance listed", rep.Unpriced)
@@ -192,4 +194,61 @@ func TestBudgetWarnings(t *testing.T) {
 	if rep := price(t, planStack(t, "prod"), big); rep.Budget.Warning == "" || !strings.Contains(rep.Budget.Warning, "80 %") {
 		t.Errorf("prod with heavy traffic: budget = %+v, want a warning naming both figures", rep.Budget)
 	}
+}
+
+// TestNATInstanceSavesOnDev: the non-production NAT instance option
+// replaces the NAT gateway and its Elastic IP with a t4g.nano, a public
+// IPv4 address and an 8 GB volume, routed from every private route table,
+// and it keeps the checklist passing.
+func TestNATInstanceSavesOnDev(t *testing.T) {
+	before := price(t, planStack(t, "dev"), DefaultUsage())
+	opts, err := plan.StackOptions("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Config["strata:network"] = `{"cidr":"10.10.0.0/16","natGateways":"instance"}`
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("aws:ec2/natGateway:NatGateway")); n != 0 {
+		t.Errorf("%d NAT gateways with a NAT instance, want none", n)
+	}
+	inst := p.ByType("aws:ec2/instance:Instance")
+	if len(inst) != 1 || inst[0].Inputs["sourceDestCheck"] != false || inst[0].Inputs["instanceType"] != "t4g.nano" {
+		t.Fatalf("NAT instances = %+v, want one t4g.nano without source/destination check", inst)
+	}
+	if tokens, _ := inst[0].Input("metadataOptions.httpTokens"); tokens != "required" {
+		t.Errorf("NAT instance IMDS tokens = %v, want required (IMDSv2)", tokens)
+	}
+	routes := 0
+	for _, r := range p.ByType("aws:ec2/route:Route") {
+		if r.Inputs["networkInterfaceId"] == inst[0].Outputs["primaryNetworkInterfaceId"] {
+			routes++
+		}
+	}
+	if routes != 2 {
+		t.Errorf("%d routes to the NAT instance, want one per private route table (2)", routes)
+	}
+	for _, f := range policy.Evaluate(p, policy.Options{}).Failures() {
+		t.Errorf("with the NAT instance, %s fails %s: %s", f.URN, f.Check, f.Message)
+	}
+	after := price(t, p, DefaultUsage())
+	if saving := before.Floor - after.Floor; saving < 25 {
+		t.Errorf("dev floor %v with NAT gateways, %v with the instance: saves %v, want more than 25 USD", before.Floor, after.Floor, saving)
+	}
+	t.Logf("dev floor %.2f -> %.2f, expected %.2f -> %.2f", before.Floor, after.Floor, before.Expected, after.Expected)
+	if _, err := planStackWith(t, "prod", `{"cidr":"10.20.0.0/16","natGateways":"instance"}`); err == nil || !strings.Contains(err.Error(), `must not be "instance" in production`) {
+		t.Errorf("a NAT instance in prod: error = %v", err)
+	}
+}
+
+func planStackWith(t *testing.T, stack, network string) (*plan.Plan, error) {
+	t.Helper()
+	opts, err := plan.StackOptions("..", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Config["strata:network"] = network
+	return plan.Run(stacks.Deploy, opts)
 }

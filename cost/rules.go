@@ -57,6 +57,9 @@ var free = map[string]string{
 	"aws:cfg/recorderStatus:RecorderStatus":                                                      "priced as the recorder's items",
 }
 
+// instancePrices are the EC2 instance types the table prices.
+var instancePrices = map[string]string{"t4g.nano": "ec2HourT4gNano"}
+
 // pricer prices one plan.
 type pricer struct {
 	p     *plan.Plan
@@ -107,6 +110,23 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 	},
 	"aws:ec2/eip:Eip": func(pr *pricer, r *plan.Resource) error {
 		pr.add(r, "public IPv4 address (Elastic IP)", "hour", "publicIPv4Hour", HoursPerMonth, Baseline, 0)
+		return nil
+	},
+	"aws:ec2/instance:Instance": func(pr *pricer, r *plan.Resource) error {
+		key, ok := instancePrices[str(r, "instanceType")]
+		if !ok {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" "+str(r, "instanceType"))
+			return nil
+		}
+		pr.add(r, "EC2 instance hours ("+str(r, "instanceType")+")", "hour", key, HoursPerMonth, Baseline, 0)
+		if inputOf(r, "associatePublicIpAddress") == true {
+			pr.add(r, "public IPv4 address", "hour", "publicIPv4Hour", HoursPerMonth, Baseline, 0)
+		}
+		gb := num(r, "rootBlockDevice.volumeSize")
+		if gb == 0 {
+			gb = 8
+		}
+		pr.add(r, "root volume (gp3)", "GB-month", "ebsGp3GBMonth", gb, Baseline, 0)
 		return nil
 	},
 	"aws:ec2/vpcEndpoint:VpcEndpoint": func(pr *pricer, r *plan.Resource) error {

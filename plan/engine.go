@@ -302,6 +302,11 @@ func (e *engine) invoke(req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.Resour
 			return nil, fmt.Errorf("plan: getResource: no resource %s", urn)
 		}
 		ret = resource.PropertyMap{"urn": resource.NewProperty(urn), "id": resource.NewProperty(s.id), "state": resource.NewProperty(s.props)}
+	} else if req.GetTok() == ssmGetParameter && !publicAMIParameter(args) {
+		err := fmt.Errorf("plan: no offline answer for invoke %q of parameter %v: plan answers only AWS's public AMI parameters (%s*)",
+			req.GetTok(), args["name"].V, amiParameterPrefix)
+		e.fail(err)
+		return &pulumirpc.ResourceInvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: err.Error()}}}, nil
 	} else {
 		fn, ok := invokes[req.GetTok()]
 		if !ok {

@@ -7,8 +7,28 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
+// AWS publishes the latest AMI IDs as public SSM parameters; plan answers
+// those with an AMI ID it synthesizes, and no other parameter.
+const (
+	ssmGetParameter    = "aws:ssm/getParameter:getParameter"
+	amiParameterPrefix = "/aws/service/ami-amazon-linux-latest/"
+)
+
+func publicAMIParameter(args resource.PropertyMap) bool {
+	v, ok := args["name"]
+	return ok && v.IsString() && strings.HasPrefix(v.StringValue(), amiParameterPrefix)
+}
+
 // invokes are the functions plan answers offline, by token.
 var invokes = map[string]func(m *engine, region string, args resource.PropertyMap) resource.PropertyMap{
+	ssmGetParameter: func(m *engine, region string, args resource.PropertyMap) resource.PropertyMap {
+		name := args["name"].StringValue()
+		ami := "ami-" + hexID(region+name, 17)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "name": name, "type": "String", "value": ami, "insecureValue": ami, "version": 1,
+			"arn": fmt.Sprintf("arn:%s:ssm:%s::parameter%s", partitionOf(region), region, name),
+		})
+	},
 	"aws:index/getCallerIdentity:getCallerIdentity": func(m *engine, region string, _ resource.PropertyMap) resource.PropertyMap {
 		acct := m.opts.AccountID
 		return resource.NewPropertyMapFromMap(map[string]any{

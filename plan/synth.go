@@ -115,6 +115,9 @@ func (m *engine) synthesize(r *Resource, inputs resource.PropertyMap, providerRe
 		}
 	}
 	region := m.regionFor(providerRef)
+	if r.Type == "aws:ec2/instance:Instance" {
+		state["primaryNetworkInterfaceId"] = resource.NewProperty("eni-" + hexID(r.URN+"#eni", 17))
+	}
 	if r.Type == "aws:ec2/eip:Eip" {
 		state["allocationId"] = resource.NewProperty(id)
 		n, _ := strconv.ParseUint(hexID(r.URN, 4), 16, 16)

@@ -139,11 +139,11 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	}
 	n := p.Network
 	if _, ok := natStrategies[n.NATGateways]; !ok {
-		bad.Addf("%s.natGateways must be %q, %q or %q, got %q", key(KeyNetwork), NATSingle, NATPerAZ, NATNone, n.NATGateways)
+		bad.Addf("%s.natGateways must be %q, %q, %q or %q, got %q", key(KeyNetwork), NATSingle, NATPerAZ, NATInstance, NATNone, n.NATGateways)
 	}
 	if p.Production {
-		if n.NATGateways == NATNone {
-			bad.Addf("%s.natGateways must not be %q in production: the application tier needs a way out", key(KeyNetwork), NATNone)
+		if n.NATGateways == NATNone || n.NATGateways == NATInstance {
+			bad.Addf("%s.natGateways must not be %q in production: the application tier needs a managed, highly available way out (perAz)", key(KeyNetwork), n.NATGateways)
 		}
 		if n.FlowLogRetentionDays < 365 {
 			bad.Addf("%s.flowLogRetentionDays must be at least 365 in production (FSBP CloudWatch.16), got %d", key(KeyNetwork), n.FlowLogRetentionDays)

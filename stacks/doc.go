@@ -23,7 +23,7 @@
 //	strata:environment  profile to use; default the stack name ("prod" is production)
 //	strata:owner        Owner tag; required
 //	strata:costCenter   CostCenter tag; required
-//	strata:network      object: cidr, availabilityZones, natGateways (single|perAz|none),
+//	strata:network      object: cidr, availabilityZones, natGateways (single|perAz|instance|none),
 //	                    publicSubnetCidrs, privateSubnetCidrs, isolatedSubnetCidrs,
 //	                    flowLogRetentionDays, flowLogTrafficType
 //	strata:bucket       object: name, purpose, keepForever, lifecycleRules,

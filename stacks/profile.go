@@ -185,13 +185,17 @@ const (
 	NATSingle = "single"
 	NATPerAZ  = "perAz"
 	NATNone   = "none"
+	// NATInstance is one t4g.nano NAT instance instead of NAT gateways:
+	// non-production only.
+	NATInstance = "instance"
 )
 
 // natStrategies maps the stack-file spelling to the component's.
 var natStrategies = map[string]network.NATStrategy{
-	NATSingle: network.NATSingle,
-	NATPerAZ:  network.NATOnePerAZ,
-	NATNone:   network.NATNone,
+	NATSingle:   network.NATSingle,
+	NATPerAZ:    network.NATOnePerAZ,
+	NATInstance: network.NATInstance,
+	NATNone:     network.NATNone,
 }
 
 // Defaults returns the profile of environment env. This is the one place

@@ -301,7 +301,7 @@ func TestBadConfig(t *testing.T) {
 		{"an unknown network key", "dev", map[string]string{"strata:network": `{"cidrr":"10.0.0.0/16"}`}, []string{`unknown key "cidrr"`, `did you mean "cidr"?`}},
 		{"an unknown top-level key", "dev", map[string]string{"strata:netwrk": `{}`}, []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`}},
 		{"a value of the wrong type", "dev", map[string]string{"strata:network": `{"availabilityZones":"three"}`}, []string{`strata:network.availabilityZones must be a whole number, got "three"`}},
-		{"an unknown NAT setting", "dev", map[string]string{"strata:network": `{"natGateways":"OnePerAz"}`}, []string{`strata:network.natGateways must be "single", "perAz" or "none", got "OnePerAz"`}},
+		{"an unknown NAT setting", "dev", map[string]string{"strata:network": `{"natGateways":"OnePerAz"}`}, []string{`strata:network.natGateways must be "single", "perAz", "instance" or "none", got "OnePerAz"`}},
 		{"a network that is not an object", "dev", map[string]string{"strata:network": `"10.0.0.0/16"`}, []string{"strata:network must be an object"}},
 		{"no owner", "dev", map[string]string{"strata:owner": " "}, []string{"strata:owner is required"}},
 		{"an owner that is no tag value", "dev", map[string]string{"strata:owner": "team;drop"}, []string{"strata:owner", `"team;drop"`}},

@@ -15,7 +15,21 @@ const (
 	NATOnePerAZ NATStrategy = "OnePerAz"
 	// NATNone is no NAT gateway: private subnets have no route out.
 	NATNone NATStrategy = "None"
+	// NATInstance is one small EC2 instance (t4g.nano) in the first public
+	// subnet doing NAT for HTTPS and HTTP only, instead of NAT gateways:
+	// about 7 USD a month instead of 36, for a non-production network.
+	// Its risks: one instance in one AZ (if it or its AZ fails, the
+	// private subnets lose egress until it is back), bandwidth of a
+	// t4g.nano, and egress limited to 443 and 80.
+	NATInstance NATStrategy = "Instance"
 )
+
+// NATInstanceType is the NAT instance's type: Graviton, the smallest.
+const NATInstanceType = "t4g.nano"
+
+// natInstanceAMI is the public SSM parameter of the latest Amazon Linux
+// 2023 AMI for arm64.
+const natInstanceAMI = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 
 // Defaults for Args fields left at their zero value.
 const (

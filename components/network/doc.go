@@ -27,7 +27,11 @@
 // Knobs and their defaults (zero values mean the default):
 //   - CIDR: 10.0.0.0/16 (DefaultCIDR); /16 to /28, canonical.
 //   - AvailabilityZones: 2 (DefaultAvailabilityZones); 2 to 6.
-//   - NATGateways: NATSingle (DefaultNATGateways); NATOnePerAZ or NATNone.
+//   - NATGateways: NATSingle (DefaultNATGateways); NATOnePerAZ, NATNone, or
+//     NATInstance: one t4g.nano NAT instance in the first public subnet
+//     instead of gateways (about 7 USD a month instead of 36), forwarding
+//     only 443 and 80 from the private subnets, IMDSv2 only, encrypted root
+//     volume; one instance in one AZ, so for non-production networks.
 //   - Subnet CIDRs: carved from CIDR; the private tier gets half of it, the
 //     isolated tier a quarter, the public tier an eighth, split over the AZs.
 //   - FlowLogRetentionDays: 365 (DefaultFlowLogRetentionDays);
@@ -46,6 +50,10 @@
 //     "N-flow-logs" and aws:ec2/flowLog:FlowLog "N"
 //   - aws:ec2/vpcEndpoint:VpcEndpoint "N-s3" and "N-dynamodb"
 //   - aws:rds/subnetGroup:SubnetGroup "N-db" over the isolated subnets
+//   - with NATInstance: aws:ec2/securityGroup:SecurityGroup "N-nat" and its
+//     rules "N-nat-<port>-from-private-<n>" and "N-nat-<port>-out",
+//     aws:ec2/instance:Instance "N-nat", and aws:ec2/route:Route
+//     "N-nat-<n>" from each private route table
 //
 // Renaming a Network renames all of these, which replaces them: add an alias
 // (pulumi.Aliases) when you must rename one that is deployed.

@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -108,7 +110,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			{Type: awsxec2.SubnetTypePrivate, CidrBlocks: strs(addrs.private)},
 			{Type: awsxec2.SubnetTypeIsolated, CidrBlocks: strs(addrs.isolated)},
 		},
-		NatGateways:        &awsxec2.NatGatewayConfigurationArgs{Strategy: awsxec2.NatGatewayStrategy(a.NATGateways)},
+		NatGateways:        &awsxec2.NatGatewayConfigurationArgs{Strategy: awsxNAT(a.NATGateways)},
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
 	}, vpcOpts...)
@@ -144,6 +146,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Tags:            pulumi.StringMap{"Name": pulumi.String(name + "-" + svc)},
 		}, parent); err != nil {
 			return nil, wrap("creating the "+svc+" gateway endpoint", err)
+		}
+	}
+
+	if a.NATGateways == NATInstance {
+		if err := natInstance(ctx, name, a, addrs, v, parent); err != nil {
+			return nil, wrap("creating the NAT instance", err)
 		}
 	}
 
@@ -278,4 +286,90 @@ func strs(ps []netip.Prefix) []string {
 		out[i] = p.String()
 	}
 	return out
+}
+
+// awsxNAT is awsx's NAT strategy for a Network's: a NAT instance is made
+// by the Network, so awsx makes no gateway.
+func awsxNAT(s NATStrategy) awsxec2.NatGatewayStrategy {
+	if s == NATInstance {
+		return awsxec2.NatGatewayStrategyNone
+	}
+	return awsxec2.NatGatewayStrategy(s)
+}
+
+// natUserData turns the instance into a NAT for the VPC: forwarding on,
+// and masquerading of what leaves through its interface.
+const natUserData = `#!/bin/bash
+set -euo pipefail
+dnf install -y nftables
+sysctl -w net.ipv4.ip_forward=1
+echo net.ipv4.ip_forward=1 > /etc/sysctl.d/90-nat.conf
+nft add table ip nat
+nft add chain ip nat postrouting '{ type nat hook postrouting priority 100 ; }'
+nft add rule ip nat postrouting oifname != lo masquerade
+nft list ruleset > /etc/sysconfig/nftables.conf
+systemctl enable --now nftables
+`
+
+// natInstance makes the NAT instance: in the first public subnet with a
+// public IPv4 address, source/destination check off, IMDSv2 only, an
+// encrypted root volume, a group that admits only the private subnets on
+// 443 and 80 and lets only 443 and 80 out, and a default route to it from
+// every private route table.
+func natInstance(ctx *pulumi.Context, name string, a Args, addrs layout, v *awsxec2.Vpc, parent pulumi.ResourceOrInvokeOption) error {
+	ami, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: natInstanceAMI}, parent)
+	if err != nil {
+		return err
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-nat", &ec2.SecurityGroupArgs{
+		VpcId:               v.VpcId,
+		Description:         pulumi.String("NAT instance: HTTPS and HTTP from the private subnets, out to the internet"),
+		RevokeRulesOnDelete: pulumi.Bool(true),
+		Tags:                pulumi.StringMap{"Name": pulumi.String(name + "-nat")},
+	}, parent)
+	if err != nil {
+		return err
+	}
+	for _, port := range []int{443, 80} {
+		for i, block := range addrs.private {
+			if _, err := vpc.NewSecurityGroupIngressRule(ctx, fmt.Sprintf("%s-nat-%d-from-private-%d", name, port, i+1), &vpc.SecurityGroupIngressRuleArgs{
+				SecurityGroupId: sg.ID(), IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(port), ToPort: pulumi.Int(port),
+				CidrIpv4: pulumi.String(block.String()), Description: pulumi.Sprintf("Port %d from private subnet %d, to forward", port, i+1),
+			}, parent); err != nil {
+				return err
+			}
+		}
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, fmt.Sprintf("%s-nat-%d-out", name, port), &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: sg.ID(), IpProtocol: pulumi.String("tcp"), FromPort: pulumi.Int(port), ToPort: pulumi.Int(port),
+			CidrIpv4: pulumi.String("0.0.0.0/0"), Description: pulumi.Sprintf("Port %d to the internet, forwarded", port),
+		}, parent); err != nil {
+			return err
+		}
+	}
+	inst, err := ec2.NewInstance(ctx, name+"-nat", &ec2.InstanceArgs{
+		Ami:                      pulumi.String(ami.Value),
+		InstanceType:             pulumi.String(NATInstanceType),
+		SubnetId:                 v.PublicSubnetIds.Index(pulumi.Int(0)),
+		VpcSecurityGroupIds:      pulumi.StringArray{sg.ID()},
+		AssociatePublicIpAddress: pulumi.Bool(true),
+		SourceDestCheck:          pulumi.Bool(false),
+		UserData:                 pulumi.String(natUserData),
+		MetadataOptions:          &ec2.InstanceMetadataOptionsArgs{HttpTokens: pulumi.String("required"), HttpEndpoint: pulumi.String("enabled")},
+		RootBlockDevice:          &ec2.InstanceRootBlockDeviceArgs{Encrypted: pulumi.Bool(true), VolumeType: pulumi.String("gp3"), VolumeSize: pulumi.Int(8)},
+		Tags:                     pulumi.StringMap{"Name": pulumi.String(name + "-nat")},
+	}, parent)
+	if err != nil {
+		return err
+	}
+	tables := privateRouteTableIDs(v.RouteTables)
+	for i := range a.AvailabilityZones {
+		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-nat-%d", name, i+1), &ec2.RouteArgs{
+			RouteTableId:         tables.Index(pulumi.Int(i)),
+			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+			NetworkInterfaceId:   inst.PrimaryNetworkInterfaceId,
+		}, parent); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -49,8 +49,8 @@ func validate(name string, a Args) (layout, error) {
 	if !azOK {
 		p.Addf("AvailabilityZones must be %d to %d, got %d", MinAvailabilityZones, MaxAvailabilityZones, a.AvailabilityZones)
 	}
-	if !slices.Contains([]NATStrategy{NATSingle, NATOnePerAZ, NATNone}, a.NATGateways) {
-		p.Addf("NATGateways must be %q, %q or %q, got %q", NATSingle, NATOnePerAZ, NATNone, a.NATGateways)
+	if !slices.Contains([]NATStrategy{NATSingle, NATOnePerAZ, NATNone, NATInstance}, a.NATGateways) {
+		p.Addf("NATGateways must be %q, %q, %q or %q, got %q", NATSingle, NATOnePerAZ, NATNone, NATInstance, a.NATGateways)
 	}
 
 	explicit := [][]string{a.PublicSubnetCIDRs, a.PrivateSubnetCIDRs, a.IsolatedSubnetCIDRs}
