@@ -134,13 +134,11 @@ type Resource struct {
 // availability zones answer from opts.
 func Run(program pulumi.RunFunc, opts Options) (*Plan, error) {
 	opts = opts.withDefaults()
-	e := newEngine(opts)
-	defer e.close()
-	srv, err := serve(e)
+	e, srv, stop, err := start(opts)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer stop()
 	err = pulumi.RunErr(program, func(info *pulumi.RunInfo) {
 		info.Project, info.Stack, info.Organization = opts.Project, opts.Stack, opts.Organization
 		info.Config = opts.Config

@@ -48,13 +48,11 @@ func Build(ctx context.Context, dir string) (string, error) {
 // timeout (DefaultProgramTimeout when 0).
 func RunProgram(bin, dir string, opts Options, timeout time.Duration) (*Plan, error) {
 	opts = opts.withDefaults()
-	e := newEngine(opts)
-	defer e.close()
-	srv, err := serve(e)
+	e, srv, stop, err := start(opts)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer stop()
 
 	config, err := json.Marshal(opts.Config)
 	if err != nil {

@@ -43,6 +43,16 @@ func serve(e *engine) (*server, error) {
 
 func (s *server) stop() { s.grpc.Stop() }
 
+// start makes an engine for opts and serves it; stop ends both.
+func start(opts Options) (e *engine, srv *server, stop func(), err error) {
+	e = newEngine(opts)
+	if srv, err = serve(e); err != nil {
+		e.close()
+		return nil, nil, nil, err
+	}
+	return e, srv, func() { srv.stop(); e.close() }, nil
+}
+
 // ResourceMonitor.
 
 func (s *server) SupportsFeature(_ context.Context, req *pulumirpc.SupportsFeatureRequest) (*pulumirpc.SupportsFeatureResponse, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/steps"
 	"github.com/strata-infra/strata/internal/tags"
 )
 
@@ -83,22 +84,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, a: a, s: s, parent: pulumi.Parent(s), settings: settingsOf(a)}
-	for _, step := range []struct {
-		what string
-		run  func() error
-	}{
-		{"reading the environment", b.environment},
-		{"creating the cluster", b.cluster},
-		{"creating the roles", b.roles},
-		{"creating the security groups", b.securityGroups},
-		{"connecting the grants", b.grantPaths},
-		{"creating the load balancer", b.loadBalancer},
-		{"creating the service", b.service},
-		{"configuring autoscaling", b.scaling},
-	} {
-		if err := step.run(); err != nil {
-			return nil, fmt.Errorf("appservice %q: %s: %w", name, step.what, err)
-		}
+	if err := steps.Run("appservice", name,
+		steps.Step{What: "reading the environment", Run: b.environment},
+		steps.Step{What: "creating the cluster", Run: b.cluster},
+		steps.Step{What: "creating the roles", Run: b.roles},
+		steps.Step{What: "creating the security groups", Run: b.securityGroups},
+		steps.Step{What: "connecting the grants", Run: b.grantPaths},
+		steps.Step{What: "creating the load balancer", Run: b.loadBalancer},
+		steps.Step{What: "creating the service", Run: b.service},
+		steps.Step{What: "configuring autoscaling", Run: b.scaling},
+	); err != nil {
+		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url": s.URL, "albArn": s.ALBARN, "albDnsName": s.ALBDNSName,

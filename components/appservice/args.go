@@ -58,15 +58,15 @@ var DefaultAllowedIngressCIDRs = []string{"0.0.0.0/0"}
 // it accepts. Update it when AWS adds sizes.
 var fargateSizes = map[int][]int{
 	256:   {512, 1024, 2048},
-	512:   steps(1024, 4096, 1024),
-	1024:  steps(2048, 8192, 1024),
-	2048:  steps(4096, 16384, 1024),
-	4096:  steps(8192, 30720, 1024),
-	8192:  steps(16384, 61440, 4096),
-	16384: steps(32768, 122880, 8192),
+	512:   sizes(1024, 4096, 1024),
+	1024:  sizes(2048, 8192, 1024),
+	2048:  sizes(4096, 16384, 1024),
+	4096:  sizes(8192, 30720, 1024),
+	8192:  sizes(16384, 61440, 4096),
+	16384: sizes(32768, 122880, 8192),
 }
 
-func steps(from, to, by int) []int {
+func sizes(from, to, by int) []int {
 	var out []int
 	for m := from; m <= to; m += by {
 		out = append(out, m)

@@ -19,6 +19,7 @@ import (
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/internal/steps"
 )
 
 // Type is the component's type token. Changing it replaces the cluster of
@@ -92,20 +93,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	b := &builder{ctx: ctx, name: name, a: a, db: db, parent: pulumi.Parent(db),
 		logGroupName: "/aws/rds/cluster/" + a.Identifier + "/postgresql"}
-	for _, step := range []struct {
-		what string
-		run  func() error
-	}{
-		{"reading the environment", b.environment},
-		{"creating the security group", b.securityGroup},
-		{"creating the key", b.key},
-		{"creating the parameter and log groups", b.groups},
-		{"creating the cluster", b.cluster},
-		{"creating the instances", b.instances},
-	} {
-		if err := step.run(); err != nil {
-			return nil, fmt.Errorf("auroradb %q: %s: %w", name, step.what, err)
-		}
+	if err := steps.Run("auroradb", name,
+		steps.Step{What: "reading the environment", Run: b.environment},
+		steps.Step{What: "creating the security group", Run: b.securityGroup},
+		steps.Step{What: "creating the key", Run: b.key},
+		steps.Step{What: "creating the parameter and log groups", Run: b.groups},
+		steps.Step{What: "creating the cluster", Run: b.cluster},
+		steps.Step{What: "creating the instances", Run: b.instances},
+	); err != nil {
+		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
 		"endpoint":          db.Endpoint,

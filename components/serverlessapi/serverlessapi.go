@@ -17,6 +17,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/steps"
 	"github.com/strata-infra/strata/internal/tags"
 )
 
@@ -61,21 +62,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, a: a, s: s, parent: pulumi.Parent(s)}
-	for _, step := range []struct {
-		what string
-		run  func() error
-	}{
-		{"reading the environment", b.environment},
-		{"creating the table", b.table},
-		{"creating the function's network", b.network},
-		{"creating the role", b.role},
-		{"creating the function", b.function},
-		{"creating the API", b.api},
-		{"creating the stage", b.stage},
-	} {
-		if err := step.run(); err != nil {
-			return nil, fmt.Errorf("serverlessapi %q: %s: %w", name, step.what, err)
-		}
+	if err := steps.Run("serverlessapi", name,
+		steps.Step{What: "reading the environment", Run: b.environment},
+		steps.Step{What: "creating the table", Run: b.table},
+		steps.Step{What: "creating the function's network", Run: b.network},
+		steps.Step{What: "creating the role", Run: b.role},
+		steps.Step{What: "creating the function", Run: b.function},
+		steps.Step{What: "creating the API", Run: b.api},
+		steps.Step{What: "creating the stage", Run: b.stage},
+	); err != nil {
+		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url": s.URL, "apiId": s.APIID, "functionName": s.FunctionName, "functionArn": s.FunctionARN,
