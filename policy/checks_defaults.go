@@ -382,3 +382,64 @@ func (e *env) eachBaselineSetting(typ, absent string, f func(r *plan.Resource) s
 	}
 	return out
 }
+
+const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+// alarmed are the resources an alarm of the plan watches, by the values of
+// its dimensions, when the alarm notifies someone.
+func (e *env) alarmed() map[string]bool {
+	out := map[string]bool{}
+	for _, a := range e.p.ByType(alarmType) {
+		if len(list(a, "alarmActions")) == 0 {
+			continue
+		}
+		dims := []any{inputOr(a, "dimensions")}
+		for _, q := range list(a, "metricQueries") {
+			if m, ok := q.(map[string]any); ok {
+				if metric, ok := m["metric"].(map[string]any); ok {
+					dims = append(dims, metric["dimensions"])
+				}
+			}
+		}
+		for _, d := range dims {
+			if m, ok := d.(map[string]any); ok {
+				for _, v := range m {
+					out[fmt.Sprint(v)] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func inputOr(r *plan.Resource, path string) any {
+	v, _, _ := input(r, path)
+	return v
+}
+
+var _ = register(&Check{
+	ID: "STRATA-MON-001", Title: "Production's services and databases have alarms that notify", Severity: Medium,
+	Controls: []string{"(operations)", "AWS CloudWatch recommended alarms"}, Types: []string{lbType, ecsServiceType, clusterType, alarmType},
+	Fix: "Give the component its alarms with an action: its Alarms.TopicARN (a stack's alerting topic).",
+	eval: func(e *env) []Finding {
+		if !e.opts.Production {
+			return nil
+		}
+		alarmed := e.alarmed()
+		return e.each([]string{lbType, ecsServiceType, clusterType}, func(r *plan.Resource) (string, bool) {
+			var key string
+			switch r.Type {
+			case lbType:
+				key, _ = r.Outputs["arnSuffix"].(string)
+			case ecsServiceType:
+				key, _ = r.Outputs["name"].(string)
+			case clusterType:
+				key = str(r, "clusterIdentifier")
+			}
+			if !alarmed[key] {
+				return "no alarm with an action watches it", false
+			}
+			return "", false
+		})
+	},
+})

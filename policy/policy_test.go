@@ -326,6 +326,14 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 		r.Protect = false
 		return r.URN
 	},
+	"STRATA-MON-001": func(t *testing.T, p *plan.Plan) string {
+		for _, a := range p.ByType(alarmType) {
+			if strings.HasPrefix(a.Name, stacks.DBName+"-") {
+				set(t, a, "alarmActions", nil)
+			}
+		}
+		return find(t, p, clusterType, stacks.DBName).URN
+	},
 	"STRATA-IAM-001": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
 	},

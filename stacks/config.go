@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/awsprovider"
+	"github.com/strata-infra/strata/components/alerting"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/baseline"
@@ -38,6 +39,7 @@ const (
 	KeyApp         = "app"
 	KeyAPI         = "api"
 	KeyBaseline    = "baseline"
+	KeyAlarms      = "alarms"
 	// KeyDeployExternalID is the deploy role's external ID: a secret.
 	KeyDeployExternalID = "deployExternalId"
 	// KeyPermissionsBoundary is the permissions boundary of the stack's
@@ -49,7 +51,7 @@ const (
 )
 
 // Keys are the config keys strata reads in its project namespace.
-var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyDeployExternalID, KeyPermissionsBoundary, KeyAccessLogs}
+var Keys = []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyNetwork, KeyBucket, KeyBudget, KeyDB, KeyApp, KeyAPI, KeyBaseline, KeyAlarms, KeyDeployExternalID, KeyPermissionsBoundary, KeyAccessLogs}
 
 // RegionKey is the AWS Region's config key.
 const RegionKey = "aws:region"
@@ -130,7 +132,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	for _, section := range []struct {
 		key string
 		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}} {
+	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}, {KeyAlarms, &p.Alarms}} {
 		if raw, ok := get(key(section.key)); ok {
 			for _, err := range overlay(key(section.key), raw, section.dst) {
 				bad.Add(err)
@@ -159,6 +161,9 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		}
 		if p.App.MinTasks < 2 {
 			bad.Addf("%s.minTasks must be at least 2 in production, got %d", key(KeyApp), p.App.MinTasks)
+		}
+		if len(p.Alarms.Emails) == 0 {
+			bad.Addf("%s.emails must list at least one address in production: an alarm that reaches no one protects nothing", key(KeyAlarms))
 		}
 		if len(p.Budget.Emails) == 0 {
 			bad.Addf("%s.emails must list at least one address in production: a budget alert that reaches no one protects nothing", key(KeyBudget))
@@ -218,6 +223,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
 		{KeyAPI, serverlessapi.Validate(APIName, p.APIArgs(nil))},
 		{KeyBaseline, validateBaseline(p)},
+		{KeyAlarms, alerting.Validate(AlertingName, &alerting.Args{Emails: p.Alarms.Emails})},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/awsprovider"
+	"github.com/strata-infra/strata/components/alerting"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/baseline"
@@ -28,6 +29,8 @@ const (
 	APIName       = "api"
 	// BaselineName names the account baseline, its trail and recorder.
 	BaselineName = "baseline"
+	// AlertingName names the alarm topic and the dashboard.
+	AlertingName = "alarms"
 )
 
 // CostTags are the cost tags every resource gets through the provider's
@@ -55,6 +58,10 @@ func Deploy(ctx *pulumi.Context) error {
 		opts = append(opts, pulumi.Protect(true))
 	}
 
+	alarms, err := alerting.New(ctx, AlertingName, &alerting.Args{Emails: p.Alarms.Emails}, opts...)
+	if err != nil {
+		return err
+	}
 	net, err := network.New(ctx, NetworkName, p.NetworkArgs(), opts...)
 	if err != nil {
 		return err
@@ -82,12 +89,15 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := auroradb.New(ctx, DBName, p.DBArgs(net), append(opts, movedFromNetwork(net, dbMoves()))...)
+	dbArgs := p.DBArgs(net)
+	dbArgs.Alarms.TopicARN = alarms.TopicARN
+	db, err := auroradb.New(ctx, DBName, dbArgs, append(opts, movedFromNetwork(net, dbMoves()))...)
 	if err != nil {
 		return err
 	}
 	appArgs := p.AppArgs(net, db, bucket)
 	appArgs.AccessLogBucket = accessLogs
+	appArgs.Alarms.TopicARN = alarms.TopicARN
 	app, err := appservice.New(ctx, AppName, appArgs,
 		append(opts, movedFromNetwork(net, appMoves(len(p.App.AllowedIngressCIDRs))))...)
 	if err != nil {
@@ -111,6 +121,12 @@ func Deploy(ctx *pulumi.Context) error {
 		ctx.Export("deployRoleArn", b.DeployRoleARN)
 	}
 
+	dashboard, err := alarms.Dashboard(ctx, app.Dashboard, db.Dashboard)
+	if err != nil {
+		return err
+	}
+	ctx.Export("alarmTopicArn", alarms.TopicARN)
+	ctx.Export("dashboardName", dashboard)
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
 	ctx.Export("vpcId", net.VpcID)

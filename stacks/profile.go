@@ -46,6 +46,8 @@ type Profile struct {
 	API APIConfig
 	// Baseline is config strata:baseline.
 	Baseline BaselineConfig
+	// Alarms is config strata:alarms.
+	Alarms AlarmsConfig
 	// DeployExternalID is config strata:deployExternalId, a secret.
 	DeployExternalID string
 	// PermissionsBoundary is config strata:permissionsBoundary: the
@@ -158,6 +160,12 @@ type BaselineConfig struct {
 	FindingFrequency      string            `json:"findingFrequency" zero:"default"`
 	ConfigRules           []string          `json:"configRules"`
 	DeployRole            *DeployRoleConfig `json:"deployRole"`
+}
+
+// AlarmsConfig is the strata:alarms section: who the alarm topic
+// notifies by e-mail. Production needs at least one.
+type AlarmsConfig struct {
+	Emails []string `json:"emails"`
 }
 
 // DeployRoleConfig is strata:baseline.deployRole; the external ID is the

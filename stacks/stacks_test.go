@@ -273,7 +273,7 @@ func TestCheckedInStacksPlan(t *testing.T) {
 }
 
 func TestEnvironmentOverride(t *testing.T) {
-	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`,
+	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`, "strata:alarms": `{"emails":["ops@example.com"]}`,
 		"strata:app": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/x"}`})
 	if err != nil {
 		t.Fatal(err)

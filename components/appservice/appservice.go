@@ -23,6 +23,7 @@ import (
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/steps"
 	"github.com/strata-infra/strata/internal/tags"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 // Type is the component's type token. Changing it replaces the service of
@@ -65,6 +66,9 @@ type AppService struct {
 	HTTPS bool
 	// Internal tells whether the load balancer is internal.
 	Internal bool
+	// Dashboard is the service's dashboard row: the metrics its alarms
+	// watch (monitoring.Body renders rows).
+	Dashboard monitoring.Row
 }
 
 var (
@@ -93,6 +97,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		steps.Step{What: "creating the load balancer", Run: b.loadBalancer},
 		steps.Step{What: "creating the service", Run: b.service},
 		steps.Step{What: "configuring autoscaling", Run: b.scaling},
+		steps.Step{What: "creating the alarms", Run: b.alarms},
 	); err != nil {
 		return nil, err
 	}
@@ -413,6 +418,43 @@ func (b *builder) service() error {
 // MinTasks and MaxTasks.
 func (b *builder) scaling() error {
 	return scaling(b.ctx, b.name, b.a, b.s.ClusterName, b.s.ServiceName, b.alb.ArnSuffix, b.targetGroup.ArnSuffix, b.parent)
+}
+
+// alarms watches the load balancer (5xx rates, unhealthy targets, p99
+// latency) and the service (running tasks, CPU, memory), by the real
+// resources' dimensions.
+func (b *builder) alarms() error {
+	al := b.a.Alarms
+	lb := map[string]pulumi.StringInput{"LoadBalancer": b.alb.ArnSuffix}
+	tg := map[string]pulumi.StringInput{"LoadBalancer": b.alb.ArnSuffix, "TargetGroup": b.targetGroup.ArnSuffix}
+	svc := map[string]pulumi.StringInput{"ClusterName": b.s.ClusterName, "ServiceName": b.s.ServiceName}
+	requests := monitoring.Metric{Namespace: "AWS/ApplicationELB", Name: "RequestCount", Dimensions: lb, Stat: "Sum"}
+	elb := "AWS/ApplicationELB"
+	row, err := monitoring.Create(b.ctx, b.name, "Service "+b.name, []monitoring.Alarm{
+		{Suffix: "lb-5xx", Description: fmt.Sprintf("The load balancer of %s answers 5xx to more than %v %% of requests", b.name, al.ErrorRatePercent),
+			Metric: monitoring.Metric{Namespace: elb, Name: "HTTPCode_ELB_5XX_Count", Dimensions: lb, Stat: "Sum"}, Of: &requests,
+			Comparison: "GreaterThanThreshold", Threshold: al.ErrorRatePercent, MissingData: "notBreaching"},
+		{Suffix: "target-5xx", Description: fmt.Sprintf("The tasks of %s answer 5xx to more than %v %% of requests", b.name, al.ErrorRatePercent),
+			Metric: monitoring.Metric{Namespace: elb, Name: "HTTPCode_Target_5XX_Count", Dimensions: lb, Stat: "Sum"}, Of: &requests,
+			Comparison: "GreaterThanThreshold", Threshold: al.ErrorRatePercent, MissingData: "notBreaching"},
+		{Suffix: "unhealthy-targets", Description: fmt.Sprintf("A task of %s fails its health check", b.name),
+			Metric:     monitoring.Metric{Namespace: elb, Name: "UnHealthyHostCount", Dimensions: tg, Stat: "Maximum"},
+			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Periods: 2, MissingData: "notBreaching"},
+		{Suffix: "p99-latency", Description: fmt.Sprintf("The tasks of %s answer slower than %v s at p99", b.name, al.LatencyP99Seconds),
+			Metric:     monitoring.Metric{Namespace: elb, Name: "TargetResponseTime", Dimensions: tg, Stat: "p99"},
+			Comparison: "GreaterThanThreshold", Threshold: al.LatencyP99Seconds, Periods: 5, MissingData: "notBreaching"},
+		{Suffix: "running-tasks", Description: fmt.Sprintf("%s runs fewer than its minimum of %d tasks", b.name, b.a.MinTasks),
+			Metric:     monitoring.Metric{Namespace: "ECS/ContainerInsights", Name: "RunningTaskCount", Dimensions: svc, Stat: "Minimum"},
+			Comparison: "LessThanThreshold", Threshold: float64(b.a.MinTasks), Periods: 5, MissingData: "breaching"},
+		{Suffix: "cpu", Description: fmt.Sprintf("%s uses more than %v %% of its CPU", b.name, al.CPUPercent),
+			Metric:     monitoring.Metric{Namespace: "AWS/ECS", Name: "CPUUtilization", Dimensions: svc, Stat: "Average"},
+			Comparison: "GreaterThanThreshold", Threshold: al.CPUPercent, Periods: 5, MissingData: "missing"},
+		{Suffix: "memory", Description: fmt.Sprintf("%s uses more than %v %% of its memory", b.name, al.MemoryPercent),
+			Metric:     monitoring.Metric{Namespace: "AWS/ECS", Name: "MemoryUtilization", Dimensions: svc, Stat: "Average"},
+			Comparison: "GreaterThanThreshold", Threshold: al.MemoryPercent, Periods: 5, MissingData: "missing"},
+	}, al.TopicARN, b.parent)
+	b.s.Dashboard = row
+	return err
 }
 
 // rule is one standalone security group rule on one TCP port, to or from

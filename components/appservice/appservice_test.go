@@ -3,6 +3,7 @@ package appservice
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -505,4 +506,45 @@ func TestGrantsConnect(t *testing.T) {
 		t.Errorf("%d role policies, want the execution policy and the bucket grant's", n)
 	}
 	plantest.Find(t, p, policyType, "web-task-0")
+}
+
+// TestAlarms: the service's alarms watch its real load balancer, target
+// group and service, notify the topic, treat missing data as each
+// metric's nature requires, and take their thresholds from Args.
+func TestAlarms(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:123456789012:alarms"
+	p, err := run(t, withNetwork(Args{MinTasks: 2, Alarms: Alarms{TopicARN: pulumi.String(topic), LatencyP99Seconds: 0.5}}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := plantest.One(t, p, "aws:lb/loadBalancer:LoadBalancer")
+	svc := plantest.One(t, p, "aws:ecs/service:Service")
+	alarms := map[string]*plan.Resource{}
+	for _, a := range p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		alarms[a.Name] = a
+		if got := a.Inputs["alarmActions"]; !slices.Equal(got.([]any), []any{topic}) || a.Inputs["name"] != a.Name {
+			t.Errorf("alarm %s actions %v name %v, want the topic and its own name", a.Name, got, a.Inputs["name"])
+		}
+	}
+	for _, name := range []string{"web-lb-5xx", "web-target-5xx", "web-unhealthy-targets", "web-p99-latency", "web-running-tasks", "web-cpu", "web-memory"} {
+		if alarms[name] == nil {
+			t.Errorf("no alarm %s; the plan has %v", name, slices.Sorted(maps.Keys(alarms)))
+		}
+	}
+	if len(alarms) != 7 {
+		t.Fatalf("%d alarms, want 7", len(alarms))
+	}
+	for name, want := range map[string]map[string]any{
+		"web-p99-latency":   {"extendedStatistic": "p99", "threshold": 0.5, "treatMissingData": "notBreaching", "dimensions.LoadBalancer": lb.Outputs["arnSuffix"]},
+		"web-running-tasks": {"threshold": 2.0, "comparisonOperator": "LessThanThreshold", "treatMissingData": "breaching", "dimensions.ServiceName": svc.Outputs["name"]},
+		"web-lb-5xx":        {"threshold": 5.0, "metricQueries.0.metric.dimensions.LoadBalancer": lb.Outputs["arnSuffix"], "metricQueries.2.expression": "IF(m2 > 0, 100 * m1 / m2, 0)"},
+	} {
+		for path, v := range want {
+			if got, _ := alarms[name].Input(path); got != v {
+				t.Errorf("alarm %s %s = %v, want %v", name, path, got, v)
+			}
+		}
+	}
+	_, err = run(t, withNetwork(Args{Alarms: Alarms{CPUPercent: 101, LatencyP99Seconds: 0.001}}), false)
+	plantest.ExpectProblems(t, nil, err, "Alarms.CPUPercent must be 1 to 100, got 101", "Alarms.LatencyP99Seconds must be 0.01 to 60, got 0.001")
 }

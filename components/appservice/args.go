@@ -49,6 +49,33 @@ const (
 	maxNameLength = 24
 )
 
+// Alarms are an AppService's alarm settings.
+type Alarms struct {
+	// TopicARN is notified when an alarm fires and when it recovers (a
+	// stack's alerting topic). Default: none: the alarms have no actions,
+	// which strata check refuses in production.
+	TopicARN pulumi.StringInput
+	// ErrorRatePercent is the share of requests answered 5xx, by the load
+	// balancer or by the targets, above which each alarm fires (3 minutes
+	// in a row), 0.1 to 100. Default: DefaultErrorRatePercent (5).
+	ErrorRatePercent float64
+	// LatencyP99Seconds is the targets' p99 response time above which the
+	// latency alarm fires, 0.01 to 60. Default: DefaultLatencyP99Seconds (1).
+	LatencyP99Seconds float64
+	// CPUPercent and MemoryPercent are the service's average utilization
+	// above which their alarms fire, 1 to 100. Default: 90 and 90.
+	CPUPercent    float64
+	MemoryPercent float64
+}
+
+// Alarm defaults.
+const (
+	DefaultErrorRatePercent  = 5.0
+	DefaultLatencyP99Seconds = 1.0
+	DefaultCPUPercent        = 90.0
+	DefaultMemoryPercent     = 90.0
+)
+
 // DefaultAllowedIngressCIDRs is who may reach an internet-facing load
 // balancer that names no one: anyone, on 443 and on 80 (which only
 // redirects to 443).
@@ -218,6 +245,9 @@ type Args struct {
 	// and secrets reach the container. No two may set one variable, nor
 	// repeat Environment's or Secrets' names. Default: none.
 	Grants []grant.Grant
+	// Alarms configure the service's alarms, which are always made.
+	Alarms Alarms
+
 	// PermissionsBoundaryARN is the permissions boundary, a managed policy
 	// ARN, of every role the component creates (the execution and task roles), for accounts
 	// whose deploy role may create roles only under a boundary. Default: no
@@ -252,6 +282,10 @@ func (a *Args) withDefaults() Args {
 	out.HealthCheck.Matcher = cmp.Or(out.HealthCheck.Matcher, DefaultHealthCheckMatcher)
 	out.CPUTarget = cmp.Or(out.CPUTarget, DefaultCPUTarget)
 	out.ScratchPath = cmp.Or(out.ScratchPath, DefaultScratchPath)
+	out.Alarms.ErrorRatePercent = cmp.Or(out.Alarms.ErrorRatePercent, DefaultErrorRatePercent)
+	out.Alarms.LatencyP99Seconds = cmp.Or(out.Alarms.LatencyP99Seconds, DefaultLatencyP99Seconds)
+	out.Alarms.CPUPercent = cmp.Or(out.Alarms.CPUPercent, DefaultCPUPercent)
+	out.Alarms.MemoryPercent = cmp.Or(out.Alarms.MemoryPercent, DefaultMemoryPercent)
 	if !out.Internal && len(out.AllowedIngressCIDRs) == 0 && len(out.AllowedSecurityGroupIDs) == 0 {
 		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
 	}

@@ -44,6 +44,13 @@
 //     tasks' group, no public IP (ECS.2), deployment circuit breaker with
 //     rollback, and the desired count left to autoscaling after creation.
 //   - A new cluster has Container Insights (ECS.12).
+//   - Alarms, named <N>-<alarm> and notifying Alarms.TopicARN when set: the
+//     load balancer's and the targets' 5xx above ErrorRatePercent of
+//     requests (3 minutes), an unhealthy target (2 minutes), the targets'
+//     p99 response time above LatencyP99Seconds (5 minutes), fewer running
+//     tasks than MinTasks (missing data breaches), CPU and memory above
+//     CPUPercent and MemoryPercent. Dashboard is their metrics, as a row
+//     for alerting.Dashboard.
 //
 // Knobs and their defaults (zero values mean the default):
 //   - Image: required. Port 8080; CPU 256 and Memory 512 (any Fargate pair
@@ -62,6 +69,8 @@
 //   - ContainerHealthCheck: wget against the health-check path (the image
 //     needs wget). ScratchPath /tmp. LogRetentionDays 365.
 //   - ClusterARN: a new cluster. Grants: none.
+//   - Alarms: ErrorRatePercent 5, LatencyP99Seconds 1, CPUPercent 90,
+//     MemoryPercent 90, no TopicARN (alarms without actions).
 //   - PermissionsBoundaryARN: none; with one, both roles carry it.
 //
 // # Resources
@@ -90,6 +99,9 @@
 //     <project>-<stack>-N) and aws:ecs/service:Service "N"
 //   - aws:appautoscaling/target:Target "N" and
 //     aws:appautoscaling/policy:Policy "N-cpu" ("N-memory", "N-requests")
+//   - aws:cloudwatch/metricAlarm:MetricAlarm "N-lb-5xx", "N-target-5xx",
+//     "N-unhealthy-targets", "N-p99-latency", "N-running-tasks", "N-cpu"
+//     and "N-memory"
 //
 // Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
 // the provider you pass: make it with package awsprovider, whose default

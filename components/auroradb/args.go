@@ -123,11 +123,46 @@ type Args struct {
 	// Default: DefaultMasterUsername ("strata_admin").
 	MasterUsername string
 
+	// Alarms configure the database's alarms, which are always made.
+	Alarms Alarms
+
 	// KMSKeyARN is an existing customer-managed key for storage, the master
 	// secret and Performance Insights. Default: the component creates one,
 	// and also encrypts the log group with it.
 	KMSKeyARN pulumi.StringInput
 }
+
+// Alarms are an AuroraDB's alarm settings.
+type Alarms struct {
+	// TopicARN is notified when an alarm fires and when it recovers.
+	// Default: none: the alarms have no actions, which strata check
+	// refuses in production.
+	TopicARN pulumi.StringInput
+	// ACUPercent is the share of MaxACU in use above which the capacity
+	// alarm fires (scale MaxACU up), 1 to 100. Default: 90.
+	ACUPercent float64
+	// CPUPercent is the cluster's CPU above which its alarm fires, 1 to
+	// 100. Default: 90.
+	CPUPercent float64
+	// Connections is the number of connections above which its alarm
+	// fires, 1 to 100000. Default: 500.
+	Connections int
+	// ReplicaLagMilliseconds is the readers' lag above which its alarm
+	// fires (with two or more instances), 1 to 600000. Default: 1000.
+	ReplicaLagMilliseconds int
+	// FreeLocalStorageGB is each instance's free local storage below which
+	// its alarm fires, 1 to 1000. Default: 2.
+	FreeLocalStorageGB int
+}
+
+// Alarm defaults.
+const (
+	DefaultACUPercent             = 90.0
+	DefaultCPUPercent             = 90.0
+	DefaultConnections            = 500
+	DefaultReplicaLagMilliseconds = 1000
+	DefaultFreeLocalStorageGB     = 2
+)
 
 func (a *Args) withDefaults() Args {
 	var out Args
@@ -146,6 +181,11 @@ func (a *Args) withDefaults() Args {
 	out.LogRetentionDays = cmp.Or(out.LogRetentionDays, DefaultLogRetentionDays)
 	out.DatabaseName = cmp.Or(out.DatabaseName, DefaultDatabaseName)
 	out.MasterUsername = cmp.Or(out.MasterUsername, DefaultMasterUsername)
+	out.Alarms.ACUPercent = cmp.Or(out.Alarms.ACUPercent, DefaultACUPercent)
+	out.Alarms.CPUPercent = cmp.Or(out.Alarms.CPUPercent, DefaultCPUPercent)
+	out.Alarms.Connections = cmp.Or(out.Alarms.Connections, DefaultConnections)
+	out.Alarms.ReplicaLagMilliseconds = cmp.Or(out.Alarms.ReplicaLagMilliseconds, DefaultReplicaLagMilliseconds)
+	out.Alarms.FreeLocalStorageGB = cmp.Or(out.Alarms.FreeLocalStorageGB, DefaultFreeLocalStorageGB)
 	return out
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/problems"
 	"github.com/strata-infra/strata/internal/steps"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 // Type is the component's type token. Changing it replaces the cluster of
@@ -55,6 +56,9 @@ type AuroraDB struct {
 	// ClusterResourceID is the cluster's resource ID, which IAM database
 	// authentication names.
 	ClusterResourceID pulumi.StringOutput
+	// Dashboard is the database's dashboard row: the metrics its alarms
+	// watch.
+	Dashboard monitoring.Row
 
 	name, masterUsername string
 	env                  awsenv.Env
@@ -100,6 +104,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		steps.Step{What: "creating the parameter and log groups", Run: b.groups},
 		steps.Step{What: "creating the cluster", Run: b.cluster},
 		steps.Step{What: "creating the instances", Run: b.instances},
+		steps.Step{What: "creating the alarms", Run: b.alarms},
 	); err != nil {
 		return nil, err
 	}
@@ -350,4 +355,38 @@ func (d *AuroraDB) Connect(opts *ConnectOptions) grant.Grant {
 		}).JSON()
 	}).(pulumi.StringOutput)
 	return g
+}
+
+// alarms watches capacity (ACUs near MaxACU), CPU, connections, the
+// readers' lag (with readers) and each instance's free local storage.
+func (b *builder) alarms() error {
+	al, db := b.a.Alarms, b.db
+	cluster := map[string]pulumi.StringInput{"DBClusterIdentifier": db.ClusterIdentifier}
+	rds := "AWS/RDS"
+	alarms := []monitoring.Alarm{
+		{Suffix: "acu", Description: fmt.Sprintf("Cluster %s uses more than %v %% of its %v ACU: raise MaxACU", b.a.Identifier, al.ACUPercent, b.a.MaxACU),
+			Metric:     monitoring.Metric{Namespace: rds, Name: "ACUUtilization", Dimensions: cluster, Stat: "Average"},
+			Comparison: "GreaterThanThreshold", Threshold: al.ACUPercent, Periods: 5, MissingData: "notBreaching"},
+		{Suffix: "cpu", Description: fmt.Sprintf("Cluster %s uses more than %v %% CPU", b.a.Identifier, al.CPUPercent),
+			Metric:     monitoring.Metric{Namespace: rds, Name: "CPUUtilization", Dimensions: cluster, Stat: "Average"},
+			Comparison: "GreaterThanThreshold", Threshold: al.CPUPercent, Periods: 5, MissingData: "notBreaching"},
+		{Suffix: "connections", Description: fmt.Sprintf("Cluster %s holds more than %d connections", b.a.Identifier, al.Connections),
+			Metric:     monitoring.Metric{Namespace: rds, Name: "DatabaseConnections", Dimensions: cluster, Stat: "Maximum"},
+			Comparison: "GreaterThanThreshold", Threshold: float64(al.Connections), Periods: 5, MissingData: "notBreaching"},
+	}
+	if b.a.Instances > 1 {
+		alarms = append(alarms, monitoring.Alarm{Suffix: "replica-lag", Description: fmt.Sprintf("The readers of %s lag more than %d ms", b.a.Identifier, al.ReplicaLagMilliseconds),
+			Metric:     monitoring.Metric{Namespace: rds, Name: "AuroraReplicaLagMaximum", Dimensions: cluster, Stat: "Maximum"},
+			Comparison: "GreaterThanThreshold", Threshold: float64(al.ReplicaLagMilliseconds), Periods: 5, MissingData: "notBreaching"})
+	}
+	for i := range b.a.Instances {
+		id := fmt.Sprintf("%s-%d", b.a.Identifier, i+1)
+		alarms = append(alarms, monitoring.Alarm{Suffix: fmt.Sprintf("free-local-storage-%d", i+1),
+			Description: fmt.Sprintf("Instance %s has less than %d GB of local storage free", id, al.FreeLocalStorageGB),
+			Metric:      monitoring.Metric{Namespace: rds, Name: "FreeLocalStorage", Dimensions: map[string]pulumi.StringInput{"DBInstanceIdentifier": pulumi.String(id)}, Stat: "Minimum"},
+			Comparison:  "LessThanThreshold", Threshold: float64(al.FreeLocalStorageGB << 30), Periods: 5, MissingData: "notBreaching"})
+	}
+	row, err := monitoring.Create(b.ctx, b.name, "Database "+b.a.Identifier, alarms, al.TopicARN, b.parent)
+	db.Dashboard = row
+	return err
 }

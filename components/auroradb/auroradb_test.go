@@ -398,3 +398,40 @@ func TestConnectWithIAM(t *testing.T) {
 		}
 	}
 }
+
+// TestAlarms: capacity, CPU, connections, replica lag (with readers) and
+// each instance's free local storage, by the real identifiers.
+func TestAlarms(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:123456789012:alarms"
+	for _, tt := range []struct {
+		instances int
+		want      []string
+	}{
+		{1, []string{"orders-acu", "orders-connections", "orders-cpu", "orders-free-local-storage-1"}},
+		{2, []string{"orders-acu", "orders-connections", "orders-cpu", "orders-free-local-storage-1", "orders-free-local-storage-2", "orders-replica-lag"}},
+	} {
+		p, err := run(t, base(Args{Instances: tt.instances, Alarms: Alarms{TopicARN: pulumi.String(topic), Connections: 200}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+			names = append(names, a.Name)
+			if got, _ := a.Input("alarmActions.0"); got != topic {
+				t.Errorf("alarm %s actions = %v, want the topic", a.Name, a.Inputs["alarmActions"])
+			}
+			if got, ok := a.Input("dimensions.DBClusterIdentifier"); ok && got != p.Outputs["clusterId"] {
+				t.Errorf("alarm %s watches %v, want cluster %v", a.Name, got, p.Outputs["clusterId"])
+			}
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, tt.want) {
+			t.Errorf("%d instances: alarms %v, want %v", tt.instances, names, tt.want)
+		}
+		if got := plantest.Find(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "orders-connections").Inputs["threshold"]; got != 200.0 {
+			t.Errorf("connections threshold = %v, want 200", got)
+		}
+	}
+	_, err := run(t, base(Args{Alarms: Alarms{ACUPercent: 0.5}}))
+	plantest.ExpectProblems(t, nil, err, "Alarms.ACUPercent must be 1 to 100, got 0.5")
+}

@@ -31,6 +31,12 @@
 //     from the security groups of granted consumers, by reference.
 //   - Port 5432 (FSBP RDS.23 is a documented exception: only granted
 //     consumers' security groups reach it).
+//   - Alarms, named <N>-<alarm> and notifying Alarms.TopicARN when set:
+//     ACU utilization above ACUPercent (raise MaxACU), CPU above
+//     CPUPercent, connections above Connections, the readers' lag above
+//     ReplicaLagMilliseconds (with two or more instances), and each
+//     instance's free local storage below FreeLocalStorageGB. Dashboard is
+//     their metrics, as a row for alerting.Dashboard.
 //
 // Knobs and their defaults (zero values mean the default):
 //   - EngineVersion: 16.6; Instances: 1 (1-15).
@@ -47,6 +53,8 @@
 //   - DatabaseName "app"; MasterUsername "strata_admin" (never postgres,
 //     FSBP RDS.24).
 //   - Identifier: <project>-<stack>-<name>, so stacks can share an account.
+//   - Alarms: ACUPercent 90, CPUPercent 90, Connections 500,
+//     ReplicaLagMilliseconds 1000, FreeLocalStorageGB 2, no TopicARN.
 //   - KMSKeyARN: the component creates its key; with a given key the log
 //     group is not KMS-encrypted (the given key's policy may not allow it).
 //
@@ -61,6 +69,9 @@
 //   - aws:rds/cluster:Cluster "N"
 //   - aws:rds/clusterInstance:ClusterInstance "N-1" … "N-<Instances>"
 //     (identifiers I-1 …)
+//   - aws:cloudwatch/metricAlarm:MetricAlarm "N-acu", "N-cpu",
+//     "N-connections", "N-replica-lag" (two or more instances) and
+//     "N-free-local-storage-<i>" per instance
 //
 // A consumer granted Connect adds, as its own children,
 // aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "<consumer>-to-N"

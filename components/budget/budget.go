@@ -5,12 +5,10 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/internal/awsenv"
-	"github.com/strata-infra/strata/internal/iamdoc"
-	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/servicetopic"
 )
 
 // Type is the component's type token. Changing it replaces the budget of
@@ -100,47 +98,9 @@ func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.R
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	var keyArn pulumi.StringInput = a.KMSKeyARN
-	if keyArn == nil {
-		key, err := kmskey.New(ctx, name, env, kmskey.Args{
-			Description: fmt.Sprintf("Encrypts the alerts of budget %s", name),
-			AliasPrefix: "alias/" + name + "-budget-",
-			Services: []kmskey.Service{{
-				Principal: budgetsPrincipal,
-				Actions:   []string{"kms:GenerateDataKey*", "kms:Decrypt"},
-			}},
-		}, parent)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		keyArn = key.Key.Arn
-	}
-	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: keyArn}, parent)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	budgetsArn := env.ARN("budgets", "", "*")
-	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
-		return iamdoc.New(
-			iamdoc.Statement{
-				Sid: "BudgetsPublish", Effect: iamdoc.Allow,
-				Principal: map[string]any{"Service": budgetsPrincipal},
-				Action:    []string{"sns:Publish"}, Resource: []string{arn},
-				Condition: map[string]map[string]any{
-					"StringEquals": {"aws:SourceAccount": env.AccountID},
-					"ArnLike":      {"aws:SourceArn": budgetsArn},
-				},
-			},
-			iamdoc.Statement{
-				Sid: "DenyInsecureTransport", Effect: iamdoc.Deny,
-				Principal: map[string]any{"AWS": "*"},
-				Action:    []string{"sns:Publish"}, Resource: []string{arn},
-				Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-			},
-		).JSON()
-	}).(pulumi.StringOutput)
-	if _, err := sns.NewTopicPolicy(ctx, name, &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: policy}, parent); err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	return topic.Arn, nil
+	return servicetopic.New(ctx, name, env, servicetopic.Args{
+		Principal: budgetsPrincipal, SourceARN: env.ARN("budgets", "", "*"), Sid: "BudgetsPublish",
+		KeyDescription: fmt.Sprintf("Encrypts the alerts of budget %s", name), AliasPrefix: "alias/" + name + "-budget-",
+		KMSKeyARN: a.KMSKeyARN,
+	}, parent)
 }

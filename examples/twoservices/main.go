@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/strata-infra/strata/awsprovider"
+	"github.com/strata-infra/strata/components/alerting"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/components/auroradb"
 	"github.com/strata-infra/strata/components/budget"
@@ -40,13 +41,17 @@ func program(ctx *pulumi.Context) error {
 	}
 	opts := []pulumi.ResourceOption{pulumi.Provider(prov), pulumi.Protect(true)}
 
+	alarms, err := alerting.New(ctx, "alarms", &alerting.Args{Emails: []string{cfg.Require("alertEmail")}}, opts...)
+	if err != nil {
+		return err
+	}
 	net, err := network.New(ctx, "shop", &network.Args{CIDR: "10.30.0.0/16", AvailabilityZones: 3, NATGateways: network.NATOnePerAZ}, opts...)
 	if err != nil {
 		return err
 	}
 	db, err := auroradb.New(ctx, "orders", &auroradb.Args{
 		VpcID: net.VpcID, SubnetGroupName: net.DBSubnetGroupName, AvailabilityZones: net.AvailabilityZones,
-		Instances: 2, MinACU: 1, MaxACU: 8, BackupRetentionDays: 14,
+		Instances: 2, MinACU: 1, MaxACU: 8, BackupRetentionDays: 14, Alarms: auroradb.Alarms{TopicARN: alarms.TopicARN},
 	}, opts...)
 	if err != nil {
 		return err
@@ -69,6 +74,7 @@ func program(ctx *pulumi.Context) error {
 		MinTasks:           2,
 		DeletionProtection: true,
 		AccessLogBucket:    logs.BucketName,
+		Alarms:             appservice.Alarms{TopicARN: alarms.TopicARN},
 		Grants: []grant.Grant{
 			db.Connect(nil),                       // DB_HOST, DB_PORT, DB_NAME; DB_USER, DB_PASSWORD from the secret
 			uploads.Grant(securebucket.ReadWrite), // BUCKET_NAME, and the task role's only policy
@@ -87,6 +93,7 @@ func program(ctx *pulumi.Context) error {
 		MinTasks:            2,
 		DeletionProtection:  true,
 		AccessLogBucket:     logs.BucketName,
+		Alarms:              appservice.Alarms{TopicARN: alarms.TopicARN, LatencyP99Seconds: 3},
 		Grants:              []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
 	}, opts...)
 	if err != nil {
@@ -100,6 +107,9 @@ func program(ctx *pulumi.Context) error {
 		return fmt.Errorf("budget: %w", err)
 	}
 
+	if _, err := alarms.Dashboard(ctx, web.Dashboard, admin.Dashboard, db.Dashboard); err != nil {
+		return err
+	}
 	ctx.Export("webUrl", web.URL)
 	ctx.Export("adminUrl", admin.URL)
 	ctx.Export("dbEndpoint", db.Endpoint)
