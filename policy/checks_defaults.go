@@ -383,7 +383,11 @@ func (e *env) eachBaselineSetting(typ, absent string, f func(r *plan.Resource) s
 	return out
 }
 
-const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
+const (
+	alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	apiType   = "aws:apigatewayv2/api:Api"
+	natType   = "aws:ec2/natGateway:NatGateway"
+)
 
 // alarmed are the resources an alarm of the plan watches, by the values of
 // its dimensions, when the alarm notifies someone.
@@ -419,16 +423,20 @@ func inputOr(r *plan.Resource, path string) any {
 
 var _ = register(&Check{
 	ID: "STRATA-MON-001", Title: "Production's services and databases have alarms that notify", Severity: Medium,
-	Controls: []string{"(operations)", "AWS CloudWatch recommended alarms"}, Types: []string{lbType, ecsServiceType, clusterType, alarmType},
+	Controls: []string{"(operations)", "AWS CloudWatch recommended alarms"}, Types: []string{lbType, ecsServiceType, clusterType, functionType, apiType, natType, alarmType},
 	Fix: "Give the component its alarms with an action: its Alarms.TopicARN (a stack's alerting topic).",
 	eval: func(e *env) []Finding {
 		if !e.opts.Production {
 			return nil
 		}
 		alarmed := e.alarmed()
-		return e.each([]string{lbType, ecsServiceType, clusterType}, func(r *plan.Resource) (string, bool) {
+		return e.each([]string{lbType, ecsServiceType, clusterType, functionType, apiType, natType}, func(r *plan.Resource) (string, bool) {
 			var key string
 			switch r.Type {
+			case functionType:
+				key, _ = r.Outputs["name"].(string)
+			case apiType, natType:
+				key = r.ID
 			case lbType:
 				key, _ = r.Outputs["arnSuffix"].(string)
 			case ecsServiceType:

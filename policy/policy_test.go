@@ -873,6 +873,20 @@ func TestEveryWeakeningIsReported(t *testing.T) {
 		}},
 		{"a GuardDuty protection dropped", "STRATA-ACC-008", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-ACC-008"](t, p) }},
 		{"public subnets mapping public IPs", "STRATA-VPC-003", func(t *testing.T, p *plan.Plan) { failingCases["STRATA-VPC-003"](t, p) }},
+		{"the API's alarms without actions", "STRATA-MON-001", func(t *testing.T, p *plan.Plan) {
+			for _, a := range p.ByType(alarmType) {
+				if strings.HasPrefix(a.Name, stacks.APIName+"-") {
+					set(t, a, "alarmActions", nil)
+				}
+			}
+		}},
+		{"a NAT gateway's alarms without actions", "STRATA-MON-001", func(t *testing.T, p *plan.Plan) {
+			for _, a := range p.ByType(alarmType) {
+				if strings.HasPrefix(a.Name, stacks.NetworkName+"-nat-2-") {
+					set(t, a, "alarmActions", nil)
+				}
+			}
+		}},
 		{"KMS rotation raised to 2,560 days", "STRATA-KMS-001", func(t *testing.T, p *plan.Plan) {
 			set(t, find(t, p, keyType, stacks.BucketName), "rotationPeriodInDays", 2560.0)
 		}},

@@ -62,7 +62,9 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	net, err := network.New(ctx, NetworkName, p.NetworkArgs(), opts...)
+	netArgs := p.NetworkArgs()
+	netArgs.AlarmTopicARN = alarms.TopicARN
+	net, err := network.New(ctx, NetworkName, netArgs, opts...)
 	if err != nil {
 		return err
 	}
@@ -103,7 +105,9 @@ func Deploy(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	api, err := serverlessapi.New(ctx, APIName, p.APIArgs(net), opts...)
+	apiArgs := p.APIArgs(net)
+	apiArgs.Alarms.TopicARN = alarms.TopicARN
+	api, err := serverlessapi.New(ctx, APIName, apiArgs, opts...)
 	if err != nil {
 		return err
 	}
@@ -121,7 +125,7 @@ func Deploy(ctx *pulumi.Context) error {
 		ctx.Export("deployRoleArn", b.DeployRoleARN)
 	}
 
-	dashboard, err := alarms.Dashboard(ctx, app.Dashboard, db.Dashboard)
+	dashboard, err := alarms.Dashboard(ctx, net.Dashboard, app.Dashboard, api.Dashboard, db.Dashboard)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,10 @@
 package network
 
-import "cmp"
+import (
+	"cmp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // NATStrategy says how many NAT gateways give the private subnets their
 // outbound route.
@@ -93,6 +97,11 @@ type Args struct {
 	// whose deploy role may create roles only under a boundary. Default: no
 	// boundary.
 	PermissionsBoundaryARN string
+
+	// AlarmTopicARN is notified when a NAT gateway's alarm fires (port
+	// allocation errors, dropped packets) and recovers. Default: none: the
+	// alarms have no actions.
+	AlarmTopicARN pulumi.StringInput
 }
 
 // withDefaults returns a copy of args with every zero field defaulted.

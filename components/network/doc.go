@@ -37,6 +37,8 @@
 //   - FlowLogRetentionDays: 365 (DefaultFlowLogRetentionDays);
 //     FlowLogTrafficType: ALL; FlowLogMaxAggregationInterval: 600 s.
 //   - PermissionsBoundaryARN: none; with one, the flow-log role carries it.
+//   - AlarmTopicARN: none; the NAT gateways' alarms are made anyway, without
+//     actions.
 //
 // # Resources
 //
@@ -54,6 +56,10 @@
 //     rules "N-nat-<port>-from-private-<n>" and "N-nat-<port>-out",
 //     aws:ec2/instance:Instance "N-nat", and aws:ec2/route:Route
 //     "N-nat-<n>" from each private route table
+//   - for each NAT gateway i (1-based): aws:cloudwatch/metricAlarm:MetricAlarm
+//     "N-nat-i-port-allocation" (ErrorPortAllocation above 0) and
+//     "N-nat-i-packets-dropped" (PacketsDropCount above 0); Dashboard is
+//     their row for alerting.Dashboard
 //
 // Renaming a Network renames all of these, which replaces them: add an alias
 // (pulumi.Aliases) when you must rename one that is deployed.

@@ -19,6 +19,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 // Type is the component's type token. Changing it replaces every resource of
@@ -48,6 +49,8 @@ type Network struct {
 	// CIDR is the VPC's IPv4 block, for rules that name the VPC (an
 	// internal load balancer's clients).
 	CIDR string
+	// Dashboard is the network's dashboard row: its NAT gateways' metrics.
+	Dashboard monitoring.Row
 }
 
 // New validates args and creates a Network. A nil args means all defaults.
@@ -153,6 +156,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err := natInstance(ctx, name, a, addrs, v, parent); err != nil {
 			return nil, wrap("creating the NAT instance", err)
 		}
+	}
+
+	if err := n.natAlarms(ctx, name, a, v, parent); err != nil {
+		return nil, wrap("creating the NAT alarms", err)
 	}
 
 	sng, err := rds.NewSubnetGroup(ctx, name+"-db", &rds.SubnetGroupArgs{
@@ -372,4 +379,27 @@ func natInstance(ctx *pulumi.Context, name string, a Args, addrs layout, v *awsx
 		}
 	}
 	return nil
+}
+
+// natAlarms watches each NAT gateway awsx makes: port allocation errors
+// (too many connections to one destination) and dropped packets.
+func (n *Network) natAlarms(ctx *pulumi.Context, name string, a Args, v *awsxec2.Vpc, parent pulumi.ResourceOption) error {
+	gateways := map[NATStrategy]int{NATSingle: 1, NATOnePerAZ: a.AvailabilityZones}[a.NATGateways]
+	var alarms []monitoring.Alarm
+	for i := range gateways {
+		id := v.NatGateways.Index(pulumi.Int(i)).ApplyT(func(g *ec2.NatGateway) pulumi.StringOutput { return g.ID().ToStringOutput() }).(pulumi.StringOutput)
+		dims := map[string]pulumi.StringInput{"NatGatewayId": id}
+		alarms = append(alarms,
+			monitoring.Alarm{Suffix: fmt.Sprintf("nat-%d-port-allocation", i+1),
+				Description: fmt.Sprintf("NAT gateway %d of %s cannot allocate source ports: connections fail", i+1, name),
+				Metric:      monitoring.Metric{Namespace: "AWS/NATGateway", Name: "ErrorPortAllocation", Dimensions: dims, Stat: "Sum"},
+				Comparison:  "GreaterThanThreshold", Threshold: 0, MissingData: "notBreaching"},
+			monitoring.Alarm{Suffix: fmt.Sprintf("nat-%d-packets-dropped", i+1),
+				Description: fmt.Sprintf("NAT gateway %d of %s drops packets", i+1, name),
+				Metric:      monitoring.Metric{Namespace: "AWS/NATGateway", Name: "PacketsDropCount", Dimensions: dims, Stat: "Sum"},
+				Comparison:  "GreaterThanThreshold", Threshold: 0, Periods: 5, MissingData: "notBreaching"})
+	}
+	row, err := monitoring.Create(ctx, name, "Network "+name, alarms, a.AlarmTopicARN, parent)
+	n.Dashboard = row
+	return err
 }

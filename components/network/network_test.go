@@ -458,3 +458,31 @@ func TestAWSXChildren(t *testing.T) {
 		})
 	}
 }
+
+func TestNATAlarms(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:123456789012:alarms"
+	for _, tc := range []struct {
+		nat  NATStrategy
+		want int
+	}{{NATOnePerAZ, 6}, {NATSingle, 2}, {NATNone, 0}} {
+		p, err := run(t, &Args{AvailabilityZones: 3, NATGateways: tc.nat, AlarmTopicARN: pulumi.String(topic)}, plan.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alarms := p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm")
+		if len(alarms) != tc.want {
+			t.Errorf("NAT %s: %d alarms, want %d", tc.nat, len(alarms), tc.want)
+		}
+		for _, a := range alarms {
+			if got := a.Inputs["alarmActions"]; !slices.Equal(got.([]any), []any{topic}) {
+				t.Errorf("alarm %s actions %v, want the topic", a.Name, got)
+			}
+			if ns, _ := a.Input("namespace"); ns != "AWS/NATGateway" {
+				t.Errorf("alarm %s namespace %v, want AWS/NATGateway", a.Name, ns)
+			}
+			if id, _ := a.Input("dimensions.NatGatewayId"); id == nil || id == "" {
+				t.Errorf("alarm %s has no NatGatewayId dimension", a.Name)
+			}
+		}
+	}
+}

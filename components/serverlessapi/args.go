@@ -164,7 +164,38 @@ type Args struct {
 	// whose deploy role may create roles only under a boundary. Default: no
 	// boundary.
 	PermissionsBoundaryARN string
+
+	// Alarms configure the API's alarms, which are always made.
+	Alarms Alarms
 }
+
+// Alarms are a ServerlessAPI's alarm settings.
+type Alarms struct {
+	// TopicARN is notified when an alarm fires and when it recovers.
+	// Default: none: the alarms have no actions.
+	TopicARN pulumi.StringInput
+	// ErrorRatePercent is the share of API requests answered 5xx, and of
+	// invocations failing, above which their alarms fire, 0.1 to 100.
+	// Default: 5.
+	ErrorRatePercent float64
+	// LatencyP99Milliseconds is the API's p99 latency above which its
+	// alarm fires, 10 to 30000. Default: 2000.
+	LatencyP99Milliseconds float64
+	// TimeoutPercent is the share of the function's timeout its p99
+	// duration may reach, and ConcurrencyPercent the share of its reserved
+	// concurrency its peak may reach, before their alarms fire, 1 to 100.
+	// Default: 80 and 80.
+	TimeoutPercent     float64
+	ConcurrencyPercent float64
+}
+
+// Alarm defaults.
+const (
+	DefaultErrorRatePercent       = 5.0
+	DefaultLatencyP99Milliseconds = 2000.0
+	DefaultTimeoutPercent         = 80.0
+	DefaultConcurrencyPercent     = 80.0
+)
 
 func (a *Args) withDefaults() Args {
 	var out Args
@@ -201,5 +232,9 @@ func (a *Args) withDefaults() Args {
 		}
 		out.Table = &t
 	}
+	out.Alarms.ErrorRatePercent = cmp.Or(out.Alarms.ErrorRatePercent, DefaultErrorRatePercent)
+	out.Alarms.LatencyP99Milliseconds = cmp.Or(out.Alarms.LatencyP99Milliseconds, DefaultLatencyP99Milliseconds)
+	out.Alarms.TimeoutPercent = cmp.Or(out.Alarms.TimeoutPercent, DefaultTimeoutPercent)
+	out.Alarms.ConcurrencyPercent = cmp.Or(out.Alarms.ConcurrencyPercent, DefaultConcurrencyPercent)
 	return out
 }

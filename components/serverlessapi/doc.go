@@ -46,6 +46,10 @@
 //     is a documented choice); StageName "$default"; throttling burst 100,
 //     rate 50 per second.
 //   - PermissionsBoundaryARN: none; with one, the function's role carries it.
+//   - Alarms: always made; ErrorRatePercent 5 (API 5xx share and function
+//     error share), LatencyP99Milliseconds 2000, TimeoutPercent 80 (p99
+//     duration against the timeout), ConcurrencyPercent 80 (peak against
+//     ReservedConcurrency), no TopicARN (alarms without actions).
 //
 // # Resources
 //
@@ -66,6 +70,12 @@
 //     "N", aws:apigatewayv2/authorizer:Authorizer "N" (with Authorizer),
 //     aws:apigatewayv2/route:Route "N-<route>" (N-default for $default) and
 //     aws:apigatewayv2/stage:Stage "N"
+//   - aws:cloudwatch/metricAlarm:MetricAlarm "N-api-5xx", "N-api-p99-latency",
+//     "N-function-errors", "N-function-throttles", "N-function-duration",
+//     "N-function-concurrency" (with ReservedConcurrency), and with a Table
+//     "N-table-read-throttles", "N-table-write-throttles",
+//     "N-table-system-errors-getitem" and "N-table-system-errors-putitem";
+//     Dashboard is their row for alerting.Dashboard
 //
 // Cost tags (Project, Environment, Owner, CostCenter, ManagedBy) come from
 // the provider you pass: make it with package awsprovider, whose default

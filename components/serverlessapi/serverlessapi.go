@@ -19,6 +19,7 @@ import (
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/steps"
 	"github.com/strata-infra/strata/internal/tags"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 // Type is the component's type token. Changing it replaces the API of every
@@ -48,6 +49,8 @@ type ServerlessAPI struct {
 	// FunctionLogGroupName and AccessLogGroupName are the log groups.
 	FunctionLogGroupName pulumi.StringOutput
 	AccessLogGroupName   pulumi.StringOutput
+	// Dashboard is the API's dashboard row: the metrics its alarms watch.
+	Dashboard monitoring.Row
 }
 
 // New validates args and creates a ServerlessAPI. Nothing is registered
@@ -70,6 +73,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		steps.Step{What: "creating the function", Run: b.function},
 		steps.Step{What: "creating the API", Run: b.api},
 		steps.Step{What: "creating the stage", Run: b.stage},
+		steps.Step{What: "creating the alarms", Run: b.alarms},
 	); err != nil {
 		return nil, err
 	}
@@ -410,6 +414,62 @@ func (b *builder) stage() error {
 		s.URL = pulumi.Sprintf("%s/%s", b.httpAPI.ApiEndpoint, stage.Name)
 	}
 	return nil
+}
+
+// alarms watches the API (5xx rate, p99 latency), the function (error
+// rate, throttles, duration near its timeout, concurrency near its
+// reserved limit) and the table (throttled reads and writes, system
+// errors), by the real resources' dimensions.
+func (b *builder) alarms() error {
+	al, a := b.a.Alarms, b.a
+	api := map[string]pulumi.StringInput{"ApiId": b.httpAPI.ID().ToStringOutput(), "Stage": pulumi.String(a.StageName)}
+	fn := map[string]pulumi.StringInput{"FunctionName": b.fn.Name}
+	requests := monitoring.Metric{Namespace: "AWS/ApiGateway", Name: "Count", Dimensions: api, Stat: "Sum"}
+	invocations := monitoring.Metric{Namespace: "AWS/Lambda", Name: "Invocations", Dimensions: fn, Stat: "Sum"}
+	alarms := []monitoring.Alarm{
+		{Suffix: "api-5xx", Description: fmt.Sprintf("API %s answers 5xx to more than %v %% of requests", b.name, al.ErrorRatePercent),
+			Metric: monitoring.Metric{Namespace: "AWS/ApiGateway", Name: "5xx", Dimensions: api, Stat: "Sum"}, Of: &requests,
+			Comparison: "GreaterThanThreshold", Threshold: al.ErrorRatePercent, MissingData: "notBreaching"},
+		{Suffix: "api-p99-latency", Description: fmt.Sprintf("API %s answers slower than %v ms at p99", b.name, al.LatencyP99Milliseconds),
+			Metric:     monitoring.Metric{Namespace: "AWS/ApiGateway", Name: "Latency", Dimensions: api, Stat: "p99"},
+			Comparison: "GreaterThanThreshold", Threshold: al.LatencyP99Milliseconds, Periods: 5, MissingData: "notBreaching"},
+		{Suffix: "function-errors", Description: fmt.Sprintf("The function of %s fails more than %v %% of invocations", b.name, al.ErrorRatePercent),
+			Metric: monitoring.Metric{Namespace: "AWS/Lambda", Name: "Errors", Dimensions: fn, Stat: "Sum"}, Of: &invocations,
+			Comparison: "GreaterThanThreshold", Threshold: al.ErrorRatePercent, MissingData: "notBreaching"},
+		{Suffix: "function-throttles", Description: fmt.Sprintf("The function of %s is throttled", b.name),
+			Metric:     monitoring.Metric{Namespace: "AWS/Lambda", Name: "Throttles", Dimensions: fn, Stat: "Sum"},
+			Comparison: "GreaterThanThreshold", Threshold: 0, MissingData: "notBreaching"},
+		{Suffix: "function-duration", Description: fmt.Sprintf("The function of %s runs near its %d s timeout at p99", b.name, a.TimeoutSeconds),
+			Metric:     monitoring.Metric{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: fn, Stat: "p99"},
+			Comparison: "GreaterThanThreshold", Threshold: float64(a.TimeoutSeconds) * 1000 * al.TimeoutPercent / 100, Periods: 5, MissingData: "notBreaching"},
+	}
+	if a.ReservedConcurrency > 0 {
+		alarms = append(alarms, monitoring.Alarm{Suffix: "function-concurrency",
+			Description: fmt.Sprintf("The function of %s nears its reserved concurrency of %d", b.name, a.ReservedConcurrency),
+			Metric:      monitoring.Metric{Namespace: "AWS/Lambda", Name: "ConcurrentExecutions", Dimensions: fn, Stat: "Maximum"},
+			Comparison:  "GreaterThanThreshold", Threshold: float64(a.ReservedConcurrency) * al.ConcurrencyPercent / 100, Periods: 5, MissingData: "notBreaching"})
+	}
+	if b.a.Table != nil {
+		table := map[string]pulumi.StringInput{"TableName": b.s.TableName}
+		alarms = append(alarms,
+			monitoring.Alarm{Suffix: "table-read-throttles", Description: fmt.Sprintf("The table of %s throttles reads", b.name),
+				Metric:     monitoring.Metric{Namespace: "AWS/DynamoDB", Name: "ReadThrottleEvents", Dimensions: table, Stat: "Sum"},
+				Comparison: "GreaterThanThreshold", Threshold: 0, MissingData: "notBreaching"},
+			monitoring.Alarm{Suffix: "table-write-throttles", Description: fmt.Sprintf("The table of %s throttles writes", b.name),
+				Metric:     monitoring.Metric{Namespace: "AWS/DynamoDB", Name: "WriteThrottleEvents", Dimensions: table, Stat: "Sum"},
+				Comparison: "GreaterThanThreshold", Threshold: 0, MissingData: "notBreaching"},
+		)
+		for _, op := range []string{"GetItem", "PutItem"} {
+			alarms = append(alarms, monitoring.Alarm{Suffix: "table-system-errors-" + strings.ToLower(op),
+				Description: fmt.Sprintf("DynamoDB fails %s on the table of %s", op, b.name),
+				Metric: monitoring.Metric{Namespace: "AWS/DynamoDB", Name: "SystemErrors", Stat: "Sum",
+					Dimensions: map[string]pulumi.StringInput{"TableName": b.s.TableName, "Operation": pulumi.String(op)}},
+				Comparison: "GreaterThanThreshold", Threshold: 0, MissingData: "notBreaching"})
+		}
+	}
+	row, err := monitoring.Create(b.ctx, b.name, "API "+b.name, alarms, al.TopicARN, b.parent)
+	b.s.Dashboard = row
+	return err
 }
 
 // tablePolicy lets the function read and write its table's items and

@@ -385,3 +385,48 @@ func TestGrantProblems(t *testing.T) {
 		"Grants[0] (database main) sets DB_HOST, which Environment sets too",
 		"Grants[1] is empty")
 }
+
+func TestAlarms(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:123456789012:alarms"
+	p, err := run(t, code(Args{TimeoutSeconds: 10, ReservedConcurrency: 50, Table: &Table{HashKey: Key{Name: "pk"}},
+		Alarms: Alarms{TopicARN: pulumi.String(topic), LatencyP99Milliseconds: 500}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := plantest.One(t, p, fnType)
+	alarms := map[string]*plan.Resource{}
+	for _, a := range p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		alarms[a.Name] = a
+		if got := a.Inputs["alarmActions"]; !slices.Equal(got.([]any), []any{topic}) {
+			t.Errorf("alarm %s actions %v, want the topic", a.Name, got)
+		}
+	}
+	want := []string{"api-api-5xx", "api-api-p99-latency", "api-function-errors", "api-function-throttles", "api-function-duration",
+		"api-function-concurrency", "api-table-read-throttles", "api-table-write-throttles", "api-table-system-errors-getitem", "api-table-system-errors-putitem"}
+	if got := slices.Sorted(maps.Keys(alarms)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Fatalf("alarms %v, want %v", got, slices.Sorted(slices.Values(want)))
+	}
+	for name, want := range map[string]map[string]any{
+		"api-function-duration":    {"threshold": 8000.0, "extendedStatistic": "p99", "dimensions.FunctionName": fn.Outputs["name"]},
+		"api-function-concurrency": {"threshold": 40.0, "statistic": "Maximum"},
+		"api-api-p99-latency":      {"threshold": 500.0, "dimensions.Stage": "$default"},
+		"api-api-5xx":              {"threshold": 5.0, "metricQueries.0.metric.metricName": "5xx", "metricQueries.1.metric.metricName": "Count"},
+	} {
+		for path, v := range want {
+			if got, _ := alarms[name].Input(path); got != v {
+				t.Errorf("alarm %s %s = %v, want %v", name, path, got, v)
+			}
+		}
+	}
+
+	// Without reserved concurrency or a table, those alarms are not made.
+	p, err = run(t, code(Args{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm")); n != 5 {
+		t.Errorf("%d alarms without a table or reserved concurrency, want 5", n)
+	}
+	_, err = run(t, code(Args{Alarms: Alarms{ErrorRatePercent: 0.01, TimeoutPercent: 120}}))
+	plantest.ExpectProblems(t, nil, err, "Alarms.ErrorRatePercent must be 0.1 to 100, got 0.01", "Alarms.TimeoutPercent must be 1 to 100, got 120")
+}

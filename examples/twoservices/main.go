@@ -45,7 +45,7 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	net, err := network.New(ctx, "shop", &network.Args{CIDR: "10.30.0.0/16", AvailabilityZones: 3, NATGateways: network.NATOnePerAZ}, opts...)
+	net, err := network.New(ctx, "shop", &network.Args{CIDR: "10.30.0.0/16", AvailabilityZones: 3, NATGateways: network.NATOnePerAZ, AlarmTopicARN: alarms.TopicARN}, opts...)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func program(ctx *pulumi.Context) error {
 		return fmt.Errorf("budget: %w", err)
 	}
 
-	if _, err := alarms.Dashboard(ctx, web.Dashboard, admin.Dashboard, db.Dashboard); err != nil {
+	if _, err := alarms.Dashboard(ctx, net.Dashboard, web.Dashboard, admin.Dashboard, db.Dashboard); err != nil {
 		return err
 	}
 	ctx.Export("webUrl", web.URL)
