@@ -43,17 +43,10 @@ func validate(name string, a Args) error {
 		}
 	}
 	checkIngress(p, a)
-	for _, r := range []struct {
-		field     string
-		v, lo, hi float64
-	}{
-		{"Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100}, {"Alarms.LatencyP99Seconds", a.Alarms.LatencyP99Seconds, 0.01, 60},
-		{"Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100}, {"Alarms.MemoryPercent", a.Alarms.MemoryPercent, 1, 100},
-	} {
-		if r.v < r.lo || r.v > r.hi {
-			p.Addf("%s must be %v to %v, got %v", r.field, r.lo, r.hi, r.v)
-		}
-	}
+	p.InRange("Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100)
+	p.InRange("Alarms.LatencyP99Seconds", a.Alarms.LatencyP99Seconds, 0.01, 60)
+	p.InRange("Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100)
+	p.InRange("Alarms.MemoryPercent", a.Alarms.MemoryPercent, 1, 100)
 	if strings.TrimSpace(a.Image) == "" {
 		p.Addf("Image is required")
 	}

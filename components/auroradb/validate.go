@@ -118,19 +118,11 @@ func validate(name string, a Args) error {
 	}
 	checkPGName(p, "DatabaseName", a.DatabaseName, reservedDBs)
 	checkPGName(p, "MasterUsername", a.MasterUsername, reservedUsers)
-	for _, r := range []struct {
-		field     string
-		v, lo, hi float64
-	}{
-		{"Alarms.ACUPercent", a.Alarms.ACUPercent, 1, 100}, {"Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100},
-		{"Alarms.Connections", float64(a.Alarms.Connections), 1, 100000},
-		{"Alarms.ReplicaLagMilliseconds", float64(a.Alarms.ReplicaLagMilliseconds), 1, 600000},
-		{"Alarms.FreeLocalStorageGB", float64(a.Alarms.FreeLocalStorageGB), 1, 1000},
-	} {
-		if r.v < r.lo || r.v > r.hi {
-			p.Addf("%s must be %v to %v, got %v", r.field, r.lo, r.hi, r.v)
-		}
-	}
+	p.InRange("Alarms.ACUPercent", a.Alarms.ACUPercent, 1, 100)
+	p.InRange("Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100)
+	p.InRange("Alarms.Connections", float64(a.Alarms.Connections), 1, 100000)
+	p.InRange("Alarms.ReplicaLagMilliseconds", float64(a.Alarms.ReplicaLagMilliseconds), 1, 600000)
+	p.InRange("Alarms.FreeLocalStorageGB", float64(a.Alarms.FreeLocalStorageGB), 1, 1000)
 	return p.Err()
 }
 

@@ -126,17 +126,10 @@ func validate(name string, a Args) error {
 	if !(a.ThrottlingRate > 0) {
 		p.Addf("ThrottlingRate must be above 0, got %v", a.ThrottlingRate)
 	}
-	for _, r := range []struct {
-		field     string
-		v, lo, hi float64
-	}{
-		{"Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100}, {"Alarms.LatencyP99Milliseconds", a.Alarms.LatencyP99Milliseconds, 10, 30000},
-		{"Alarms.TimeoutPercent", a.Alarms.TimeoutPercent, 1, 100}, {"Alarms.ConcurrencyPercent", a.Alarms.ConcurrencyPercent, 1, 100},
-	} {
-		if r.v < r.lo || r.v > r.hi {
-			p.Addf("%s must be %v to %v, got %v", r.field, r.lo, r.hi, r.v)
-		}
-	}
+	p.InRange("Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100)
+	p.InRange("Alarms.LatencyP99Milliseconds", a.Alarms.LatencyP99Milliseconds, 10, 30000)
+	p.InRange("Alarms.TimeoutPercent", a.Alarms.TimeoutPercent, 1, 100)
+	p.InRange("Alarms.ConcurrencyPercent", a.Alarms.ConcurrencyPercent, 1, 100)
 	taken := map[string]string{}
 	for k := range a.Environment {
 		taken[k] = "Environment"

@@ -43,3 +43,11 @@ func (l *List) Len() int { return len(l.errs) }
 
 // Err joins the problems, or returns nil when there are none.
 func (l *List) Err() error { return errors.Join(l.errs...) }
+
+// InRange records a problem when v, the value of field, lies outside lo to
+// hi inclusive (a NaN lies outside every range).
+func (l *List) InRange(field string, v, lo, hi float64) {
+	if !(v >= lo && v <= hi) {
+		l.Addf("%s must be %v to %v, got %v", field, lo, hi, v)
+	}
+}
