@@ -60,20 +60,99 @@ func TestDocListsEveryKey(t *testing.T) {
 	if !slices.Equal(keys, want) {
 		t.Errorf("doc.go lists keys %v, want the loader's %v", keys, want)
 	}
-	sections := map[string]any{KeyNetwork: NetworkConfig{}, KeyBucket: BucketConfig{}, KeyBudget: BudgetConfig{},
-		KeyDB: DBConfig{}, KeyApp: AppConfig{}, KeyAPI: APIConfig{}, KeyBaseline: BaselineConfig{}}
-	for key, v := range sections {
-		var fields []string
-		typ := reflect.TypeOf(v)
-		for i := range typ.NumField() {
-			tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
-			fields = append(fields, tag)
-		}
-		slices.Sort(fields)
+	for key, fields := range sectionFields() {
 		got := slices.Clone(listed[key])
 		slices.Sort(got)
 		if !slices.Equal(got, fields) {
 			t.Errorf("doc.go lists strata:%s fields %v, want the loader's %v", key, got, fields)
+		}
+	}
+}
+
+// sectionFields are the fields the loader accepts in each object section,
+// by their json tags, sorted.
+func sectionFields() map[string][]string {
+	sections := map[string]any{KeyNetwork: NetworkConfig{}, KeyBucket: BucketConfig{}, KeyBudget: BudgetConfig{},
+		KeyDB: DBConfig{}, KeyApp: AppConfig{}, KeyAPI: APIConfig{}, KeyBaseline: BaselineConfig{}, KeyAlarms: AlarmsConfig{}}
+	out := map[string][]string{}
+	for key, v := range sections {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			out[key] = append(out[key], tag)
+		}
+		slices.Sort(out[key])
+	}
+	return out
+}
+
+// TestReadmeConfigTable keeps the README's config table true and whole: it
+// is one table (a blank line would end it, and the rest would render as
+// raw pipes), and its rows name every key and object field the loader
+// accepts, and nothing else.
+func TestReadmeConfigTable(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	first, last := -1, -1
+	for i, line := range lines {
+		if strings.HasPrefix(line, "| `strata:") {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		t.Fatal("README has no config table")
+	}
+	named := map[string]bool{} // "section" or "section.field"
+	for i := first; i <= last; i++ {
+		line := lines[i]
+		if !strings.HasPrefix(line, "|") {
+			t.Errorf("README line %d, inside the config table, is %q: the table ends there when rendered", i+1, line)
+			continue
+		}
+		cell := strings.Split(line, "|")[1]
+		section := ""
+		for _, item := range strings.Split(cell, ",") {
+			item = strings.Trim(strings.TrimSpace(item), "`")
+			if k, ok := strings.CutPrefix(item, "strata:"); ok {
+				var field string
+				section, field, _ = strings.Cut(k, ".")
+				if field == "" {
+					named[section] = true
+					continue
+				}
+				item = field
+			} else if section == "" {
+				continue // a row that is not a key, such as "(not a key)"
+			}
+			field, _, _ := strings.Cut(item, ".")
+			named[section+"."+field] = true
+		}
+	}
+	fields := sectionFields()
+	want := map[string]bool{}
+	for _, k := range Keys {
+		if fs, ok := fields[k]; ok {
+			for _, f := range fs {
+				want[k+"."+f] = true
+			}
+		} else {
+			want[k] = true
+		}
+	}
+	for k := range want {
+		if !named[k] {
+			t.Errorf("the README's config table has no row for strata:%s", k)
+		}
+	}
+	for k := range named {
+		if !want[k] {
+			t.Errorf("the README's config table names strata:%s, which the loader does not accept", k)
 		}
 	}
 }
