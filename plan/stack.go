@@ -22,23 +22,26 @@ import (
 // is a stack value of the wrong declared type. `secure:` values are never
 // decrypted: the program sees SecretPlaceholder, marked secret (inside
 // objects, SecretText).
+//
+// An error that a file is missing or does not parse is a *FileError; one
+// about the config's values is not.
 func StackOptions(dir, stack string) (Options, error) {
 	projPath := filepath.Join(dir, "Pulumi.yaml")
 	if _, err := os.Stat(projPath); err != nil {
-		return Options{}, fmt.Errorf("no Pulumi project in %s: %w", dir, err)
+		return Options{}, &FileError{fmt.Errorf("no Pulumi project in %s: %w", dir, err)}
 	}
 	proj, err := workspace.LoadProject(projPath)
 	if err != nil {
-		return Options{}, fmt.Errorf("%s: %w", projPath, err)
+		return Options{}, &FileError{fmt.Errorf("%s: %w", projPath, err)}
 	}
 	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	if _, err := os.Stat(stackPath); err != nil {
-		return Options{}, fmt.Errorf("unknown stack %q: there is no %s (stacks here: %s)",
-			stack, filepath.Base(stackPath), strings.Join(Stacks(dir), ", "))
+		return Options{}, &FileError{fmt.Errorf("unknown stack %q: there is no %s (stacks here: %s)",
+			stack, filepath.Base(stackPath), strings.Join(Stacks(dir), ", "))}
 	}
 	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
 	if err != nil {
-		return Options{}, fmt.Errorf("%s: %w", stackPath, err)
+		return Options{}, &FileError{fmt.Errorf("%s: %w", stackPath, err)}
 	}
 
 	opts := Options{Project: proj.Name.String(), Stack: stack, Config: map[string]string{}}
@@ -94,6 +97,14 @@ func StackOptions(dir, stack string) (Options, error) {
 	opts.Region = opts.Config["aws:region"]
 	return opts, nil
 }
+
+// FileError is a StackOptions error about the files themselves: a
+// project or stack file that is missing or does not parse, as opposed to
+// config values in them that are wrong.
+type FileError struct{ Err error }
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
 
 // checkType reports a stack value that does not match the type Pulumi.yaml
 // declares for it, as the CLI does.

@@ -1,11 +1,14 @@
-// Command strata plans and checks Pulumi stacks offline, with no AWS
-// account and no Pulumi CLI.
+// Command strata plans, checks and prices Pulumi stacks offline, with no
+// AWS account and no Pulumi CLI.
 //
 // Usage:
 //
 //	strata plan --stack NAME [--json] [--dir PATH | --program DIR]
 //	strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
 //	strata check --plan FILE [--json | --sarif]
+//	strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
+//	strata cost --plan FILE [--json] [--usage FILE]
+//	strata help [COMMAND]
 //
 // plan reads PATH/Pulumi.yaml and PATH/Pulumi.NAME.yaml with Pulumi's own
 // loaders, runs the strata program (package stacks) through the offline plan
@@ -14,19 +17,25 @@
 // plan as one JSON document instead. Secrets print as [secret]; `secure:`
 // config values are never decrypted. --program DIR builds the Go Pulumi
 // program in DIR, unmodified, and plans it with DIR's Pulumi.yaml and stack
-// file against the same engine.
-//
-// plan's exit status: 0 when the plan succeeds, 1 when the stack is
-// unknown, its config does not load or validate, or the program fails
-// (every problem is listed on stderr), 2 for a usage error.
+// file against the same engine. Without --dir, strata looks for Pulumi.yaml
+// in the working folder and then in each folder above it, as pulumi does.
 //
 // check plans the stack the same way, or reads a plan saved with --json
 // (--plan), and runs strata's security checklist (package policy) over it:
 // every check with its result, each finding with the resource's URN and
 // the fix, suppressed findings with their justification. --json prints the
-// report as JSON, --sarif as SARIF 2.1.0 for code-scanning tools. Exit
-// status: 0 when no finding is unsuppressed, 1 when one is, 2 for a usage
-// or config error.
+// report as JSON, --sarif as SARIF 2.1.0 for code-scanning tools.
+//
+// cost prices the plan: line items and the monthly floor, expected and
+// maximum (package cost).
+//
+// Every command exits with one scheme: 0 when it did its work and the
+// stack passes; 1 when the stack is refused: its config does not validate
+// or the program fails (every problem is listed on stderr), or check finds
+// an unsuppressed problem; 2 when the command could not run: a usage error,
+// an unknown stack, a stack file or plan file that cannot be read. Help
+// (strata help, strata help plan, strata plan --help) prints to stdout and
+// exits 0.
 package main
 
 import (
@@ -60,6 +69,7 @@ const usage = `usage: strata plan --stack NAME [--json] [--dir PATH | --program 
        strata check --plan FILE [--json | --sarif]
        strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
        strata cost --plan FILE [--json] [--usage FILE]
+       strata help [COMMAND]
 
 plan prints what a stack of the strata program would register, offline.
 check runs strata's security checklist over that plan.
@@ -69,29 +79,70 @@ cost prices it: line items and the monthly floor, expected and maximum.
                   unless --plan)
   --json          print the plan (or the check report) as JSON
   --sarif         print the check report as SARIF 2.1.0 (check only)
-  --dir PATH      the folder with strata's Pulumi.yaml (default ".")
+  --dir PATH      the folder with strata's Pulumi.yaml (default: the
+                  working folder or the nearest folder above it with one)
   --program DIR   build the Go Pulumi program in DIR, unmodified, and plan
                   it with DIR's Pulumi.yaml and stack file
   --plan FILE     check or price a plan saved with strata plan --json
   --usage FILE    usage assumptions over cost's defaults (cost only)
+
+Exit status: 0 done and the stack passes; 1 the stack is refused (config
+that does not validate, a failing program, an unsuppressed finding); 2 the
+command could not run (usage, unknown stack, unreadable file).
 `
+
+// commands are strata's commands.
+var commands = []string{"plan", "check", "cost"}
+
+// commandUsage is the usage text of one command: its usage lines, what it
+// does, and the shared flags and exit status.
+func commandUsage(cmd string) string {
+	var b strings.Builder
+	lines := strings.Split(usage, "\n")
+	for _, line := range lines {
+		if strings.Contains(line, "strata "+cmd+" ") {
+			b.WriteString("usage: " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "usage:")) + "\n")
+		}
+	}
+	for _, line := range lines {
+		if strings.HasPrefix(line, cmd+" ") {
+			b.WriteString("\n" + line + "\n")
+		}
+	}
+	_, flags, _ := strings.Cut(usage, "\n\n  --")
+	b.WriteString("\n  --" + flags)
+	return b.String()
+}
 
 // program is what the CLI plans: the strata program. Tests swap it.
 var program pulumi.RunFunc = stacks.Deploy
 
 // run is the CLI; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		switch {
+		case len(args) == 1 || args[0] != "help":
+			fmt.Fprint(stdout, usage)
+		case len(args) == 2 && slices.Contains(commands, args[1]):
+			fmt.Fprint(stdout, commandUsage(args[1]))
+		default:
+			fmt.Fprintf(stderr, "strata help: no command %q (commands: %s)\n", strings.Join(args[1:], " "), strings.Join(commands, ", "))
 			return 2
 		}
 		return 0
 	}
 	cmd := args[0]
-	if cmd != "plan" && cmd != "check" && cmd != "cost" {
+	if !slices.Contains(commands, cmd) {
 		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", cmd, usage)
 		return 2
+	}
+	if slices.Contains(args[1:], "-h") || slices.Contains(args[1:], "--help") || slices.Contains(args[1:], "-help") {
+		fmt.Fprint(stdout, commandUsage(cmd))
+		return 0
 	}
 	fs := flag.NewFlagSet("strata "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -108,6 +159,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	dirSet := false
 	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
+	if !dirSet && *programDir == "" && *planFile == "" {
+		*dir = findProject(*dir)
+	}
 	switch {
 	case *planFile != "" && cmd == "plan":
 		fmt.Fprintf(stderr, "strata plan: --plan is for check (plan writes plans: strata plan --json)\n\n%s", usage)
@@ -151,17 +205,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	if *programDir != "" {
 		*dir = *programDir
-		p, opts, err = planProgram(*programDir, *stack)
-	} else {
-		p, opts, err = planStack(*dir, *stack)
+	}
+	opts, err = plan.StackOptions(*dir, *stack)
+	if fe := (*plan.FileError)(nil); errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "strata %s: %v\n", cmd, err)
+		if _, statErr := os.Stat(filepath.Join(*dir, "Pulumi.yaml")); statErr != nil && !dirSet && *programDir == "" {
+			fmt.Fprintf(stderr, "no Pulumi.yaml here or in a folder above; run strata in the project or give --dir PATH\n")
+		}
+		return 2
+	}
+	switch {
+	case err != nil: // the config's values are wrong: the stack is refused
+	case *programDir != "":
+		p, err = planProgram(*programDir, opts)
+	default:
+		p, err = planStack(opts)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "strata %s: stack %q cannot be planned:\n", cmd, *stack)
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "  %s\n", line)
-		}
-		if cmd == "check" {
-			return 2
 		}
 		return 1
 	}
@@ -211,18 +274,35 @@ func check(p *plan.Plan, opts plan.Options, asJSON, asSARIF bool, stdout, stderr
 	return 0
 }
 
-// planStack loads the stack's options, checks its keys and plans it.
-func planStack(dir, stack string) (*plan.Plan, plan.Options, error) {
-	opts, err := plan.StackOptions(dir, stack)
-	if err != nil {
-		return nil, opts, err
-	}
+// planStack checks the stack config's keys and plans the strata program.
+func planStack(opts plan.Options) (*plan.Plan, error) {
 	keysErr := stacks.CheckKeys(opts.Project, slices.Collect(maps.Keys(opts.Config)))
 	p, err := plan.Run(program, opts)
 	if err = errors.Join(keysErr, err); err != nil {
-		return nil, opts, err
+		return nil, err
 	}
-	return p, opts, nil
+	return p, nil
+}
+
+// findProject is dir when it holds a Pulumi.yaml, else the nearest folder
+// above it that does, as pulumi looks for its project; dir itself when none
+// does, so the error names the folder the user is in.
+func findProject(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			if d == abs {
+				return dir
+			}
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
 
 // priced prices a plan with the usage file (the defaults when empty).
@@ -283,21 +363,13 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 }
 
 // planProgram builds the Go program in dir and plans it with dir's stack.
-func planProgram(dir, stack string) (*plan.Plan, plan.Options, error) {
-	opts, err := plan.StackOptions(dir, stack)
-	if err != nil {
-		return nil, opts, err
-	}
+func planProgram(dir string, opts plan.Options) (*plan.Plan, error) {
 	bin, err := plan.Build(context.Background(), dir)
 	if err != nil {
-		return nil, opts, err
+		return nil, err
 	}
 	defer os.RemoveAll(filepath.Dir(bin))
-	p, err := plan.RunProgram(bin, dir, opts, 0)
-	if err != nil {
-		return nil, opts, err
-	}
-	return p, opts, nil
+	return plan.RunProgram(bin, dir, opts, 0)
 }
 
 // loadPlan reads a plan saved with strata plan --json.

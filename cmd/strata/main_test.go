@@ -164,8 +164,14 @@ func TestPlanFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := strata(t, "plan", "--stack", tt.stack, "--dir", tt.dir)
-			if code != 1 {
-				t.Errorf("exit = %d, want 1", code)
+			// A stack file that cannot be read is the command failing (2); a
+			// stack strata refuses is 1.
+			want := 1
+			if strings.HasPrefix(tt.name, "an unknown stack") || strings.HasPrefix(tt.name, "a stack file that does not parse") {
+				want = 2
+			}
+			if code != want {
+				t.Errorf("exit = %d, want %d", code, want)
 			}
 			if out != "" {
 				t.Errorf("a failed plan printed to stdout:\n%s", out)
@@ -204,7 +210,7 @@ func TestUsage(t *testing.T) {
 		want string
 	}{
 		{nil, 2, "usage: strata plan"},
-		{[]string{"help"}, 0, "usage: strata plan"},
+		{[]string{"help", "deploy"}, 2, `strata help: no command "deploy" (commands: plan, check, cost)`},
 		{[]string{"apply"}, 2, `unknown command "apply"`},
 		{[]string{"plan"}, 2, "give one stack with --stack NAME"},
 		{[]string{"plan", "--stack", "dev", "--color"}, 2, "flag provided but not defined: -color"},
@@ -341,13 +347,66 @@ func TestCheckUsageAndConfigErrors(t *testing.T) {
 		{[]string{"check", "--stack", "dev", "--json", "--sarif", "--dir", repo}, "give --json or --sarif, not both"},
 		{[]string{"plan", "--stack", "dev", "--sarif", "--dir", repo}, "--sarif is for check"},
 		{[]string{"check", "--stack", "qa", "--dir", repo}, `unknown stack "qa"`},
-		{[]string{"check", "--stack", "qa", "--dir", project(t, "qa", goodStack+"  strata:app:\n    cpu: 3\n")}, "CPU must be one of Fargate's sizes"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := strata(t, tt.args...)
 		if code != 2 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("strata %v = %d, %q; want 2 and %q", tt.args, code, errOut, tt.want)
 		}
+	}
+	// A stack strata refuses exits 1 from check as from plan.
+	code, _, errOut := strata(t, "check", "--stack", "qa", "--dir", project(t, "qa", goodStack+"  strata:app:\n    cpu: 3\n"))
+	if code != 1 || !strings.Contains(errOut, "CPU must be one of Fargate's sizes") {
+		t.Errorf("check of a refused stack = %d, %q; want 1 and the problem", code, errOut)
+	}
+}
+
+// TestHelp: help goes to stdout and exits 0, for strata and each command,
+// however it is asked for.
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"help"}, []string{"usage: strata plan", "strata cost --plan", "Exit status:"}, ""},
+		{[]string{"--help"}, []string{"usage: strata plan"}, ""},
+		{[]string{"help", "plan"}, []string{"usage: strata plan --stack NAME", "plan prints", "--dir PATH", "Exit status:"}, "strata cost"},
+		{[]string{"help", "cost"}, []string{"usage: strata cost --stack NAME", "usage: strata cost --plan FILE", "cost prices it", "--usage FILE"}, "strata check"},
+		{[]string{"plan", "--help"}, []string{"usage: strata plan --stack NAME"}, "strata check"},
+		{[]string{"check", "--stack", "dev", "-h"}, []string{"usage: strata check --stack NAME", "usage: strata check --plan FILE", "--sarif"}, "strata cost"},
+	} {
+		code, out, errOut := strata(t, tt.args...)
+		if code != 0 || errOut != "" {
+			t.Errorf("strata %v = %d, stderr %q; want 0 and nothing on stderr", tt.args, code, errOut)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("strata %v printed no %q:\n%s", tt.args, w, out)
+			}
+		}
+		if tt.not != "" && strings.Contains(out, tt.not) {
+			t.Errorf("strata %v printed another command's %q:\n%s", tt.args, tt.not, out)
+		}
+	}
+}
+
+// TestProjectFromASubfolder: without --dir, strata finds Pulumi.yaml in
+// the nearest folder above, as pulumi does; with none, it says so.
+func TestProjectFromASubfolder(t *testing.T) {
+	dir := project(t, "qa", goodStack)
+	sub := filepath.Join(dir, "internal", "deep")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	if code, out, errOut := strata(t, "plan", "--stack", "qa"); code != 0 || !strings.Contains(out, "strata:") {
+		t.Errorf("plan from a subfolder = %d, stderr %q", code, errOut)
+	}
+	t.Chdir(t.TempDir())
+	code, _, errOut := strata(t, "plan", "--stack", "qa")
+	if code != 2 || !strings.Contains(errOut, "no Pulumi.yaml here or in a folder above") {
+		t.Errorf("plan outside a project = %d, %q; want 2 and where to look", code, errOut)
 	}
 }
 
