@@ -115,6 +115,10 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		bad.Addf("%s must be lower-case letters, digits and hyphens, starting with a letter, at most 32 characters, got %q (it defaults to the stack name)",
 			key(KeyEnvironment), env)
 	}
+	if slices.Contains([]string{"production", "prd", "live"}, env) {
+		bad.Addf("%s is %q, which strata would plan as a non-production environment: only %q selects the production profile; did you mean %q? (it defaults to the stack name)",
+			key(KeyEnvironment), env, Production, Production)
+	}
 	p := Defaults(env)
 
 	p.Region, _ = get(RegionKey)
@@ -129,16 +133,20 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		}
 	}
 
+	given := map[string]map[string]bool{} // section -> the keys the stack file set
 	for _, section := range []struct {
 		key string
 		dst any
 	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}, {KeyAlarms, &p.Alarms}} {
 		if raw, ok := get(key(section.key)); ok {
-			for _, err := range overlay(key(section.key), raw, section.dst) {
+			set, errs := overlay(key(section.key), raw, section.dst)
+			given[section.key] = set
+			for _, err := range errs {
 				bad.Add(err)
 			}
 		}
 	}
+	compose(&p, given)
 	n := p.Network
 	if _, ok := natStrategies[n.NATGateways]; !ok {
 		bad.Addf("%s.natGateways must be %q, %q, %q or %q, got %q", key(KeyNetwork), NATSingle, NATPerAZ, NATInstance, NATNone, n.NATGateways)
@@ -255,11 +263,13 @@ func CheckKeys(ns string, keys []string) error {
 // overlay decodes the JSON object raw onto the struct at dst, key by key:
 // keys it does not set keep their profile value; an unknown key or a value
 // of the wrong type is an error naming section.key.
-func overlay(section, raw string, dst any) []error {
+// It returns the keys raw sets.
+func overlay(section, raw string, dst any) (map[string]bool, []error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
-		return []error{fmt.Errorf("%s must be an object of settings, got %s", section, raw)}
+		return nil, []error{fmt.Errorf("%s must be an object of settings, got %s", section, raw)}
 	}
+	set := map[string]bool{}
 	v := reflect.ValueOf(dst).Elem()
 	byTag := map[string]reflect.Value{}
 	zeroMeansDefault := map[string]bool{}
@@ -274,6 +284,7 @@ func overlay(section, raw string, dst any) []error {
 	var errs []error
 	for _, k := range slices.Sorted(mapKeys(fields)) {
 		f, ok := byTag[k]
+		set[k] = ok
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: unknown key %q%s (known: %s)", section, k, suggest(k, known, ""), strings.Join(known, ", ")))
 			continue
@@ -294,7 +305,50 @@ func overlay(section, raw string, dst any) []error {
 			errs = append(errs, fmt.Errorf("%s.%s must not be %s: leave the key out to keep the profile's value", section, k, fields[k]))
 		}
 	}
-	return errs
+	return set, errs
+}
+
+// compose makes the profile's values give way to the keys the stack file
+// set (given, by section), so one valid key never fails because of another
+// key's profile default: dev's auto-pause goes when the file sets a
+// minimum ACU above 0, a maximum rises to the minimum the file sets, the
+// memory follows a CPU the file sets. Values the file set itself are never
+// changed: two keys that contradict each other are still refused.
+func compose(p *Profile, given map[string]map[string]bool) {
+	db, app := given[KeyDB], given[KeyApp]
+	switch {
+	case db["minAcu"] && !db["autoPauseSeconds"] && p.DB.MinACU > 0:
+		p.DB.AutoPauseSeconds = 0 // only a cluster that scales to 0 pauses
+	case db["minAcu"] && !db["autoPauseSeconds"] && p.DB.AutoPauseSeconds == 0:
+		p.DB.AutoPauseSeconds = auroradb.DefaultAutoPauseSeconds
+	case db["autoPauseSeconds"] && !db["minAcu"] && p.DB.AutoPauseSeconds > 0:
+		p.DB.MinACU = 0 // pausing is scaling to 0
+	}
+	if db["minAcu"] && !db["maxAcu"] && p.DB.MaxACU < p.DB.MinACU {
+		p.DB.MaxACU = p.DB.MinACU
+	}
+	if db["maxAcu"] && !db["minAcu"] && p.DB.MinACU > p.DB.MaxACU {
+		p.DB.MinACU = p.DB.MaxACU
+	}
+	if app["minTasks"] && !app["maxTasks"] && p.App.MaxTasks < p.App.MinTasks {
+		p.App.MaxTasks = p.App.MinTasks
+	}
+	if app["maxTasks"] && !app["minTasks"] && p.App.MinTasks > p.App.MaxTasks {
+		p.App.MinTasks = p.App.MaxTasks
+	}
+	if app["cpu"] && !app["memory"] {
+		if mems := appservice.MemorySizes(p.App.CPU); len(mems) > 0 && !slices.Contains(mems, p.App.Memory) {
+			p.App.Memory = mems[0]
+		}
+	}
+	if app["memory"] && !app["cpu"] && !slices.Contains(appservice.MemorySizes(p.App.CPU), p.App.Memory) {
+		for _, cpu := range []int{256, 512, 1024, 2048, 4096, 8192, 16384} {
+			if slices.Contains(appservice.MemorySizes(cpu), p.App.Memory) {
+				p.App.CPU = cpu
+				break
+			}
+		}
+	}
 }
 
 func suggest(given string, known []string, prefix string) string {

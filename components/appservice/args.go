@@ -3,6 +3,7 @@ package appservice
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -91,6 +92,12 @@ var fargateSizes = map[int][]int{
 	4096:  sizes(8192, 30720, 1024),
 	8192:  sizes(16384, 61440, 4096),
 	16384: sizes(32768, 122880, 8192),
+}
+
+// MemorySizes are the memory sizes (MiB) Fargate accepts with cpu units,
+// smallest first; none for a CPU Fargate does not offer.
+func MemorySizes(cpu int) []int {
+	return slices.Clone(fargateSizes[cpu])
 }
 
 func sizes(from, to, by int) []int {
