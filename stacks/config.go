@@ -59,7 +59,9 @@ const RegionKey = "aws:region"
 var (
 	envName  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	// certificateARN is an ACM certificate's ARN; its group is the Region.
+	certificateARN = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:acm:([a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	domainRE       = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // Load reads the stack's config: it picks the profile from
@@ -122,8 +124,11 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	p := Defaults(env)
 
 	p.Region, _ = get(RegionKey)
-	if !regionRE.MatchString(p.Region) {
+	switch {
+	case !regionRE.MatchString(p.Region):
 		bad.Addf("%s must be an AWS Region such as us-east-1, got %q", RegionKey, p.Region)
+	case !slices.Contains(regions, p.Region):
+		bad.Addf("%s is %q, which is no Region AWS offers%s", RegionKey, p.Region, suggest(p.Region, regions, ""))
 	}
 	p.Owner, _ = get(key(KeyOwner))
 	p.CostCenter, _ = get(key(KeyCostCenter))
@@ -210,6 +215,17 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	if b := p.PermissionsBoundary; b != "" && !iampolicy.ManagedPolicyARN.MatchString(b) {
 		bad.Addf("%s must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", key(KeyPermissionsBoundary), b)
 		p.PermissionsBoundary = ""
+	}
+
+	// The load balancer takes a certificate of its own Region only.
+	if c := p.App.CertificateARN; c != "" {
+		m := certificateARN.FindStringSubmatch(c)
+		switch {
+		case m == nil:
+			bad.Addf("%s.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got %q", key(KeyApp), c)
+		case p.Region != "" && m[1] != p.Region:
+			bad.Addf("%s.certificateArn is a certificate in %s, but the stack deploys to %s (%s): a load balancer can only use a certificate of its own Region", key(KeyApp), m[1], p.Region, RegionKey)
+		}
 	}
 
 	if d := p.API.Domain; d != "" && !domainRE.MatchString(d) {

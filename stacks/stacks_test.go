@@ -274,7 +274,7 @@ func TestCheckedInStacksPlan(t *testing.T) {
 
 func TestEnvironmentOverride(t *testing.T) {
 	p, err := planStack(t, "dev", map[string]string{"strata:environment": "prod", "strata:budget": `{"emails":["ops@example.com"]}`, "strata:alarms": `{"emails":["ops@example.com"]}`,
-		"strata:app": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/x"}`})
+		"strata:app": `{"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,12 @@ func TestBadConfig(t *testing.T) {
 		{"username postgres", "dev", map[string]string{"strata:db": `{"masterUsername":"postgres"}`}, []string{`MasterUsername "postgres" is reserved`}},
 		{"an unknown db key", "dev", map[string]string{"strata:db": `{"minACU":1}`}, []string{`strata:db: unknown key "minACU"`, `did you mean "minAcu"?`}},
 		{"no certificate in prod", "prod", map[string]string{"strata:app": `{}`}, []string{"strata:app.certificateArn must be set in production"}},
-		{"one task in prod", "prod", map[string]string{"strata:app": `{"minTasks":1,"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/x"}`}, []string{"strata:app.minTasks must be at least 2 in production, got 1"}},
+		{"a certificate that is no ARN", "dev", map[string]string{"strata:app": `{"certificateArn":"not-an-arn"}`}, []string{`strata:app.certificateArn must be an ACM certificate ARN`, `got "not-an-arn"`}},
+		{"a certificate of another Region", "dev", map[string]string{"strata:app": `{"certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}`},
+			[]string{"strata:app.certificateArn is a certificate in eu-west-1, but the stack deploys to us-east-1 (aws:region)"}},
+		{"a Region AWS does not offer", "dev", map[string]string{"aws:region": "us-moon-1"}, []string{`aws:region is "us-moon-1", which is no Region AWS offers`}},
+		{"a Region misspelled", "dev", map[string]string{"aws:region": "us-esat-1"}, []string{`did you mean "us-east-1"?`}},
+		{"one task in prod", "prod", map[string]string{"strata:app": `{"minTasks":1,"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}`}, []string{"strata:app.minTasks must be at least 2 in production, got 1"}},
 		{"256 CPU with 4096 MiB", "dev", map[string]string{"strata:app": `{"cpu":256,"memory":4096}`}, []string{"strata:app", `appservice "web": Memory 4096 is not valid with CPU 256`}},
 		{"a health check path without a slash", "dev", map[string]string{"strata:app": `{"healthCheckPath":"health"}`}, []string{`HealthCheck.Path must start with /`}},
 		{"more tasks at least than at most", "dev", map[string]string{"strata:app": `{"minTasks":5,"maxTasks":3}`}, []string{"MaxTasks (3) must not be below MinTasks (5)"}},
