@@ -72,10 +72,10 @@ func TestOneKeyNeverFightsTheProfile(t *testing.T) {
 // refused, naming both values.
 func TestTwoKeysThatContradictAreStillRefused(t *testing.T) {
 	for _, tt := range []struct{ section, raw, want string }{
-		{"strata:db", `{"minAcu":8,"maxAcu":4}`, "MinACU (8) must not exceed MaxACU (4)"},
-		{"strata:db", `{"minAcu":1,"autoPauseSeconds":300}`, "AutoPauseSeconds (300) only applies with MinACU 0"},
-		{"strata:app", `{"cpu":1024,"memory":512}`, "Memory 512 is not valid with CPU 1024"},
-		{"strata:app", `{"minTasks":5,"maxTasks":2}`, "MaxTasks (2) must not be below MinTasks (5)"},
+		{"strata:db", `{"minAcu":8,"maxAcu":4}`, "strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)"},
+		{"strata:db", `{"minAcu":1,"autoPauseSeconds":300}`, "strata:db.autoPauseSeconds (300) only applies with strata:db.minAcu 0"},
+		{"strata:app", `{"cpu":1024,"memory":512}`, "strata:app.memory 512 is not valid with strata:app.cpu 1024"},
+		{"strata:app", `{"minTasks":5,"maxTasks":2}`, "strata:app.maxTasks (2) must not be below strata:app.minTasks (5)"},
 	} {
 		_, err := planStack(t, "dev", map[string]string{tt.section: tt.raw})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -235,23 +235,26 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	// The component's own checks (two or more AZs in every environment among
 	// them), named after the config section. Keys that failed to decode kept
 	// their profile value, so this still checks what the stack file set.
+	// Their messages name Args fields; each is rewritten into the keys of
+	// the section's config struct.
 	for _, c := range []struct {
 		key string
+		cfg any
 		err error
 	}{
-		{KeyNetwork, network.Validate(NetworkName, p.NetworkArgs())},
-		{KeyBucket, securebucket.Validate(BucketName, ns, p.BucketArgs())},
-		{KeyBudget, budget.Validate(BudgetName, p.BudgetArgs())},
+		{KeyNetwork, p.Network, network.Validate(NetworkName, p.NetworkArgs())},
+		{KeyBucket, p.Bucket, securebucket.Validate(BucketName, ns, p.BucketArgs())},
+		{KeyBudget, p.Budget, budget.Validate(BudgetName, p.BudgetArgs())},
 		// The network's outputs are not known yet; any value stands in.
-		{KeyDB, auroradb.Validate(DBName, ns, stack, p.DBArgs(nil))},
-		{KeyApp, appservice.Validate(AppName, p.appArgs(appWiring{}))},
-		{KeyAPI, serverlessapi.Validate(APIName, p.APIArgs(nil))},
-		{KeyBaseline, validateBaseline(p)},
-		{KeyAlarms, alerting.Validate(AlertingName, &alerting.Args{Emails: p.Alarms.Emails})},
+		{KeyDB, p.DB, auroradb.Validate(DBName, ns, stack, p.DBArgs(nil))},
+		{KeyApp, p.App, appservice.Validate(AppName, p.appArgs(appWiring{}))},
+		{KeyAPI, p.API, serverlessapi.Validate(APIName, p.APIArgs(nil))},
+		{KeyBaseline, p.Baseline, validateBaseline(p)},
+		{KeyAlarms, p.Alarms, alerting.Validate(AlertingName, &alerting.Args{Emails: p.Alarms.Emails})},
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {
-				bad.Addf("%s: %v", key(c.key), e)
+				bad.Add(errors.New(inConfigTerms(ns, c.key, reflect.TypeOf(c.cfg), e.Error())))
 			}
 		}
 	}

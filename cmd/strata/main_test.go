@@ -146,19 +146,19 @@ func TestPlanFailures(t *testing.T) {
 	}{
 		{"an unknown stack", repo, "qa", []string{`unknown stack "qa"`, "dev, prod"}},
 		{"a stack file that does not parse", project(t, "bad", "config: [\n"), "bad", []string{"Pulumi.bad.yaml"}},
-		{"validation errors, all of them", project(t, "qa", goodStack+"  strata:netwrk: {}\n  strata:network:\n"+seedNetwork+"    cidrs: x\n"), "qa", []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`, `unknown key "cidrs"`, `did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
+		{"validation errors, all of them", project(t, "qa", goodStack+"  strata:netwrk: {}\n  strata:network:\n"+seedNetwork+"    cidrs: x\n"), "qa", []string{`unknown key "strata:netwrk"`, `did you mean "strata:network"?`, `unknown key "cidrs"`, `did you mean "10.0.0.0/16"`, "strata:network.isolatedSubnetCidrs[2]", "10.0.300.0/24"}},
 		{"an unknown network key", project(t, "qa", goodStack+"  strata:network:\n    cidrs: x\n"), "qa", []string{`unknown key "cidrs"`, `did you mean "cidr"?`}},
-		{"the seed's subnets under a non-canonical block", project(t, "qa", goodStack+"  strata:network:\n"+seedNetwork), "qa", []string{`did you mean "10.0.0.0/16"`, "IsolatedSubnetCIDRs[2]", "10.0.300.0/24"}},
-		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"AvailabilityZones must be 2 to 6, got 1"}},
-		{"12 e-mail subscribers", project(t, "qa", goodStack+"  strata:budget:\n    emails: ["+strings.Repeat("ops@example.com, ", 11)+"ops@example.com]\n"), "qa", []string{"EmailAddresses must hold at most 10, got 12"}},
-		{"an invalid bucket name", project(t, "qa", goodStack+"  strata:bucket:\n    name: 10.0.0.1\n"), "qa", []string{"Name must not be shaped like an IP address"}},
-		{"an invalid ACU range", project(t, "qa", goodStack+"  strata:db:\n    minAcu: 8\n    maxAcu: 4\n    backupRetentionDays: 40\n"), "qa", []string{"MinACU (8) must not exceed MaxACU (4)", "BackupRetentionDays must be 1 to 35, got 40"}},
+		{"the seed's subnets under a non-canonical block", project(t, "qa", goodStack+"  strata:network:\n"+seedNetwork), "qa", []string{`did you mean "10.0.0.0/16"`, "strata:network.isolatedSubnetCidrs[2]", "10.0.300.0/24"}},
+		{"one AZ in prod", project(t, "prod", goodStack+"  strata:network:\n    availabilityZones: 1\n"), "prod", []string{"strata:network.availabilityZones must be 2 to 6, got 1"}},
+		{"12 e-mail subscribers", project(t, "qa", goodStack+"  strata:budget:\n    emails: ["+strings.Repeat("ops@example.com, ", 11)+"ops@example.com]\n"), "qa", []string{"strata:budget.emails must hold at most 10, got 12"}},
+		{"an invalid bucket name", project(t, "qa", goodStack+"  strata:bucket:\n    name: 10.0.0.1\n"), "qa", []string{"strata:bucket.name must not be shaped like an IP address"}},
+		{"an invalid ACU range", project(t, "qa", goodStack+"  strata:db:\n    minAcu: 8\n    maxAcu: 4\n    backupRetentionDays: 40\n"), "qa", []string{"strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)", "strata:db.backupRetentionDays must be 1 to 35, got 40"}},
 		{"invalid CPU, health check and counts", project(t, "qa", goodStack+"  strata:app:\n    cpu: 512\n    memory: 512\n    healthCheckPath: ping\n    minTasks: 4\n    maxTasks: 2\n"), "qa",
-			[]string{"Memory 512 is not valid with CPU 512", "HealthCheck.Path must start with /", "MaxTasks (2) must not be below MinTasks (4)"}},
+			[]string{"strata:app.memory 512 is not valid with strata:app.cpu 512", "strata:app.healthCheckPath must start with /", "strata:app.maxTasks (2) must not be below strata:app.minTasks (4)"}},
 		{"invalid memory, timeout and runtime", project(t, "qa", goodStack+"  strata:api:\n    memoryMb: 20000\n    timeoutSeconds: 1000\n    runtime: python3.8\n"), "qa",
-			[]string{"MemoryMB must be 128 to 10240, got 20000", "TimeoutSeconds must be 1 to 900, got 1000", `Runtime "python3.8" is deprecated`}},
+			[]string{"strata:api.memoryMb must be 128 to 10240, got 20000", "strata:api.timeoutSeconds must be 1 to 900, got 1000", `strata:api.runtime "python3.8" is deprecated`}},
 		{"an invalid deploy principal and external ID", project(t, "qa", goodStack+"  strata:deployExternalId:\n    secure: AAABADQ1Njc4OWFiY2RlZg==\n  strata:baseline:\n    enabled: true\n    deployRole:\n      trustedPrincipal: '2109876543'\n      managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n"), "qa",
-			[]string{"DeployRole.TrustedPrincipal must be a 12-digit account ID or a role ARN", "is AdministratorAccess"}},
+			[]string{"strata:baseline.deployRole.trustedPrincipal must be a 12-digit account ID or a role ARN", "is AdministratorAccess"}},
 		{"a missing required key", project(t, "qa", "config:\n  aws:region: us-east-1\n"), "qa", []string{`"strata:owner"`, `"strata:costCenter"`}},
 	}
 	for _, tt := range tests {
@@ -356,7 +356,7 @@ func TestCheckUsageAndConfigErrors(t *testing.T) {
 	}
 	// A stack strata refuses exits 1 from check as from plan.
 	code, _, errOut := strata(t, "check", "--stack", "qa", "--dir", project(t, "qa", goodStack+"  strata:app:\n    cpu: 3\n"))
-	if code != 1 || !strings.Contains(errOut, "CPU must be one of Fargate's sizes") {
+	if code != 1 || !strings.Contains(errOut, "strata:app.cpu must be one of Fargate's sizes") {
 		t.Errorf("check of a refused stack = %d, %q; want 1 and the problem", code, errOut)
 	}
 }

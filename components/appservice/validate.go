@@ -93,7 +93,9 @@ func validate(name string, a Args) error {
 	if a.MinTasks < 1 {
 		p.Addf("MinTasks must be at least 1, got %d", a.MinTasks)
 	}
-	if a.DesiredTasks < a.MinTasks || a.DesiredTasks > a.MaxTasks {
+	// With MaxTasks below MinTasks no DesiredTasks fits; that problem is
+	// reported once, below.
+	if a.MaxTasks >= a.MinTasks && (a.DesiredTasks < a.MinTasks || a.DesiredTasks > a.MaxTasks) {
 		p.Addf("DesiredTasks must be between MinTasks (%d) and MaxTasks (%d), got %d", a.MinTasks, a.MaxTasks, a.DesiredTasks)
 	}
 	if a.MaxTasks < a.MinTasks {

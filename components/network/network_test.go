@@ -54,7 +54,7 @@ func TestValidation(t *testing.T) {
 		{name: "a /16 is the largest VPC", args: Args{CIDR: "10.0.0.0/16"}},
 		{name: "a /15 is too large", args: Args{CIDR: "10.0.0.0/15"}, want: []string{"CIDR", "/16 to /28", "10.0.0.0/15"}},
 		{name: "a non-canonical block gets a suggestion", args: Args{CIDR: "10.0.1.5/16"}, want: []string{"CIDR", `"10.0.1.5/16"`, `did you mean "10.0.0.0/16"`}},
-		{name: "a block that does not parse", args: Args{CIDR: "10.0.0/16"}, want: []string{"CIDR", "not an IPv4 CIDR block"}},
+		{name: "a block that does not parse", args: Args{CIDR: "10.0.0/16"}, want: []string{"CIDR", "not an IPv4 block in a.b.c.d/n form"}},
 		{name: "a /24 carves over two AZs", args: Args{CIDR: "10.0.0.0/24"}},
 		{name: "a /25 is too small to carve over two AZs", args: Args{CIDR: "10.0.0.0/25"}, want: []string{"too small", "/24 or larger"}},
 		{name: "one AZ is too few", args: Args{AvailabilityZones: 1}, want: []string{"AvailabilityZones", "2 to 6", "got 1"}},

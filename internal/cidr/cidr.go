@@ -15,10 +15,10 @@ import (
 func Parse(s string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(strings.TrimSpace(s))
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR block (%s)", s, reason(err))
+		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 block in a.b.c.d/n form (%s)", s, reason(err))
 	}
 	if !p.Addr().Is4() {
-		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR block", s)
+		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 block in a.b.c.d/n form", s)
 	}
 	if m := p.Masked(); m != p {
 		return netip.Prefix{}, fmt.Errorf("%q is not canonical: did you mean %q", s, m.String())

@@ -15,11 +15,11 @@ func TestParse(t *testing.T) {
 		{in: "10.0.0.0/16", want: "10.0.0.0/16"},
 		{in: "0.0.0.0/0", want: "0.0.0.0/0"},
 		{in: "10.0.1.5/16", wantErr: `did you mean "10.0.0.0/16"`},
-		{in: "10.0.300.0/24", wantErr: "not an IPv4 CIDR block"},
-		{in: "10.0.0.0", wantErr: "not an IPv4 CIDR block"},
-		{in: "10.0.0.0/33", wantErr: "not an IPv4 CIDR block"},
-		{in: "fd00::/8", wantErr: "not an IPv4 CIDR block"},
-		{in: "", wantErr: "not an IPv4 CIDR block"},
+		{in: "10.0.300.0/24", wantErr: "not an IPv4 block in a.b.c.d/n form"},
+		{in: "10.0.0.0", wantErr: "not an IPv4 block in a.b.c.d/n form"},
+		{in: "10.0.0.0/33", wantErr: "not an IPv4 block in a.b.c.d/n form"},
+		{in: "fd00::/8", wantErr: "not an IPv4 block in a.b.c.d/n form"},
+		{in: "", wantErr: "not an IPv4 block in a.b.c.d/n form"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

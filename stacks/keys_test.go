@@ -1,0 +1,32 @@
+package stacks
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestInConfigTerms: a component's problem names the stack file's keys,
+// through nested fields, indexes and the aliases; prose is left alone.
+func TestInConfigTerms(t *testing.T) {
+	for _, tt := range []struct {
+		section string
+		cfg     any
+		msg     string
+		want    string
+	}{
+		{KeyDB, DBConfig{}, `auroradb "main": MinACU (8) must not exceed MaxACU (4)`, "strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)"},
+		{KeyBucket, BucketConfig{}, `securebucket "data": LifecycleRules[0].Transitions[1].Days must be at least 30 for STANDARD_IA, got 10`,
+			"strata:bucket.lifecycleRules[0].transitions[1].days must be at least 30 for STANDARD_IA, got 10"},
+		{KeyApp, AppConfig{}, `appservice "web": HealthCheck.Path must start with /, got "ping"`, `strata:app.healthCheckPath must start with /, got "ping"`},
+		{KeyBudget, BudgetConfig{}, `budget "monthly": EmailAddresses must hold at most 10, got 12`, "strata:budget.emails must hold at most 10, got 12"},
+		{KeyBaseline, BaselineConfig{}, `baseline "account": DeployRole.TrustedPrincipal must be a 12-digit account ID`, "strata:baseline.deployRole.trustedPrincipal must be a 12-digit account ID"},
+		// No field of the section: the section stays the subject.
+		{KeyBudget, BudgetConfig{}, `budget "monthly": a notification may have at most 11 subscribers`, "strata:budget: a notification may have at most 11 subscribers"},
+		// An Args field with no config key keeps its Go name.
+		{KeyApp, AppConfig{}, `appservice "web": Alarms.CPUPercent must be 1 to 100, got 101`, "strata:app: Alarms.CPUPercent must be 1 to 100, got 101"},
+	} {
+		if got := inConfigTerms("strata", tt.section, reflect.TypeOf(tt.cfg), tt.msg); got != tt.want {
+			t.Errorf("inConfigTerms(%q)\n got %q\nwant %q", tt.msg, got, tt.want)
+		}
+	}
+}
