@@ -395,6 +395,16 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 		fmt.Fprintf(w, "  %s = %s\n", k, v)
 	}
+	var undecrypted []string
+	for _, k := range plan.SortedKeys(opts.Config) {
+		if strings.Contains(opts.Config[k], plan.SecretPlaceholder) {
+			undecrypted = append(undecrypted, k)
+		}
+	}
+	if n := len(undecrypted); n > 0 {
+		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s)\n",
+			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(undecrypted, ", "))
+	}
 	fmt.Fprintln(w, "\nResources:")
 	byURN := map[string]bool{}
 	for _, r := range p.Resources {

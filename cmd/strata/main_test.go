@@ -201,6 +201,9 @@ func TestSecureConfigIsNeverShown(t *testing.T) {
 	if !strings.Contains(out, "aws:secretKey = [secret]") || strings.Contains(out, "AAABADQ1Njc4OWFiY2RlZg") {
 		t.Errorf("want the secure value shown as [secret], got:\n%s", out)
 	}
+	if !strings.Contains(out, "(1 secure value was not decrypted, so not validated beyond being set: aws:secretKey)") {
+		t.Errorf("the summary does not say the secure value went unvalidated:\n%s", out)
+	}
 }
 
 func TestUsage(t *testing.T) {
