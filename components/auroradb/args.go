@@ -41,16 +41,23 @@ const (
 	minWindowMinutes    = 30
 )
 
-// engineSupport is what each Aurora PostgreSQL major version needs for
-// Serverless v2 and for auto-pause (scaling to 0 ACU): the lowest minor
-// version. Update it when AWS adds versions.
-var engineSupport = map[int]struct{ serverlessV2, autoPause int }{
-	13: {serverlessV2: 6, autoPause: 15},
-	14: {serverlessV2: 3, autoPause: 12},
-	15: {serverlessV2: 2, autoPause: 7},
-	16: {serverlessV2: 1, autoPause: 3},
-	17: {serverlessV2: 4, autoPause: 4},
+// engineSupport is strata's maintained list of Aurora PostgreSQL versions:
+// per major version, the lowest minor with Serverless v2, the lowest with
+// auto-pause (scaling to 0 ACU), and the newest minor AWS had released when
+// the list was last updated (EngineListUpdated). A version above newest is
+// refused as unknown: RDS would refuse it at deploy. Update the list when
+// AWS releases versions (aws rds describe-db-engine-versions --engine
+// aurora-postgresql).
+var engineSupport = map[int]struct{ serverlessV2, autoPause, newest int }{
+	13: {serverlessV2: 6, autoPause: 15, newest: 21},
+	14: {serverlessV2: 3, autoPause: 12, newest: 18},
+	15: {serverlessV2: 2, autoPause: 7, newest: 13},
+	16: {serverlessV2: 1, autoPause: 3, newest: 9},
+	17: {serverlessV2: 4, autoPause: 4, newest: 5},
 }
+
+// EngineListUpdated is when engineSupport last followed AWS's releases.
+const EngineListUpdated = "2025-07"
 
 // Args configure an AuroraDB.
 type Args struct {

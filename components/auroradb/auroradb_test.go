@@ -67,6 +67,7 @@ func TestValidation(t *testing.T) {
 		{name: "min 0 with 16.2", args: Args{EngineVersion: "16.2"}, want: []string{`got EngineVersion "16.2"`}},
 		{name: "min 0 with 16.3", args: Args{EngineVersion: "16.3"}},
 		{name: "15.4 without pausing", args: Args{EngineVersion: "15.4", MinACU: 0.5}},
+		{name: "a version AWS has not released", args: Args{EngineVersion: "16.99", MinACU: 1}, want: []string{`EngineVersion "16.99" is not an Aurora PostgreSQL version strata knows: 16.1 to 16.9 have Serverless v2`}},
 		{name: "a version without Serverless v2", args: Args{EngineVersion: "16.0", MinACU: 1}, want: []string{`EngineVersion "16.0" does not support Serverless v2: use 16.1 or later`}},
 		{name: "an unknown major version", args: Args{EngineVersion: "12.9", MinACU: 1}, want: []string{`EngineVersion "12.9" is not an Aurora PostgreSQL major version`}},
 		{name: "a version without minor", args: Args{EngineVersion: "16"}, want: []string{`EngineVersion must be "major.minor"`}},

@@ -39,7 +39,7 @@
 //     their metrics, as a row for alerting.Dashboard.
 //
 // Knobs and their defaults (zero values mean the default):
-//   - EngineVersion: 16.6; Instances: 1 (1-15).
+//   - EngineVersion: 16.6 (a version with Serverless v2 from strata's list); Instances: 1 (1-15).
 //   - MinACU 0 and MaxACU 4: the cluster pauses after AutoPauseSeconds (300)
 //     idle, so an unused cluster costs only storage. Production sets MinACU
 //     to 0.5 or more and more instances.

@@ -72,6 +72,9 @@ func validate(name string, a Args) error {
 		p.Addf("EngineVersion %q is not an Aurora PostgreSQL major version strata knows (%s)", a.EngineVersion, knownMajors())
 	case minor < support.serverlessV2:
 		p.Addf("EngineVersion %q does not support Serverless v2: use %d.%d or later", a.EngineVersion, major, support.serverlessV2)
+	case minor > support.newest:
+		p.Addf("EngineVersion %q is not an Aurora PostgreSQL version strata knows: %d.%d to %d.%d have Serverless v2 (strata's list of versions, updated %s; a newer release belongs in it)",
+			a.EngineVersion, major, support.serverlessV2, major, support.newest, EngineListUpdated)
 	}
 
 	if a.Instances < 1 || a.Instances > MaxInstances {
