@@ -60,7 +60,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-ALB-001", Title: "HTTP redirects to HTTPS", Severity: High,
 		Controls: []string{"FSBP ELB.1", "CKV2_AWS_20", "AVD-AWS-0054"}, Types: []string{listenerType},
-		Fix: "Give the load balancer a certificate: port 80 then answers with a 301 to HTTPS.",
+		Fix:      "Give the load balancer a certificate: port 80 then answers with a 301 to HTTPS.",
+		Settings: []string{"appservice.CertificateARN"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
 				if str(r, "protocol") != "HTTP" {
@@ -133,7 +134,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-ALB-006", Title: "Load balancers span two or more Availability Zones", Severity: Medium,
 		Controls: []string{"FSBP ELB.13"}, Types: []string{lbType},
-		Fix: "Place the load balancer in subnets of at least two AZs.",
+		Fix:      "Place the load balancer in subnets of at least two AZs.",
+		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
 				if _, _, known := input(r, "subnets"); !known {
@@ -294,7 +296,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-LMB-002", Title: "Functions use a supported runtime", Severity: High,
 		Controls: []string{"FSBP Lambda.2", "CKV_AWS_363"}, Types: []string{functionType},
-		Fix: "Move to the runtime the message names.",
+		Fix:      "Move to the runtime the message names.",
+		Settings: []string{"serverlessapi.Runtime"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
 				if rt := str(r, "runtime"); rt != "" {
@@ -320,7 +323,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-LMB-004", Title: "Functions in a VPC span two or more subnets", Severity: Medium,
 		Controls: []string{"FSBP Lambda.5"}, Types: []string{functionType},
-		Fix: "Give vpcConfig subnets in at least two AZs.",
+		Fix:      "Give vpcConfig subnets in at least two AZs.",
+		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
 				if _, present, known := input(r, "vpcConfig.subnetIds"); !present {
@@ -351,7 +355,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-API-002", Title: "API stages throttle", Severity: Low,
 		Controls: []string{"(good practice)"}, Types: []string{stageType},
-		Fix: "Set defaultRouteSettings throttling burst and rate limits.",
+		Fix:      "Set defaultRouteSettings throttling burst and rate limits.",
+		Settings: []string{"serverlessapi.ThrottlingBurst", "serverlessapi.ThrottlingRate"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{stageType}, func(r *plan.Resource) (string, bool) {
 				if number(r, "defaultRouteSettings.throttlingBurstLimit") <= 0 || number(r, "defaultRouteSettings.throttlingRateLimit") <= 0 {
@@ -364,7 +369,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-API-003", Title: "API routes declare authorization", Severity: Low,
 		Controls: []string{"FSBP APIGateway.8", "CKV_AWS_309"}, Types: []string{routeType},
-		Fix: "Require an authorizer (strata:api.jwtIssuer), or keep the API public on purpose.",
+		Fix:      "Require an authorizer (strata:api.jwtIssuer), or keep the API public on purpose.",
+		Settings: []string{"serverlessapi.Authorizer"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{routeType}, func(r *plan.Resource) (string, bool) {
 				if t := str(r, "authorizationType"); t == "" || t == "NONE" {

@@ -85,7 +85,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-RDS-003", Title: "Databases are protected from deletion in production", Severity: High,
 		Controls: []string{"FSBP RDS.7", "CKV_AWS_139"}, Types: []string{clusterType},
-		Fix: "Set deletionProtection with a final snapshot (the prod profile does).",
+		Fix:      "Set deletionProtection with a final snapshot (the prod profile does).",
+		Settings: []string{"auroradb.AllowDeletion"},
 		eval: func(e *env) []Finding {
 			if !e.opts.Production {
 				return nil
@@ -101,7 +102,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-RDS-004", Title: "Backups are kept at least 7 days", Severity: Medium,
 		Controls: []string{"CKV_AWS_133", "AVD-AWS-0077"}, Types: []string{clusterType},
-		Fix: "Set backupRetentionPeriod to 7 or more.",
+		Fix:      "Set backupRetentionPeriod to 7 or more.",
+		Settings: []string{"auroradb.BackupRetentionDays"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
 				if d := number(r, "backupRetentionPeriod"); d < minBackupDays {
@@ -176,7 +178,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-RDS-009", Title: "Production databases have a standby in another AZ", Severity: Medium,
 		Controls: []string{"FSBP RDS.15"}, Types: []string{clusterType, instanceType},
-		Fix: "Run two or more instances (the prod profile does).",
+		Fix:      "Run two or more instances (the prod profile does).",
+		Settings: []string{"auroradb.Instances"},
 		eval: func(e *env) []Finding {
 			if !e.opts.Production {
 				return nil
@@ -385,7 +388,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-S3-005", Title: "Buckets have a lifecycle that aborts unfinished uploads", Severity: Low,
 		Controls: []string{"FSBP S3.13", "FSBP S3.10", "CKV_AWS_300"}, Types: []string{bucketType, lifecycleType},
-		Fix: "Add a lifecycle configuration with abortIncompleteMultipartUpload.",
+		Fix:      "Add a lifecycle configuration with abortIncompleteMultipartUpload.",
+		Settings: []string{"securebucket.AbortIncompleteMultipartUploadDays"},
 		eval: func(e *env) []Finding {
 			return e.eachBucket(lifecycleType, func(_, lc *plan.Resource) string {
 				if lc == nil {
@@ -469,7 +473,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-LOG-001", Title: "Log groups keep logs for a finite time", Severity: Medium,
 		Controls: []string{"CKV_AWS_66"}, Types: []string{logGroupType},
-		Fix: "Set retentionInDays.",
+		Fix:      "Set retentionInDays.",
+		Settings: []string{"network.FlowLogRetentionDays", "auroradb.LogRetentionDays", "baseline.TrailLogRetentionDays"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
 				if number(r, "retentionInDays") <= 0 {
@@ -482,7 +487,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-LOG-002", Title: "Production logs are kept a year or more", Severity: Low,
 		Controls: []string{"FSBP CloudWatch.16"}, Types: []string{logGroupType},
-		Fix: "Set retentionInDays to 365 or more in production (the prod profile does).",
+		Fix:      "Set retentionInDays to 365 or more in production (the prod profile does).",
+		Settings: []string{"network.FlowLogRetentionDays", "auroradb.LogRetentionDays", "baseline.TrailLogRetentionDays"},
 		eval: func(e *env) []Finding {
 			if !e.opts.Production {
 				return nil

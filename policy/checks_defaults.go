@@ -66,7 +66,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-ALB-008", Title: "Load balancers write access logs", Severity: Medium,
 		Controls: []string{"FSBP ELB.5", "CKV_AWS_91"}, Types: []string{lbType},
-		Fix: "Give the load balancer accessLogs with enabled true and a bucket (appservice's AccessLogBucket; stacks gives the stack's log bucket).",
+		Fix:      "Give the load balancer accessLogs with enabled true and a bucket (appservice's AccessLogBucket; stacks gives the stack's log bucket).",
+		Settings: []string{"appservice.AccessLogBucket"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
 				if !boolean(r, "accessLogs.enabled") || str(r, "accessLogs.bucket") == "" {
@@ -79,7 +80,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-S3-009", Title: "Buckets log server access", Severity: Medium,
 		Controls: []string{"FSBP S3.9", "CKV_AWS_18"}, Types: []string{bucketType, loggingType},
-		Fix: "Give the bucket an aws:s3/bucketLoggingV2 to an access-log target (securebucket's AccessLogBucket).",
+		Fix:      "Give the bucket an aws:s3/bucketLoggingV2 to an access-log target (securebucket's AccessLogBucket).",
+		Settings: []string{"securebucket.AccessLogBucket"},
 		eval: func(e *env) []Finding {
 			return e.eachBucket(loggingType, func(b, logging *plan.Resource) string {
 				switch {
@@ -424,7 +426,8 @@ func inputOr(r *plan.Resource, path string) any {
 var _ = register(&Check{
 	ID: "STRATA-MON-001", Title: "Production's services and databases have alarms that notify", Severity: Medium,
 	Controls: []string{"(operations)", "AWS CloudWatch recommended alarms"}, Types: []string{lbType, ecsServiceType, clusterType, functionType, apiType, natType, alarmType},
-	Fix: "Give the component its alarms with an action: its Alarms.TopicARN (a stack's alerting topic).",
+	Fix:      "Give the component its alarms with an action: its Alarms.TopicARN (a stack's alerting topic).",
+	Settings: []string{"alerting.Emails"},
 	eval: func(e *env) []Finding {
 		if !e.opts.Production {
 			return nil

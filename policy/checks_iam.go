@@ -154,7 +154,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-IAM-004", Title: "No AdministratorAccess", Severity: Critical,
 		Controls: []string{"FSBP IAM.1", "CKV_AWS_274"}, Types: []string{attachmentType},
-		Fix: "Attach narrower managed policies; AdministratorAccess only as a deliberate, reviewed exception.",
+		Fix:      "Attach narrower managed policies; AdministratorAccess only as a deliberate, reviewed exception.",
+		Settings: []string{"baseline.DeployRole.ManagedPolicyARNs"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
 				if strings.HasSuffix(str(r, "policyArn"), ":policy/AdministratorAccess") {
@@ -189,7 +190,8 @@ var _ = register(
 	&Check{
 		ID: "STRATA-IAM-006", Title: "No trust to another account", Severity: Medium,
 		Controls: []string{"CKV_AWS_61"}, Types: []string{roleType},
-		Fix: "Trust only this account's principals, or review the cross-account trust and suppress it with a justification.",
+		Fix:      "Trust only this account's principals, or review the cross-account trust and suppress it with a justification.",
+		Settings: []string{"baseline.DeployRole.TrustedPrincipal"},
 		eval: func(e *env) []Finding {
 			return e.eachTrustStatement(func(st statement) string {
 				for _, p := range st.Principals() {

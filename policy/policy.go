@@ -52,8 +52,13 @@ type Check struct {
 	// Types are the resource types the check inspects.
 	Types []string `json:"types"`
 	// Fix says what to change when the check fails.
-	Fix  string `json:"fix"`
-	eval func(e *env) []Finding
+	Fix string `json:"fix"`
+	// Settings are the component Args fields that decide what the check
+	// inspects, as package.Field (auroradb.BackupRetentionDays): where a
+	// caller of strata's components makes the fix. Report.Where puts them
+	// in another caller's terms, such as a stack file's config keys.
+	Settings []string `json:"settings,omitempty"`
+	eval     func(e *env) []Finding
 }
 
 // Finding is one resource a check fails, or cannot decide.
@@ -107,6 +112,36 @@ type Report struct {
 	Production bool     `json:"production"`
 	Resources  int      `json:"resources"`
 	Results    []Result `json:"results"`
+	// Where names, by check ID, where the user makes each check's fix in
+	// their own terms (set by InTermsOf); a check absent here is fixed at
+	// its Settings.
+	Where map[string][]string `json:"where,omitempty"`
+}
+
+// InTermsOf records where the user makes each check's fix: name maps one
+// of a check's Settings to what the user writes (a config key), or
+// reports false when the user cannot set it.
+func (r *Report) InTermsOf(name func(setting string) (string, bool)) {
+	r.Where = map[string][]string{}
+	for _, res := range r.Results {
+		var where []string
+		for _, s := range res.Check.Settings {
+			if k, ok := name(s); ok && !slices.Contains(where, k) {
+				where = append(where, k)
+			}
+		}
+		if len(where) > 0 {
+			r.Where[res.Check.ID] = where
+		}
+	}
+}
+
+// settings is where the check's fix is made, in the report's terms.
+func (r Report) settings(c *Check) []string {
+	if r.Where != nil {
+		return r.Where[c.ID]
+	}
+	return c.Settings
 }
 
 // Failures are the unsuppressed failing findings.

@@ -31,11 +31,22 @@ func (r Report) Text(w io.Writer) {
 				fmt.Fprintf(w, "              why: %s\n", f.Justification)
 			case f.Status == StatusFail:
 				fmt.Fprintf(w, "              fix: %s\n", res.Check.Fix)
+				if set := r.settings(res.Check); len(set) > 0 {
+					fmt.Fprintf(w, "              set: %s\n", strings.Join(set, ", "))
+				}
 			}
 		}
 	}
 	fmt.Fprintf(w, "\nChecks: %d pass, %d fail, %d suppressed, %d undecided, %d not applicable\n",
 		counts["pass"], counts["fail"], counts["suppressed"], counts["unknown"], counts["n/a"])
+}
+
+// help is a fix with where to make it.
+func help(fix string, settings []string) string {
+	if len(settings) == 0 {
+		return fix
+	}
+	return fix + " Set: " + strings.Join(settings, ", ") + "."
 }
 
 // SARIFSchema is the schema URI a SARIF document names.
@@ -118,7 +129,7 @@ func (r Report) SARIF(w io.Writer) error {
 		c := res.Check
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
 			ID: c.ID, Name: strings.ReplaceAll(c.Title, " ", ""), ShortDescription: sarifText{c.Title},
-			Help:                 sarifText{c.Fix},
+			Help:                 sarifText{help(c.Fix, r.settings(c))},
 			DefaultConfiguration: map[string]any{"level": c.Severity.level()},
 			Properties: map[string]any{
 				"tags": append([]string{"security"}, c.Controls...), "precision": "high",

@@ -14,8 +14,61 @@ import (
 // few Args fields whose config key differs.
 var fieldAliases = map[string]map[string]string{
 	KeyApp:    {"HealthCheck.Path": "healthCheckPath"},
+	KeyAPI:    {"Authorizer": "jwtIssuer"},
 	KeyBudget: {"EmailAddresses": "emails", "LimitAmount": "limitUsd"},
 	KeyDB:     {"AllowDeletion": "deletionProtection"},
+	KeyBaseline: {
+		"DisableCloudTrail": "cloudTrail", "DisableGuardDuty": "guardDuty", "DisableConfig": "config",
+		"DisableEBSEncryption": "ebsEncryption", "DisableAccessAnalyzer": "accessAnalyzer",
+	},
+}
+
+// sectionOf is the config section that configures each component package,
+// with its config struct.
+var sectionOf = map[string]struct {
+	key string
+	cfg reflect.Type
+}{
+	"network":       {KeyNetwork, reflect.TypeFor[NetworkConfig]()},
+	"securebucket":  {KeyBucket, reflect.TypeFor[BucketConfig]()},
+	"budget":        {KeyBudget, reflect.TypeFor[BudgetConfig]()},
+	"auroradb":      {KeyDB, reflect.TypeFor[DBConfig]()},
+	"appservice":    {KeyApp, reflect.TypeFor[AppConfig]()},
+	"serverlessapi": {KeyAPI, reflect.TypeFor[APIConfig]()},
+	"baseline":      {KeyBaseline, reflect.TypeFor[BaselineConfig]()},
+	"alerting":      {KeyAlarms, reflect.TypeFor[AlarmsConfig]()},
+}
+
+// stackWide are the component fields stacks sets from a key of its own
+// rather than from the component's section.
+var stackWide = map[string]string{
+	"appservice.AccessLogBucket":           KeyAccessLogs,
+	"securebucket.AccessLogBucket":         KeyAccessLogs,
+	"baseline.DeployRole.ExternalID":       KeyDeployExternalID,
+	"appservice.PermissionsBoundaryARN":    KeyPermissionsBoundary,
+	"serverlessapi.PermissionsBoundaryARN": KeyPermissionsBoundary,
+	"network.PermissionsBoundaryARN":       KeyPermissionsBoundary,
+	"baseline.PermissionsBoundaryARN":      KeyPermissionsBoundary,
+}
+
+// SettingKey is the stack-file key of the project namespace ns that sets a
+// component's Args field, named package.Field as policy checks name their
+// Settings (auroradb.BackupRetentionDays → strata:db.backupRetentionDays),
+// or false when the stack file cannot set it.
+func SettingKey(ns, setting string) (string, bool) {
+	if k, ok := stackWide[setting]; ok {
+		return ns + ":" + k, true
+	}
+	pkg, field, ok := strings.Cut(setting, ".")
+	sec, known := sectionOf[pkg]
+	if !ok || !known {
+		return "", false
+	}
+	k, ok := keyPath(sec.cfg, field, fieldAliases[sec.key])
+	if !ok {
+		return "", false
+	}
+	return ns + ":" + sec.key + "." + k, true
 }
 
 var (
@@ -35,7 +88,17 @@ func inConfigTerms(ns, section string, cfg reflect.Type, msg string) string {
 	msg = componentRE.ReplaceAllString(msg, "")
 	prefix := ns + ":" + section + "."
 	named := false
+	pkg := ""
+	for name, sec := range sectionOf {
+		if sec.key == section {
+			pkg = name
+		}
+	}
 	out := fieldPathRE.ReplaceAllStringFunc(msg, func(path string) string {
+		if k, ok := stackWide[pkg+"."+path]; ok {
+			named = true
+			return ns + ":" + k
+		}
 		if k, ok := keyPath(cfg, path, fieldAliases[section]); ok {
 			named = true
 			return prefix + k

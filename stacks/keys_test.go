@@ -2,7 +2,11 @@ package stacks
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/strata-infra/strata/policy"
 )
 
 // TestInConfigTerms: a component's problem names the stack file's keys,
@@ -27,6 +31,43 @@ func TestInConfigTerms(t *testing.T) {
 	} {
 		if got := inConfigTerms("strata", tt.section, reflect.TypeOf(tt.cfg), tt.msg); got != tt.want {
 			t.Errorf("inConfigTerms(%q)\n got %q\nwant %q", tt.msg, got, tt.want)
+		}
+	}
+}
+
+// Every setting a check names either maps to a key the loader accepts or
+// is one the stack file cannot set; the ones it can are the ones it can.
+func TestSettingKeys(t *testing.T) {
+	want := map[string]string{
+		"auroradb.BackupRetentionDays":          "strata:db.backupRetentionDays",
+		"auroradb.AllowDeletion":                "strata:db.deletionProtection",
+		"serverlessapi.Authorizer":              "strata:api.jwtIssuer",
+		"baseline.DeployRole.ManagedPolicyARNs": "strata:baseline.deployRole.managedPolicyArns",
+		"baseline.DisableGuardDuty":             "strata:baseline.guardDuty",
+		"appservice.AccessLogBucket":            "strata:accessLogs",
+		"alerting.Emails":                       "strata:alarms.emails",
+	}
+	for setting, key := range want {
+		if got, ok := SettingKey("strata", setting); !ok || got != key {
+			t.Errorf("SettingKey(%s) = %q, %v; want %q", setting, got, ok, key)
+		}
+	}
+	for _, setting := range []string{"appservice.WritableRootFilesystem", "auroradb.Nope", "nopkg.Field", "auroradb"} {
+		if got, ok := SettingKey("strata", setting); ok {
+			t.Errorf("SettingKey(%s) = %q; the stack file cannot set it", setting, got)
+		}
+	}
+	for _, c := range policy.Checks() {
+		for _, s := range c.Settings {
+			k, ok := SettingKey("strata", s)
+			if !ok {
+				t.Errorf("%s names setting %s, which no stack-file key sets", c.ID, s)
+				continue
+			}
+			top, _, _ := strings.Cut(strings.TrimPrefix(k, "strata:"), ".")
+			if !slices.Contains(Keys, top) {
+				t.Errorf("%s: %s maps to %s, which the loader does not read", c.ID, s, k)
+			}
 		}
 	}
 }
