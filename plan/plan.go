@@ -46,6 +46,10 @@ type Options struct {
 	Config map[string]string
 	// SecretKeys lists the Config keys whose values are secret. Default: none.
 	SecretKeys []string
+	// Undecrypted lists the Config keys whose `secure:` values StackOptions
+	// could not decrypt (no passphrase given): the program saw a
+	// placeholder, so their real values went unvalidated.
+	Undecrypted []string
 	// AccountID is the AWS account the invokes answer with.
 	// Default: DefaultAccountID.
 	AccountID string

@@ -19,9 +19,12 @@ import (
 // stack. It applies the project's config the way the Pulumi CLI does: a
 // stack value wins, then the project's `value`, then its `default`; a
 // declared key with neither that the stack does not set is an error, and so
-// is a stack value of the wrong declared type. `secure:` values are never
-// decrypted: the program sees SecretPlaceholder, marked secret (inside
-// objects, SecretText).
+// is a stack value of the wrong declared type. `secure:` values are
+// decrypted as the Pulumi CLI decrypts them when the stack uses the
+// passphrase secrets provider (an encryptionsalt in the stack file) and
+// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set, and
+// stay marked secret; otherwise the program sees SecretPlaceholder, marked
+// secret (inside objects, SecretText), and Options.Undecrypted lists them.
 //
 // An error that a file is missing or does not parse is a *FileError; one
 // about the config's values is not.
@@ -44,11 +47,19 @@ func StackOptions(dir, stack string) (Options, error) {
 		return Options{}, &FileError{fmt.Errorf("%s: %w", stackPath, err)}
 	}
 
+	decrypter, err := stackDecrypter(ps, filepath.Base(stackPath))
+	if err != nil {
+		return Options{}, &FileError{err}
+	}
 	opts := Options{Project: proj.Name.String(), Stack: stack, Config: map[string]string{}}
 	var problems []error
 	for key, v := range ps.Config {
 		k := key.String()
-		s, err := v.Value(config.NewBlindingDecrypter())
+		var d config.Decrypter = config.NewBlindingDecrypter()
+		if decrypter != nil {
+			d = decrypter
+		}
+		s, err := v.Value(d)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: config %q: %w", stackPath, k, err))
 			continue
@@ -56,11 +67,15 @@ func StackOptions(dir, stack string) (Options, error) {
 		opts.Config[k] = s
 		if v.Secure() {
 			opts.SecretKeys = append(opts.SecretKeys, k)
-			if !v.Object() {
-				opts.Config[k] = SecretPlaceholder
+			if decrypter == nil {
+				opts.Undecrypted = append(opts.Undecrypted, k)
+				if !v.Object() {
+					opts.Config[k] = SecretPlaceholder
+				}
 			}
 		}
 	}
+	slices.Sort(opts.Undecrypted)
 	for _, name := range SortedKeys(proj.Config) {
 		decl := proj.Config[name]
 		k := name

@@ -187,7 +187,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if cmd == "cost" {
 			return priceIt(p, *usageFile, *asJSON, stdout, stderr)
 		}
-		return check(p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, *asJSON, *asSARIF, stdout, stderr)
+		return check(p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, ofStrata(p), *asJSON, *asSARIF, stdout, stderr)
 	case *stack == "" || fs.NArg() > 0:
 		fmt.Fprintf(stderr, "strata %s: give one stack with --stack NAME (stacks in %s: %s)\n\n%s",
 			cmd, *dir, strings.Join(plan.Stacks(*dir), ", "), usage)
@@ -229,7 +229,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if cmd == "check" {
-		return check(p, opts, *asJSON, *asSARIF, stdout, stderr)
+		return check(p, opts, *programDir == "", *asJSON, *asSARIF, stdout, stderr)
 	}
 	if cmd == "cost" {
 		return priceIt(p, *usageFile, *asJSON, stdout, stderr)
@@ -248,10 +248,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // check runs the checklist and prints the report; 1 means a finding is
-// unsuppressed.
-func check(p *plan.Plan, opts plan.Options, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
+// unsuppressed. For a plan of strata's own program (fromConfig), each fix
+// names the stack-file keys that make it.
+func check(p *plan.Plan, opts plan.Options, fromConfig, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
 	production := stacks.EnvironmentOf(opts.Project, opts.Stack, opts.Config) == stacks.Production
 	rep := policy.Evaluate(p, policy.Options{Production: production})
+	if fromConfig {
+		rep.InTermsOf(func(setting string) (string, bool) { return stacks.SettingKey(opts.Project, setting) })
+	}
 	var err error
 	switch {
 	case asSARIF:
@@ -272,6 +276,19 @@ func check(p *plan.Plan, opts plan.Options, asJSON, asSARIF bool, stdout, stderr
 		return 1
 	}
 	return 0
+}
+
+// ofStrata reports whether a saved plan is a plan of strata's program from
+// a stack file: it holds config in its project's namespace, all of it keys
+// strata's loader reads, and strata's components.
+func ofStrata(p *plan.Plan) bool {
+	var keys []string
+	for k := range p.Config {
+		if strings.HasPrefix(k, p.Project+":") {
+			keys = append(keys, k)
+		}
+	}
+	return len(keys) > 0 && stacks.CheckKeys(p.Project, keys) == nil && len(p.ByType("strata:network:Network")) > 0
 }
 
 // planStack checks the stack config's keys and plans the strata program.
@@ -395,15 +412,9 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 		fmt.Fprintf(w, "  %s = %s\n", k, v)
 	}
-	var undecrypted []string
-	for _, k := range plan.SortedKeys(opts.Config) {
-		if strings.Contains(opts.Config[k], plan.SecretPlaceholder) {
-			undecrypted = append(undecrypted, k)
-		}
-	}
-	if n := len(undecrypted); n > 0 {
-		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s)\n",
-			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(undecrypted, ", "))
+	if n := len(opts.Undecrypted); n > 0 {
+		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s; set %s to validate them)\n",
+			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(opts.Undecrypted, ", "), plan.EnvPassphrase)
 	}
 	fmt.Fprintln(w, "\nResources:")
 	byURN := map[string]bool{}

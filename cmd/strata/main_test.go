@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -201,7 +202,7 @@ func TestSecureConfigIsNeverShown(t *testing.T) {
 	if !strings.Contains(out, "aws:secretKey = [secret]") || strings.Contains(out, "AAABADQ1Njc4OWFiY2RlZg") {
 		t.Errorf("want the secure value shown as [secret], got:\n%s", out)
 	}
-	if !strings.Contains(out, "(1 secure value was not decrypted, so not validated beyond being set: aws:secretKey)") {
+	if !strings.Contains(out, "(1 secure value was not decrypted, so not validated beyond being set: aws:secretKey; set PULUMI_CONFIG_PASSPHRASE to validate them)") {
 		t.Errorf("the summary does not say the secure value went unvalidated:\n%s", out)
 	}
 }
@@ -526,5 +527,59 @@ func TestCost(t *testing.T) {
 	}
 	if code, _, _ := strata(t, "plan", "--stack", "dev", "--dir", repo, "--usage", "x.yaml"); code != 2 {
 		t.Errorf("--usage with plan: exit %d, want 2", code)
+	}
+}
+
+// A check the stack file can fail names, with its fix, the key that makes
+// it; a Go program planned with --program keeps the Args field.
+func TestCheckFixesNameTheStackFileKey(t *testing.T) {
+	dir := project(t, "qa", goodStack+"  strata:db:\n    backupRetentionDays: 3\n")
+	code, out, errOut := strata(t, "check", "--stack", "qa", "--dir", dir)
+	if code != 1 {
+		t.Fatalf("check of 3 days of backups = %d, want 1\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"FAIL        STRATA-RDS-004",
+		"fix: Set backupRetentionPeriod to 7 or more.",
+		"set: strata:db.backupRetentionDays",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = strata(t, "check", "--stack", "qa", "--dir", dir, "--sarif")
+	if code != 1 || !strings.Contains(out, "Set backupRetentionPeriod to 7 or more. Set: strata:db.backupRetentionDays.") {
+		t.Errorf("check --sarif = %d; help lacks the key:\n%.2000s", code, out)
+	}
+}
+
+// With the stack's passphrase, strata plan decrypts secure: values and
+// validates them like any other; without it, it says which it could not.
+func TestPlanValidatesSecretsWithThePassphrase(t *testing.T) {
+	body := plantest.PassphraseStack(t, "correct horse",
+		map[string]string{"aws:region": "us-east-1", "strata:owner": "team", "strata:costCenter": "cc-1",
+			"strata:baseline": `{"enabled": true, "deployRole": {"trustedPrincipal": "123456789012", "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}}`},
+		map[string]string{"strata:deployExternalId": "x"})
+	dir := project(t, "qa", body)
+
+	t.Setenv(plan.EnvPassphrase, "")
+	os.Unsetenv(plan.EnvPassphrase)
+	code, out, errOut := strata(t, "plan", "--stack", "qa", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "not validated beyond being set: strata:deployExternalId") {
+		t.Fatalf("without the passphrase: exit %d, want 0 and the key named as unvalidated\n%s%s", code, errOut, out)
+	}
+
+	t.Setenv(plan.EnvPassphrase, "correct horse")
+	code, _, errOut = strata(t, "plan", "--stack", "qa", "--dir", dir)
+	if code != 1 || !strings.Contains(errOut, "strata:deployExternalId must be 2 to 1224 letters, digits and _+=,.@:/-, got 1 characters") {
+		t.Errorf("with the passphrase: exit %d, want 1 and the external ID refused under its key\n%s", code, errOut)
+	}
+	if strings.Contains(errOut, `"x"`) {
+		t.Errorf("the refusal prints the secret:\n%s", errOut)
+	}
+
+	t.Setenv(plan.EnvPassphrase, "wrong")
+	if code, _, errOut = strata(t, "plan", "--stack", "qa", "--dir", dir); code != 2 || !strings.Contains(errOut, "incorrect passphrase") {
+		t.Errorf("a wrong passphrase: exit %d, want 2\n%s", code, errOut)
 	}
 }

@@ -2,11 +2,15 @@
 package plantest
 
 import (
+	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 
 	"github.com/strata-infra/strata/plan"
 )
@@ -142,4 +146,32 @@ func StatementAt(t testing.TB, v any, i int) Statement {
 		t.Fatalf("policy has %d statements, want statement %d: %v", len(p.Statement), i, v)
 	}
 	return p.Statement[i]
+}
+
+// PassphraseStack is the text of a stack file as `pulumi stack init` and
+// `pulumi config set [--secret]` write it under the passphrase secrets
+// provider: an encryptionsalt for phrase, the plain config values, and the
+// secret ones encrypted with Pulumi's own crypter.
+func PassphraseStack(t testing.TB, phrase string, plain, secret map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	salt := []byte("strata-test-salt")
+	crypter := config.NewSymmetricCrypterFromPassphrase(phrase, salt)
+	check, err := crypter.EncryptValue(ctx, "pulumi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("encryptionsalt: v1:" + base64.StdEncoding.EncodeToString(salt) + ":" + check + "\nconfig:\n")
+	for _, k := range plan.SortedKeys(plain) {
+		b.WriteString("  " + k + ": " + plain[k] + "\n")
+	}
+	for _, k := range plan.SortedKeys(secret) {
+		enc, err := crypter.EncryptValue(ctx, secret[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString("  " + k + ":\n    secure: " + enc + "\n")
+	}
+	return b.String()
 }

@@ -1,0 +1,79 @@
+package plan_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
+)
+
+// stackDir writes a project demo and its stack dev.
+func stackDir(t *testing.T, stackFile string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range map[string]string{"Pulumi.yaml": "name: demo\nruntime: go\n", "Pulumi.dev.yaml": stackFile} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// unsetenv unsets an environment variable for the test, restoring it after.
+func unsetenv(t *testing.T, key string) {
+	t.Helper()
+	t.Setenv(key, "")
+	os.Unsetenv(key)
+}
+
+func TestStackOptionsDecryptsWithThePassphrase(t *testing.T) {
+	dir := stackDir(t, plantest.PassphraseStack(t, "correct horse", map[string]string{"demo:owner": "team"}, map[string]string{"demo:token": "s3cr3t-value"}))
+
+	t.Setenv(plan.EnvPassphrase, "correct horse")
+	opts, err := plan.StackOptions(dir, "dev")
+	if err != nil {
+		t.Fatalf("StackOptions() error = %v", err)
+	}
+	if got := opts.Config["demo:token"]; got != "s3cr3t-value" {
+		t.Errorf("with the passphrase, demo:token = %q, want the decrypted value", got)
+	}
+	if strings.Join(opts.SecretKeys, ",") != "demo:token" || len(opts.Undecrypted) != 0 {
+		t.Errorf("SecretKeys = %v, Undecrypted = %v; want the key secret and nothing undecrypted", opts.SecretKeys, opts.Undecrypted)
+	}
+
+	// The passphrase from a file, as PULUMI_CONFIG_PASSPHRASE_FILE gives it.
+	file := filepath.Join(t.TempDir(), "phrase")
+	if err := os.WriteFile(file, []byte("correct horse\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unsetenv(t, plan.EnvPassphrase)
+	t.Setenv(plan.EnvPassphraseFile, file)
+	if opts, err = plan.StackOptions(dir, "dev"); err != nil || opts.Config["demo:token"] != "s3cr3t-value" {
+		t.Errorf("with the passphrase file: %v, %q", err, opts.Config["demo:token"])
+	}
+
+	// A wrong passphrase is a file error that says so, not a placeholder.
+	t.Setenv(plan.EnvPassphrase, "wrong")
+	_, err = plan.StackOptions(dir, "dev")
+	var fe *plan.FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "incorrect passphrase for Pulumi.dev.yaml") {
+		t.Errorf("wrong passphrase: error = %v, want a FileError naming the stack file", err)
+	}
+}
+
+func TestStackOptionsWithoutThePassphraseListsWhatItCouldNotDecrypt(t *testing.T) {
+	dir := stackDir(t, plantest.PassphraseStack(t, "correct horse", nil, map[string]string{"demo:token": "s3cr3t-value", "demo:other": "x"}))
+	unsetenv(t, plan.EnvPassphrase)
+	unsetenv(t, plan.EnvPassphraseFile)
+	opts, err := plan.StackOptions(dir, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Config["demo:token"] != plan.SecretPlaceholder || strings.Join(opts.Undecrypted, ",") != "demo:other,demo:token" {
+		t.Errorf("token = %q, Undecrypted = %v; want the placeholder and both keys", opts.Config["demo:token"], opts.Undecrypted)
+	}
+}
