@@ -3,6 +3,7 @@ module github.com/strata-infra/strata
 go 1.26.8
 
 require (
+	github.com/goccy/go-yaml v1.19.2
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 	github.com/pulumi/pulumi-awsx/sdk/v2 v2.22.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1

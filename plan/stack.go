@@ -35,7 +35,7 @@ func StackOptions(dir, stack string) (Options, error) {
 	}
 	proj, err := workspace.LoadProject(projPath)
 	if err != nil {
-		return Options{}, &FileError{fmt.Errorf("%s: %w", projPath, err)}
+		return Options{}, &FileError{yamlError(projPath, err)}
 	}
 	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	if _, err := os.Stat(stackPath); err != nil {
@@ -44,7 +44,7 @@ func StackOptions(dir, stack string) (Options, error) {
 	}
 	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
 	if err != nil {
-		return Options{}, &FileError{fmt.Errorf("%s: %w", stackPath, err)}
+		return Options{}, &FileError{yamlError(stackPath, err)}
 	}
 
 	decrypter, err := stackDecrypter(ps, filepath.Base(stackPath))

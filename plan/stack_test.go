@@ -77,3 +77,20 @@ func TestStackOptionsWithoutThePassphraseListsWhatItCouldNotDecrypt(t *testing.T
 		t.Errorf("token = %q, Undecrypted = %v; want the placeholder and both keys", opts.Config["demo:token"], opts.Undecrypted)
 	}
 }
+
+// A stack file that is not YAML is refused at the line and column of the
+// mistake, with the lines before it; Pulumi's loader named the line the
+// enclosing construct started on, counted from 0.
+func TestStackOptionsNamesTheLineOfAYAMLMistake(t *testing.T) {
+	for _, tt := range []struct{ body, want string }{
+		{"config:\n  demo:owner: team\n  demo:db:\n    minAcu: 1\n   maxAcu: 4\n", "Pulumi.dev.yaml:5:4: invalid YAML: value is not allowed in this context"},
+		{"config:\n  demo:owner: [team\n  demo:costCenter: x\n", "Pulumi.dev.yaml:3:3: invalid YAML: ',' or ']' must be specified"},
+		{"config:\n  demo:owner: team\n\tdemo:costCenter: x\n", "Pulumi.dev.yaml:3:1: invalid YAML"},
+	} {
+		_, err := plan.StackOptions(stackDir(t, tt.body), "dev")
+		var fe *plan.FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "> ") {
+			t.Errorf("StackOptions(%q) error = %v, want a FileError with %q and the source", tt.body, err, tt.want)
+		}
+	}
+}
