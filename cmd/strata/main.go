@@ -9,6 +9,7 @@
 //	strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
 //	strata cost --plan FILE [--json] [--usage FILE]
 //	strata help [COMMAND]
+//	strata completion bash|zsh|fish|powershell
 //
 // plan reads PATH/Pulumi.yaml and PATH/Pulumi.NAME.yaml with Pulumi's own
 // loaders, runs the strata program (package stacks) through the offline plan
@@ -36,13 +37,16 @@
 // an unknown stack, a stack file or plan file that cannot be read. Help
 // (strata help, strata help plan, strata plan --help) prints to stdout and
 // exits 0.
+//
+// The CLI is built on cobra, as Pulumi's is: `strata completion bash` (or
+// zsh, fish, powershell) prints a shell completion script, which completes
+// commands, flags and the stack names beside Pulumi.yaml.
 package main
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -52,6 +56,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/spf13/cobra"
 
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/cost"
@@ -64,187 +69,290 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `usage: strata plan --stack NAME [--json] [--dir PATH | --program DIR]
-       strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
-       strata check --plan FILE [--json | --sarif]
-       strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
-       strata cost --plan FILE [--json] [--usage FILE]
-       strata help [COMMAND]
-
-plan prints what a stack of the strata program would register, offline.
-check runs strata's security checklist over that plan.
-cost prices it: line items and the monthly floor, expected and maximum.
-
-  --stack NAME    the stack: Pulumi.NAME.yaml beside Pulumi.yaml (required
-                  unless --plan)
-  --json          print the plan (or the check report) as JSON
-  --sarif         print the check report as SARIF 2.1.0 (check only)
-  --dir PATH      the folder with strata's Pulumi.yaml (default: the
-                  working folder or the nearest folder above it with one)
-  --program DIR   build the Go Pulumi program in DIR, unmodified, and plan
-                  it with DIR's Pulumi.yaml and stack file
-  --plan FILE     check or price a plan saved with strata plan --json
-  --usage FILE    usage assumptions over cost's defaults (cost only)
-
-Exit status: 0 done and the stack passes; 1 the stack is refused (config
-that does not validate, a failing program, an unsuppressed finding); 2 the
-command could not run (usage, unknown stack, unreadable file).
-`
-
-// commands are strata's commands.
-var commands = []string{"plan", "check", "cost"}
-
-// commandUsage is the usage text of one command: its usage lines, what it
-// does, and the shared flags and exit status.
-func commandUsage(cmd string) string {
-	var b strings.Builder
-	lines := strings.Split(usage, "\n")
-	for _, line := range lines {
-		if strings.Contains(line, "strata "+cmd+" ") {
-			b.WriteString("usage: " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "usage:")) + "\n")
-		}
-	}
-	for _, line := range lines {
-		if strings.HasPrefix(line, cmd+" ") {
-			b.WriteString("\n" + line + "\n")
-		}
-	}
-	_, flags, _ := strings.Cut(usage, "\n\n  --")
-	b.WriteString("\n  --" + flags)
-	return b.String()
-}
-
 // program is what the CLI plans: the strata program. Tests swap it.
 var program pulumi.RunFunc = stacks.Deploy
 
+// exitStatus ends a command with a status; the command has already said
+// why on stderr.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a command line strata cannot run: exit 2 with the message
+// and the command's usage on stderr.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
 // run is the CLI; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		switch {
-		case len(args) == 1 || args[0] != "help":
-			fmt.Fprint(stdout, usage)
-		case len(args) == 2 && slices.Contains(commands, args[1]):
-			fmt.Fprint(stdout, commandUsage(args[1]))
-		default:
-			fmt.Fprintf(stderr, "strata help: no command %q (commands: %s)\n", strings.Join(args[1:], " "), strings.Join(commands, ", "))
-			return 2
-		}
-		return 0
-	}
-	cmd := args[0]
-	if !slices.Contains(commands, cmd) {
-		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", cmd, usage)
-		return 2
-	}
-	if slices.Contains(args[1:], "-h") || slices.Contains(args[1:], "--help") || slices.Contains(args[1:], "-help") {
-		fmt.Fprint(stdout, commandUsage(cmd))
-		return 0
-	}
-	fs := flag.NewFlagSet("strata "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	stack := fs.String("stack", "", "")
-	asJSON := fs.Bool("json", false, "")
-	asSARIF := fs.Bool("sarif", false, "")
-	dir := fs.String("dir", ".", "")
-	programDir := fs.String("program", "", "")
-	planFile := fs.String("plan", "", "")
-	usageFile := fs.String("usage", "", "")
-	if err := fs.Parse(args[1:]); err != nil {
-		fmt.Fprintf(stderr, "strata %s: %v\n\n%s", cmd, err, usage)
-		return 2
-	}
-	dirSet := false
-	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
-	if !dirSet && *programDir == "" && *planFile == "" {
-		*dir = findProject(*dir)
-	}
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteC()
+	var status exitStatus
 	switch {
-	case *planFile != "" && cmd == "plan":
-		fmt.Fprintf(stderr, "strata plan: --plan is for check (plan writes plans: strata plan --json)\n\n%s", usage)
-		return 2
-	case *planFile != "" && (*stack != "" || *programDir != "" || dirSet || fs.NArg() > 0):
-		fmt.Fprintf(stderr, "strata %s: --plan reads a saved plan; give no --stack, --program or --dir with it\n\n%s", cmd, usage)
-		return 2
-	case *programDir != "" && dirSet:
-		fmt.Fprintf(stderr, "strata %s: give --dir (strata's program) or --program (any program), not both\n\n%s", cmd, usage)
-		return 2
-	case *usageFile != "" && cmd != "cost":
-		fmt.Fprintf(stderr, "strata %s: --usage is for cost\n\n%s", cmd, usage)
-		return 2
-	case *asSARIF && cmd == "cost":
-		fmt.Fprintf(stderr, "strata cost: --sarif is for check\n\n%s", usage)
-		return 2
-	case *planFile != "":
-		p, err := loadPlan(*planFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "strata %s: %v\n", cmd, err)
-			return 2
-		}
-		if cmd == "cost" {
-			return priceIt(p, *usageFile, *asJSON, stdout, stderr)
-		}
-		return check(p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, ofStrata(p), *asJSON, *asSARIF, stdout, stderr)
-	case *stack == "" || fs.NArg() > 0:
-		fmt.Fprintf(stderr, "strata %s: give one stack with --stack NAME (stacks in %s: %s)\n\n%s",
-			cmd, *dir, strings.Join(plan.Stacks(*dir), ", "), usage)
-		return 2
-	case *asSARIF && cmd == "plan":
-		fmt.Fprintf(stderr, "strata plan: --sarif is for check\n\n%s", usage)
-		return 2
-	case *asSARIF && *asJSON:
-		fmt.Fprintf(stderr, "strata check: give --json or --sarif, not both\n\n%s", usage)
-		return 2
+	case err == nil:
+		return 0
+	case errors.As(err, &status):
+		return int(status)
 	}
+	// Everything else is the command line: an unknown command or flag, a
+	// flag without its value, flags that do not go together.
+	fmt.Fprintf(stderr, "%s: %v\n\n%s", cmd.CommandPath(), err, cmd.UsageString())
+	return 2
+}
 
-	var p *plan.Plan
-	var opts plan.Options
-	var err error
-	if *programDir != "" {
-		*dir = *programDir
+const exitText = `Exit status: 0 done and the stack passes; 1 the stack is refused (config
+that does not validate, a failing program, an unsuppressed finding); 2 the
+command could not run (usage, unknown stack, unreadable file).`
+
+// newRoot is the strata command and its subcommands.
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:                   "strata",
+		DisableFlagsInUseLine: true,
+		Short:                 "Plan, check and price Pulumi stacks offline",
+		Long: `strata plans, checks and prices the stacks of a Pulumi program offline,
+with no AWS account and no Pulumi CLI.
+
+  plan    what a stack of the strata program would register
+  check   strata's security checklist over that plan
+  cost    its price: line items and the monthly floor, expected and maximum
+
+` + exitText,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usagef("give a command")
+		},
 	}
-	opts, err = plan.StackOptions(*dir, *stack)
+	root.AddCommand(planCommand(), checkCommand(), costCommand())
+	root.SetHelpCommand(&cobra.Command{
+		Use:                   "help [command]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Help about a command",
+		Args:                  cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			for _, c := range root.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, c.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				var names []string
+				for _, c := range root.Commands() {
+					if c.IsAvailableCommand() {
+						names = append(names, c.Name())
+					}
+				}
+				return usagef("no command %q (commands: %s)", strings.Join(args, " "), strings.Join(names, ", "))
+			}
+			return target.Help()
+		},
+	})
+	return root
+}
+
+// flags are the flags of plan, check and cost; each command defines those
+// it takes.
+type flags struct {
+	stack, dir, program, planFile, usage string
+	json, sarif                          bool
+}
+
+// common adds the flags every command takes.
+func (f *flags) common(cmd *cobra.Command, what string) {
+	cmd.DisableFlagsInUseLine = true
+	cmd.Flags().StringVar(&f.stack, "stack", "", "the stack: Pulumi.`NAME`.yaml beside Pulumi.yaml")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print the "+what+" as JSON")
+	cmd.Flags().StringVar(&f.dir, "dir", ".", "the folder with strata's Pulumi.yaml (`PATH`; default: the working folder or the nearest folder above it with one)")
+	cmd.Flags().StringVar(&f.program, "program", "", "build the Go Pulumi program in `DIR`, unmodified, and plan it with DIR's Pulumi.yaml and stack file")
+	_ = cmd.RegisterFlagCompletionFunc("stack", func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		dir := f.dir
+		if f.program != "" {
+			dir = f.program
+		} else if !cmd.Flags().Changed("dir") {
+			dir = findProject(dir)
+		}
+		return plan.Stacks(dir), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.MarkFlagDirname("dir")
+	_ = cmd.MarkFlagDirname("program")
+}
+
+// savedPlan adds --plan, for the commands that read a saved plan.
+func (f *flags) savedPlan(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.planFile, "plan", "", "read a plan saved with strata plan --json (`FILE`) instead of planning a stack")
+	_ = cmd.MarkFlagFilename("plan", "json")
+}
+
+func planCommand() *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:   "plan --stack NAME [--json] [--dir PATH | --program DIR]",
+		Short: "Print what a stack would register",
+		Long: `plan reads Pulumi.yaml and Pulumi.NAME.yaml with Pulumi's own loaders, runs
+the strata program through the offline plan engine, and prints what it
+would register: a tree of components and their children with their
+inputs, and a count by type. --json prints the whole plan as one JSON
+document. Secrets print as [secret]; secure: values are decrypted only to
+be validated, with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
+
+` + exitText,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, opts, _, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if f.json {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(p); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "strata plan: %v\n", err)
+					return exitStatus(1)
+				}
+				return nil
+			}
+			printTree(out, p, opts)
+			return nil
+		},
+	}
+	f.common(cmd, "plan")
+	return cmd
+}
+
+func checkCommand() *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:   "check (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--json | --sarif]",
+		Short: "Run the security checklist over a stack's plan",
+		Long: `check plans the stack as plan does, or reads a plan saved with
+strata plan --json (--plan), and runs strata's security checklist over
+it: every check with its result, each finding with the resource's URN, the
+fix and the stack-file keys that make it, suppressed findings with their
+justification. --json prints the report as JSON, --sarif as SARIF 2.1.0
+for code-scanning tools.
+
+` + exitText,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, opts, fromConfig, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			return status(check(p, opts, fromConfig, f.json, f.sarif, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+		},
+	}
+	f.common(cmd, "report")
+	f.savedPlan(cmd)
+	cmd.Flags().BoolVar(&f.sarif, "sarif", false, "print the report as SARIF 2.1.0")
+	return cmd
+}
+
+func costCommand() *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:   "cost (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--json] [--usage FILE]",
+		Short: "Price a stack's plan",
+		Long: `cost prices the plan: line items and the monthly floor (idle, at minimum
+scale), expected (floor plus usage) and maximum (at maximum scale),
+at on-demand list prices. --usage FILE overrides the usage assumptions.
+
+` + exitText,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, _, _, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			return status(priceIt(p, f.usage, f.json, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+		},
+	}
+	f.common(cmd, "cost report")
+	f.savedPlan(cmd)
+	cmd.Flags().StringVar(&f.usage, "usage", "", "usage assumptions over cost's defaults (a YAML `FILE`)")
+	_ = cmd.MarkFlagFilename("usage", "yaml", "yml")
+	return cmd
+}
+
+// status is a command's exit status as its error.
+func status(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitStatus(code)
+}
+
+// load plans the stack the flags name, or reads the saved plan; fromConfig
+// says the plan is of strata's program from a stack file. Problems are
+// printed here; the error carries the exit status.
+func (f *flags) load(cmd *cobra.Command) (*plan.Plan, plan.Options, bool, error) {
+	name := cmd.CommandPath()
+	stderr := cmd.ErrOrStderr()
+	set := cmd.Flags().Changed
+	switch {
+	case set("plan") && (set("stack") || set("dir") || set("program")):
+		return nil, plan.Options{}, false, usagef("--plan reads a saved plan; give no --stack, --program or --dir with it")
+	case set("dir") && set("program"):
+		return nil, plan.Options{}, false, usagef("give --dir (strata's program) or --program (any program), not both")
+	case f.json && f.sarif:
+		return nil, plan.Options{}, false, usagef("give --json or --sarif, not both")
+	}
+	if f.planFile != "" {
+		p, err := loadPlan(f.planFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return nil, plan.Options{}, false, exitStatus(2)
+		}
+		return p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, ofStrata(p), nil
+	}
+	dirSet := cmd.Flags().Changed("dir")
+	dir := f.dir
+	switch {
+	case f.program != "":
+		dir = f.program
+	case !dirSet:
+		dir = findProject(dir)
+	}
+	if f.stack == "" {
+		return nil, plan.Options{}, false, usagef("give one stack with --stack NAME (stacks in %s: %s)", dir, strings.Join(plan.Stacks(dir), ", "))
+	}
+	opts, err := plan.StackOptions(dir, f.stack)
 	if fe := (*plan.FileError)(nil); errors.As(err, &fe) {
-		fmt.Fprintf(stderr, "strata %s: %v\n", cmd, err)
-		if _, statErr := os.Stat(filepath.Join(*dir, "Pulumi.yaml")); statErr != nil && !dirSet && *programDir == "" {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		if _, statErr := os.Stat(filepath.Join(dir, "Pulumi.yaml")); statErr != nil && !dirSet && f.program == "" {
 			fmt.Fprintf(stderr, "no Pulumi.yaml here or in a folder above; run strata in the project or give --dir PATH\n")
 		}
-		return 2
+		return nil, opts, false, exitStatus(2)
 	}
+	var p *plan.Plan
 	switch {
 	case err != nil: // the config's values are wrong: the stack is refused
-	case *programDir != "":
-		p, err = planProgram(*programDir, opts)
+	case f.program != "":
+		p, err = planProgram(f.program, opts)
 	default:
 		p, err = planStack(opts)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "strata %s: stack %q cannot be planned:\n", cmd, *stack)
+		fmt.Fprintf(stderr, "%s: stack %q cannot be planned:\n", name, f.stack)
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "  %s\n", line)
 		}
-		return 1
+		return nil, opts, false, exitStatus(1)
 	}
-	if cmd == "check" {
-		return check(p, opts, *programDir == "", *asJSON, *asSARIF, stdout, stderr)
-	}
-	if cmd == "cost" {
-		return priceIt(p, *usageFile, *asJSON, stdout, stderr)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(p); err != nil {
-			fmt.Fprintf(stderr, "strata plan: %v\n", err)
-			return 1
-		}
-		return 0
-	}
-	printTree(stdout, p, opts)
-	return 0
+	return p, opts, f.program == "", nil
 }
 
 // check runs the checklist and prints the report; 1 means a finding is

@@ -213,12 +213,12 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "usage: strata plan"},
-		{[]string{"help", "deploy"}, 2, `strata help: no command "deploy" (commands: plan, check, cost)`},
+		{nil, 2, "strata: give a command\n\nUsage:\n  strata\n  strata [command]"},
+		{[]string{"help", "deploy"}, 2, `strata help: no command "deploy" (commands: check, completion, cost, plan)`},
 		{[]string{"apply"}, 2, `unknown command "apply"`},
 		{[]string{"plan"}, 2, "give one stack with --stack NAME"},
-		{[]string{"plan", "--stack", "dev", "--color"}, 2, "flag provided but not defined: -color"},
-		{[]string{"plan", "--stack", "dev", "extra"}, 2, "give one stack"},
+		{[]string{"plan", "--stack", "dev", "--color"}, 2, "strata plan: unknown flag: --color\n\nUsage:\n  strata plan --stack NAME"},
+		{[]string{"plan", "--stack", "dev", "extra"}, 2, `strata plan: unknown command "extra"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := strata(t, tt.args...)
@@ -349,7 +349,7 @@ func TestCheckUsageAndConfigErrors(t *testing.T) {
 	}{
 		{[]string{"check"}, "give one stack"},
 		{[]string{"check", "--stack", "dev", "--json", "--sarif", "--dir", repo}, "give --json or --sarif, not both"},
-		{[]string{"plan", "--stack", "dev", "--sarif", "--dir", repo}, "--sarif is for check"},
+		{[]string{"plan", "--stack", "dev", "--sarif", "--dir", repo}, "unknown flag: --sarif"},
 		{[]string{"check", "--stack", "qa", "--dir", repo}, `unknown stack "qa"`},
 	}
 	for _, tt := range tests {
@@ -373,12 +373,12 @@ func TestHelp(t *testing.T) {
 		want []string
 		not  string
 	}{
-		{[]string{"help"}, []string{"usage: strata plan", "strata cost --plan", "Exit status:"}, ""},
-		{[]string{"--help"}, []string{"usage: strata plan"}, ""},
-		{[]string{"help", "plan"}, []string{"usage: strata plan --stack NAME", "plan prints", "--dir PATH", "Exit status:"}, "strata cost"},
-		{[]string{"help", "cost"}, []string{"usage: strata cost --stack NAME", "usage: strata cost --plan FILE", "cost prices it", "--usage FILE"}, "strata check"},
-		{[]string{"plan", "--help"}, []string{"usage: strata plan --stack NAME"}, "strata check"},
-		{[]string{"check", "--stack", "dev", "-h"}, []string{"usage: strata check --stack NAME", "usage: strata check --plan FILE", "--sarif"}, "strata cost"},
+		{[]string{"help"}, []string{"strata [command]", "plan    what a stack", "completion", "Exit status:"}, ""},
+		{[]string{"--help"}, []string{"strata [command]"}, ""},
+		{[]string{"help", "plan"}, []string{"strata plan --stack NAME", "plan reads Pulumi.yaml", "--dir PATH", "Exit status:"}, "strata cost"},
+		{[]string{"help", "cost"}, []string{"strata cost (--stack NAME [--dir PATH | --program DIR] | --plan FILE)", "cost prices the plan", "--usage FILE"}, "strata check"},
+		{[]string{"plan", "--help"}, []string{"strata plan --stack NAME"}, "strata check"},
+		{[]string{"check", "--stack", "dev", "-h"}, []string{"strata check (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--json | --sarif]", "--sarif"}, "strata cost"},
 	} {
 		code, out, errOut := strata(t, tt.args...)
 		if code != 0 || errOut != "" {
@@ -581,5 +581,33 @@ func TestPlanValidatesSecretsWithThePassphrase(t *testing.T) {
 	t.Setenv(plan.EnvPassphrase, "wrong")
 	if code, _, errOut = strata(t, "plan", "--stack", "qa", "--dir", dir); code != 2 || !strings.Contains(errOut, "incorrect passphrase") {
 		t.Errorf("a wrong passphrase: exit %d, want 2\n%s", code, errOut)
+	}
+}
+
+// Shell completion: cobra's scripts, and --stack completes the stacks
+// beside the project's Pulumi.yaml, found from a subfolder as plan finds it.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, out, errOut := strata(t, "completion", shell)
+		if code != 0 || !strings.Contains(out, "strata") || errOut != "" {
+			t.Errorf("completion %s = %d, %d bytes, stderr %q", shell, code, len(out), errOut)
+		}
+	}
+	dir := project(t, "qa", goodStack)
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.staging.yaml"), []byte(goodStack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "src")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	code, out, _ := strata(t, "__complete", "check", "--stack", "")
+	if code != 0 || !strings.HasPrefix(out, "qa\nstaging\n:4\n") {
+		t.Errorf("completing --stack = %d, %q; want qa and staging, no files", code, out)
+	}
+	code, out, _ = strata(t, "__complete", "pl")
+	if code != 0 || !strings.HasPrefix(out, "plan\tPrint what a stack would register\n") {
+		t.Errorf("completing a command = %d, %q", code, out)
 	}
 }
