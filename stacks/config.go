@@ -122,6 +122,12 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 			key(KeyEnvironment), env, Production, Production)
 	}
 	p := Defaults(env)
+	p.FromFile = map[string]bool{}
+	for _, k := range []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyDeployExternalID, KeyPermissionsBoundary, KeyAccessLogs} {
+		if _, set := get(key(k)); set {
+			p.FromFile[k] = true
+		}
+	}
 
 	p.Region, _ = get(RegionKey)
 	switch {
@@ -146,6 +152,9 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		if raw, ok := get(key(section.key)); ok {
 			set, errs := overlay(key(section.key), raw, section.dst)
 			given[section.key] = set
+			for k := range set {
+				p.FromFile[section.key+"."+k] = true
+			}
 			for _, err := range errs {
 				bad.Add(err)
 			}
@@ -262,6 +271,64 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		return nil, err
 	}
 	return &p, nil
+}
+
+// Effective is the profile a stack's config selects, as Load reads it from
+// the stack file (config as plan.StackOptions gives it), with FromFile
+// saying which values the file set.
+func Effective(ns, stack string, config map[string]string, secretKeys []string) (*Profile, error) {
+	get := func(k string) (string, bool) {
+		v, ok := config[k]
+		return v, ok
+	}
+	return load(ns, stack, get, func(k string) bool { return slices.Contains(secretKeys, k) })
+}
+
+// Setting is one effective config value.
+type Setting struct {
+	// Key is the key without the project namespace ("db.minAcu").
+	Key string
+	// Value is the value as JSON.
+	Value json.RawMessage
+	// FromFile says the stack file set it; otherwise the profile did.
+	FromFile bool
+}
+
+// Settings are the profile's effective config values, section by section
+// in the order of Keys, fields in their struct's order; secrets are left
+// out, and so are values left to the component's own default.
+func (p *Profile) Settings() []Setting {
+	var out []Setting
+	add := func(k string, v any) {
+		raw, err := json.Marshal(v)
+		if err == nil {
+			out = append(out, Setting{Key: k, Value: raw, FromFile: p.FromFile[k]})
+		}
+	}
+	add(KeyEnvironment, p.Environment)
+	add(KeyOwner, p.Owner)
+	add(KeyCostCenter, p.CostCenter)
+	add(KeyAccessLogs, p.AccessLogs)
+	if p.PermissionsBoundary != "" {
+		add(KeyPermissionsBoundary, p.PermissionsBoundary)
+	}
+	for _, sec := range []struct {
+		key string
+		v   any
+	}{{KeyNetwork, p.Network}, {KeyBucket, p.Bucket}, {KeyBudget, p.Budget}, {KeyDB, p.DB}, {KeyApp, p.App}, {KeyAPI, p.API}, {KeyBaseline, p.Baseline}, {KeyAlarms, p.Alarms}} {
+		v := reflect.ValueOf(sec.v)
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Tag.Get("zero") == "default" && v.Field(i).IsZero() {
+				continue // the component's own default applies
+			}
+			if tag != "" && tag != "-" {
+				add(sec.key+"."+tag, v.Field(i).Interface())
+			}
+		}
+	}
+	return out
 }
 
 // CheckKeys reports config keys in the project namespace ns that strata does

@@ -59,6 +59,9 @@ type Profile struct {
 	AccessLogs bool
 	// AccessLogRetentionDays is how long the log bucket keeps access logs.
 	AccessLogRetentionDays int
+	// FromFile holds the keys the stack file set, without the project
+	// namespace ("owner", "db.minAcu"); every other value is the profile's.
+	FromFile map[string]bool
 }
 
 // NetworkConfig is the strata:network config section. Field documentation

@@ -167,7 +167,7 @@ with no AWS account and no Pulumi CLI.
 // it takes.
 type flags struct {
 	stack, dir, program, planFile, usage string
-	json, sarif                          bool
+	json, sarif, details                 bool
 }
 
 // common adds the flags every command takes.
@@ -199,23 +199,31 @@ func (f *flags) savedPlan(cmd *cobra.Command) {
 func planCommand() *cobra.Command {
 	var f flags
 	cmd := &cobra.Command{
-		Use:   "plan --stack NAME [--json] [--dir PATH | --program DIR]",
+		Use:   "plan --stack NAME [--details | --json] [--dir PATH | --program DIR]",
 		Short: "Print what a stack would register",
 		Long: `plan reads Pulumi.yaml and Pulumi.NAME.yaml with Pulumi's own loaders, runs
 the strata program through the offline plan engine, and prints what it
-would register: a tree of components and their children with their
-inputs, and a count by type. --json prints the whole plan as one JSON
-document. Secrets print as [secret]; secure: values are decrypted only to
+would register, in one screen: the stack, its profile, Region and account;
+the architecture, one line per element (the VPC with its AZs, subnets and
+NAT, each service, function, API, database, table, bucket, the budget and
+the baseline) and who can reach whom; the effective configuration with
+what the stack file set marked *; the resources by AWS service; warnings;
+and the monthly cost. --details prints the full tree of components and
+their children with their inputs, the outputs and a count by type; --json
+the whole plan as one JSON document. Secrets print as [secret]; secure: values are decrypted only to
 be validated, with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
 
 ` + exitText,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, opts, _, err := f.load(cmd)
+			p, opts, fromConfig, err := f.load(cmd)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
+			if f.json && f.details {
+				return usagef("give --json or --details, not both")
+			}
 			if f.json {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
@@ -225,11 +233,16 @@ be validated, with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
 				}
 				return nil
 			}
-			printTree(out, p, opts)
+			if f.details {
+				printTree(out, p, opts)
+				return nil
+			}
+			printSummary(out, p, opts, fromConfig)
 			return nil
 		},
 	}
 	f.common(cmd, "plan")
+	cmd.Flags().BoolVar(&f.details, "details", false, "print the full tree of resources with their inputs, the config and the outputs")
 	return cmd
 }
 

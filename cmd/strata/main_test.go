@@ -46,7 +46,7 @@ func project(t *testing.T, stack, body string) string {
 }
 
 func TestPlanTree(t *testing.T) {
-	code, out, errOut := strata(t, "plan", "--stack", "dev", "--dir", repo)
+	code, out, errOut := strata(t, "plan", "--stack", "dev", "--details", "--dir", repo)
 	if code != 0 {
 		t.Fatalf("strata plan --stack dev = %d, stderr:\n%s", code, errOut)
 	}
@@ -68,6 +68,56 @@ func TestPlanTree(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("strata plan output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestPlanSummary: plan without flags fits one screen, opens with the
+// network, the services and the database, and shows the effective config
+// with what the stack file set marked.
+func TestPlanSummary(t *testing.T) {
+	code, out, errOut := strata(t, "plan", "--stack", "prod", "--dir", repo)
+	if code != 0 {
+		t.Fatalf("plan --stack prod = %d\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) > 80 {
+		t.Errorf("the summary is %d lines, want at most 80:\n%s", len(lines), out)
+	}
+	screen := strings.Join(lines[:min(30, len(lines))], "\n")
+	for _, want := range []string{
+		"Stack prod (project strata, production profile): 214 resources in us-east-1, account 123456789012",
+		"3 × NAT gateway (us-east-1a, us-east-1b, us-east-1c)",
+		"subnets 3 public, 3 private, 3 isolated",
+		"service       web: Fargate 256 CPU / 512 MiB ARM64, 2-10 tasks, port 8080, private subnets",
+		"loadbalancer  web: internet-facing ALB, HTTP 80, HTTPS 443, public subnets",
+		"database      main: Aurora postgresql 16.6, 1-16 ACU, deletion-protected, 2 instances (writer us-east-1a, reader us-east-1b)",
+		"load balancer web → service web (TCP 8080)",
+		"service web → database main (TCP 5432)",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the first screen lacks %q:\n%s", want, screen)
+		}
+	}
+	for _, want := range []string{
+		"cidr=10.20.0.0/16*", "natGateways=perAz ", "instances=2 ", "owner=platform-team*",
+		"alarms      emails=[\"platform-oncall@example.com\"]*",
+		"Resources by service", "Warnings:", "Cost: floor 342.70 USD a month, expected 392.07",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "urn:pulumi:") || strings.Contains(out, "aws:ec2/routeTableAssociation") {
+		t.Errorf("the summary prints the tree's detail:\n%s", out)
+	}
+
+	// An override is marked, and the profile's values that follow it are not.
+	dir := project(t, "qa", goodStack+"  strata:db:\n    minAcu: 1\n")
+	if _, out, _ = strata(t, "plan", "--stack", "qa", "--dir", dir); !strings.Contains(out, "minAcu=1* maxAcu=4 autoPauseSeconds=0") {
+		t.Errorf("the summary does not mark the override:\n%s", out)
+	}
+	if code, _, errOut = strata(t, "plan", "--stack", "prod", "--dir", repo, "--json", "--details"); code != 2 || !strings.Contains(errOut, "give --json or --details, not both") {
+		t.Errorf("--json --details = %d, %q", code, errOut)
 	}
 }
 
@@ -195,7 +245,11 @@ func TestSecureConfigIsNeverShown(t *testing.T) {
 		t.Errorf("the secure value was shown:\n%s%s", out, errOut)
 	}
 	dir = project(t, "qa", goodStack+"  aws:secretKey:\n    secure: AAABADQ1Njc4OWFiY2RlZg==\n")
-	code, out, errOut := strata(t, "plan", "--stack", "qa", "--dir", dir)
+	if _, summary, _ := strata(t, "plan", "--stack", "qa", "--dir", dir); strings.Contains(summary, "AAABADQ1Njc4OWFiY2RlZg") ||
+		!strings.Contains(summary, "not validated beyond being set: aws:secretKey") {
+		t.Errorf("the summary shows the secure value or does not name it as unvalidated:\n%s", summary)
+	}
+	code, out, errOut := strata(t, "plan", "--stack", "qa", "--details", "--dir", dir)
 	if code != 0 {
 		t.Fatalf("exit = %d, stderr:\n%s", code, errOut)
 	}
@@ -404,7 +458,7 @@ func TestProjectFromASubfolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(sub)
-	if code, out, errOut := strata(t, "plan", "--stack", "qa"); code != 0 || !strings.Contains(out, "strata:") {
+	if code, out, errOut := strata(t, "plan", "--stack", "qa"); code != 0 || !strings.Contains(out, "Stack qa (project strata") {
 		t.Errorf("plan from a subfolder = %d, stderr %q", code, errOut)
 	}
 	t.Chdir(t.TempDir())
