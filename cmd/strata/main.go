@@ -3,20 +3,24 @@
 //
 // Usage:
 //
-//	strata plan --stack NAME [--json] [--dir PATH | --program DIR]
+//	strata plan --stack NAME [--details | --json] [--dir PATH | --program DIR]
 //	strata check --stack NAME [--json | --sarif] [--dir PATH | --program DIR]
 //	strata check --plan FILE [--json | --sarif]
 //	strata cost --stack NAME [--json] [--usage FILE] [--dir PATH | --program DIR]
 //	strata cost --plan FILE [--json] [--usage FILE]
+//	strata diagram (--stack NAME | --plan FILE) [--format svg|png|dot|mermaid] [-o FILE]
 //	strata help [COMMAND]
 //	strata completion bash|zsh|fish|powershell
 //
 // plan reads PATH/Pulumi.yaml and PATH/Pulumi.NAME.yaml with Pulumi's own
 // loaders, runs the strata program (package stacks) through the offline plan
-// engine, and prints what it would register: a tree of components and their
-// children with their inputs, and a count by type. --json prints the whole
-// plan as one JSON document instead. Secrets print as [secret]; `secure:`
-// config values are never decrypted. --program DIR builds the Go Pulumi
+// engine, and prints what it would register in one screen: the
+// architecture (package architecture), the effective configuration with
+// what the stack file set marked, the resources by service, warnings and
+// the cost. --details prints the full tree of components and their
+// children with their inputs; --json the whole plan as one JSON document.
+// Secrets print as [secret]; `secure:` values are decrypted, to be
+// validated, only with the stack's passphrase. --program DIR builds the Go Pulumi
 // program in DIR, unmodified, and plans it with DIR's Pulumi.yaml and stack
 // file against the same engine. Without --dir, strata looks for Pulumi.yaml
 // in the working folder and then in each folder above it, as pulumi does.
@@ -26,6 +30,8 @@
 // every check with its result, each finding with the resource's URN and
 // the fix, suppressed findings with their justification. --json prints the
 // report as JSON, --sarif as SARIF 2.1.0 for code-scanning tools.
+//
+// diagram draws the plan's architecture as SVG, PNG, DOT or Mermaid.
 //
 // cost prices the plan: line items and the monthly floor, expected and
 // maximum (package cost).
@@ -44,6 +50,8 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,6 +66,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/spf13/cobra"
 
+	"github.com/strata-infra/strata/architecture"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/cost"
 	"github.com/strata-infra/strata/plan"
@@ -122,6 +131,7 @@ with no AWS account and no Pulumi CLI.
   plan    what a stack of the strata program would register
   check   strata's security checklist over that plan
   cost    its price: line items and the monthly floor, expected and maximum
+  diagram a picture of its architecture: SVG, PNG, DOT or Mermaid
 
 ` + exitText,
 		Args:          cobra.NoArgs,
@@ -131,7 +141,7 @@ with no AWS account and no Pulumi CLI.
 			return usagef("give a command")
 		},
 	}
-	root.AddCommand(planCommand(), checkCommand(), costCommand())
+	root.AddCommand(planCommand(), checkCommand(), costCommand(), diagramCommand())
 	root.SetHelpCommand(&cobra.Command{
 		Use:                   "help [command]",
 		DisableFlagsInUseLine: true,
@@ -167,6 +177,7 @@ with no AWS account and no Pulumi CLI.
 // it takes.
 type flags struct {
 	stack, dir, program, planFile, usage string
+	format, output                       string
 	json, sarif, details                 bool
 }
 
@@ -174,11 +185,13 @@ type flags struct {
 func (f *flags) common(cmd *cobra.Command, what string) {
 	cmd.DisableFlagsInUseLine = true
 	cmd.Flags().StringVar(&f.stack, "stack", "", "the stack: Pulumi.`NAME`.yaml beside Pulumi.yaml")
-	cmd.Flags().BoolVar(&f.json, "json", false, "print the "+what+" as JSON")
-	cmd.Flags().StringVar(&f.dir, "dir", ".", "the folder with strata's Pulumi.yaml (`PATH`; default: the working folder or the nearest folder above it with one)")
+	if what != "" {
+		cmd.Flags().BoolVar(&f.json, "json", false, "print the "+what+" as JSON")
+	}
+	cmd.Flags().StringVar(&f.dir, "dir", "", "the folder `PATH` of strata's Pulumi.yaml (default: the working folder, or the nearest folder above it with one)")
 	cmd.Flags().StringVar(&f.program, "program", "", "build the Go Pulumi program in `DIR`, unmodified, and plan it with DIR's Pulumi.yaml and stack file")
 	_ = cmd.RegisterFlagCompletionFunc("stack", func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		dir := f.dir
+		dir := cmp.Or(f.dir, ".")
 		if f.program != "" {
 			dir = f.program
 		} else if !cmd.Flags().Changed("dir") {
@@ -300,6 +313,64 @@ at on-demand list prices. --usage FILE overrides the usage assumptions.
 	return cmd
 }
 
+// diagramFormats are what diagram writes.
+var diagramFormats = []string{"svg", "png", "dot", "mermaid"}
+
+func diagramCommand() *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:   "diagram (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--format svg|png|dot|mermaid] [-o FILE]",
+		Short: "Draw a stack's architecture from its plan",
+		Long: `diagram plans the stack as plan does, or reads a saved plan, and draws its
+architecture: the VPC with one column per Availability Zone and its
+public, private and isolated subnets, NAT and database instances; the load
+balancers, services, functions and databases; the regional services and
+the account baseline beside it; and edges for who can reach whom (security
+groups with ports, IAM grants, invocations) and where logs and alarms go.
+SVG and PNG are laid out by Graphviz compiled to WebAssembly, inside
+strata: nothing to install. Mermaid is for Markdown; DOT for Graphviz.
+Without -o the diagram goes to stdout.
+
+` + exitText,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(diagramFormats, f.format) {
+				return usagef("--format must be one of %s, got %q", strings.Join(diagramFormats, ", "), f.format)
+			}
+			p, _, _, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			m := architecture.Read(p)
+			var out bytes.Buffer
+			switch f.format {
+			case "dot":
+				err = m.DOT(&out)
+			case "mermaid":
+				err = m.Mermaid(&out)
+			default:
+				err = m.Render(cmd.Context(), f.format, &out)
+			}
+			if err == nil && f.output != "" {
+				err = os.WriteFile(f.output, out.Bytes(), 0o644)
+			} else if err == nil {
+				_, err = cmd.OutOrStdout().Write(out.Bytes())
+			}
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", cmd.CommandPath(), err)
+				return exitStatus(2)
+			}
+			return nil
+		},
+	}
+	f.common(cmd, "")
+	f.savedPlan(cmd)
+	cmd.Flags().StringVar(&f.format, "format", "svg", "the `FORMAT`: svg, png, dot or mermaid")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the diagram to `FILE` instead of stdout")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(diagramFormats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
 // status is a command's exit status as its error.
 func status(code int) error {
 	if code == 0 {
@@ -332,7 +403,7 @@ func (f *flags) load(cmd *cobra.Command) (*plan.Plan, plan.Options, bool, error)
 		return p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, ofStrata(p), nil
 	}
 	dirSet := cmd.Flags().Changed("dir")
-	dir := f.dir
+	dir := cmp.Or(f.dir, ".")
 	switch {
 	case f.program != "":
 		dir = f.program

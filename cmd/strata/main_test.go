@@ -268,7 +268,7 @@ func TestUsage(t *testing.T) {
 		want string
 	}{
 		{nil, 2, "strata: give a command\n\nUsage:\n  strata\n  strata [command]"},
-		{[]string{"help", "deploy"}, 2, `strata help: no command "deploy" (commands: check, completion, cost, plan)`},
+		{[]string{"help", "deploy"}, 2, `strata help: no command "deploy" (commands: check, completion, cost, diagram, plan)`},
 		{[]string{"apply"}, 2, `unknown command "apply"`},
 		{[]string{"plan"}, 2, "give one stack with --stack NAME"},
 		{[]string{"plan", "--stack", "dev", "--color"}, 2, "strata plan: unknown flag: --color\n\nUsage:\n  strata plan --stack NAME"},
@@ -663,5 +663,42 @@ func TestCompletion(t *testing.T) {
 	code, out, _ = strata(t, "__complete", "pl")
 	if code != 0 || !strings.HasPrefix(out, "plan\tPrint what a stack would register\n") {
 		t.Errorf("completing a command = %d, %q", code, out)
+	}
+}
+
+// TestDiagram: every format from the CLI, to stdout and to a file, from a
+// stack and from a saved plan; an unknown format is a usage error.
+func TestDiagram(t *testing.T) {
+	code, out, errOut := strata(t, "diagram", "--stack", "dev", "--format", "dot", "--dir", repo)
+	if code != 0 || !strings.HasPrefix(out, "digraph architecture {") || !strings.Contains(out, "subgraph cluster_az_us_east_1a") {
+		t.Fatalf("diagram --format dot = %d, %q\n%.300s", code, errOut, out)
+	}
+	code, out, _ = strata(t, "diagram", "--stack", "dev", "--format", "mermaid", "--dir", repo)
+	if code != 0 || !strings.Contains(out, "\nflowchart TB\n") {
+		t.Errorf("diagram --format mermaid = %d\n%.300s", code, out)
+	}
+	file := filepath.Join(t.TempDir(), "dev.svg")
+	if code, _, errOut = strata(t, "diagram", "--stack", "dev", "--dir", repo, "-o", file); code != 0 {
+		t.Fatalf("diagram -o = %d, %s", code, errOut)
+	}
+	if svg, err := os.ReadFile(file); err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("<title>cluster_az_us_east_1a</title>")) {
+		t.Errorf("diagram -o wrote %d bytes, %v", len(svg), err)
+	}
+	saved := filepath.Join(t.TempDir(), "dev.json")
+	_, planJSON, _ := strata(t, "plan", "--stack", "dev", "--dir", repo, "--json")
+	if err := os.WriteFile(saved, []byte(planJSON), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, fromPlan, _ := strata(t, "diagram", "--plan", saved, "--format", "dot")
+	_, fromStack, _ := strata(t, "diagram", "--stack", "dev", "--dir", repo, "--format", "dot")
+	if code != 0 || fromPlan != fromStack {
+		t.Errorf("diagram --plan = %d; differs from --stack:\n%s", code, firstDiff(fromStack, fromPlan))
+	}
+	code, out, _ = strata(t, "diagram", "--stack", "dev", "--dir", repo, "--format", "png")
+	if code != 0 || !strings.HasPrefix(out, "\x89PNG") {
+		t.Errorf("diagram --format png = %d, starts %q", code, out[:min(8, len(out))])
+	}
+	if code, _, errOut = strata(t, "diagram", "--stack", "dev", "--format", "gif", "--dir", repo); code != 2 || !strings.Contains(errOut, `--format must be one of svg, png, dot, mermaid, got "gif"`) {
+		t.Errorf("diagram --format gif = %d, %q", code, errOut)
 	}
 }
