@@ -90,15 +90,16 @@ func TestPlanSummary(t *testing.T) {
 		"subnets 3 public, 3 private, 3 isolated",
 		"service       web: Fargate 256 CPU / 512 MiB ARM64, 2-10 tasks, port 8080, private subnets",
 		"loadbalancer  web: internet-facing ALB, HTTP 80, HTTPS 443, public subnets",
-		"database      main: Aurora postgresql 16.6, 1-16 ACU, deletion-protected, 2 instances (writer us-east-1a, reader us-east-1b)",
-		"load balancer web → service web (TCP 8080)",
-		"service web → database main (TCP 5432)",
+		"database      main: Aurora postgresql 16.6, 1-16 ACU, deletion-protected,",
+		"2 instances (writer us-east-1a, reader us-east-1b)",
+		"7 alarms → topic alarms",
 	} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the first screen lacks %q:\n%s", want, screen)
 		}
 	}
 	for _, want := range []string{
+		"load balancer web → service web (TCP 8080)", "service web → database main (TCP 5432)",
 		"cidr=10.20.0.0/16*", "natGateways=perAz ", "instances=2 ", "owner=platform-team*",
 		"alarms      emails=[\"platform-oncall@example.com\"]*",
 		"Resources by service", "Warnings:", "Cost: floor 342.70 USD a month, expected 392.07",

@@ -140,7 +140,16 @@ func architectureLines(m *architecture.Model) []string {
 		if n.Tier != "" && n.Kind != architecture.Database {
 			facts = append(facts, n.Tier+" subnets")
 		}
-		out = append(out, fmt.Sprintf("%-13s %s: %s", n.Kind, n.Name, strings.Join(facts, ", ")))
+		for _, e := range m.Edges {
+			switch {
+			case e.From == n.ID && e.Kind == architecture.AlarmsTo:
+				facts = append(facts, e.Label+" → "+m.Node(e.To).Label())
+			case e.From == n.ID && e.Kind == architecture.LogsTo && m.Node(e.To).Kind == architecture.Logs:
+				facts = append(facts, e.Label)
+			}
+		}
+		facts[0] = n.Name + ": " + facts[0]
+		out = append(out, indented(fmt.Sprintf("%-13s", n.Kind), wrap(facts, ", ", width-16))...)
 	}
 	var controls []string
 	for _, c := range m.OfKind(architecture.Control) {
