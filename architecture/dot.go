@@ -164,8 +164,12 @@ func (m *Model) DOT(w io.Writer) error {
 	fmt.Fprintf(b, "  }\n")
 	for _, e := range m.Edges {
 		attrs := edgeStyle[e.Kind]
-		if e.Kind == Route {
-			attrs += ", constraint=false" // the NAT is beside its public subnet
+		if e.Kind == Route || e.Kind == Part {
+			// The NAT sits beside its public subnet, and the instances in
+			// their AZ's column: these edges must not rank or reorder the
+			// columns (a database's edges to its instances would pull the
+			// AZs that have one towards it, out of order).
+			attrs += ", constraint=false"
 		}
 		if e.Label != "" {
 			attrs += ", label=" + dotQuote(e.Label)

@@ -222,7 +222,7 @@ func Read(p *plan.Plan) *Model {
 		merged[key] = append(merged[key], e.Label)
 	}
 	for e, labels := range merged {
-		slices.Sort(labels)
+		slices.SortFunc(labels, natural)
 		e.Label = strings.Join(slices.Compact(labels), ", ")
 		b.m.Edges = append(b.m.Edges, e)
 	}
@@ -230,6 +230,30 @@ func Read(p *plan.Plan) *Model {
 		return cmp.Or(cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To), cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Label, y.Label))
 	})
 	return b.m
+}
+
+// natural orders labels with their numbers as numbers: TCP 80 before TCP 443.
+func natural(a, b string) int {
+	na, pa := trailingNumber(a)
+	nb, pb := trailingNumber(b)
+	if pa == pb && na >= 0 && nb >= 0 {
+		return cmp.Compare(na, nb)
+	}
+	return cmp.Compare(a, b)
+}
+
+// trailingNumber splits "TCP 443" into 443 and "TCP "; -1 when the label
+// does not end in a number.
+func trailingNumber(s string) (int, string) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(s[i:])
+	if err != nil {
+		return -1, s
+	}
+	return n, s[:i]
 }
 
 func tierOrder(t string) int {

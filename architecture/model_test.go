@@ -92,7 +92,7 @@ func TestReadProd(t *testing.T) {
 	}
 	all := strings.Join(edges(m), "\n")
 	for _, want := range []string{
-		"internet -> loadbalancer_web [reach] TCP 443, TCP 80",
+		"internet -> loadbalancer_web [reach] TCP 80, TCP 443",
 		"loadbalancer_web -> service_web [reach] TCP 8080",
 		"service_web -> database_main [reach] TCP 5432",
 		"service_web -> bucket_data [grant] IAM s3",
