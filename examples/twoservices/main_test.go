@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/strata-infra/strata/architecture"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/policy"
@@ -153,5 +154,38 @@ func TestTheExampleMeetsTheProductionChecklist(t *testing.T) {
 	rep := policy.Evaluate(planned(t), policy.Options{Production: true})
 	for _, f := range rep.Failures() {
 		t.Errorf("%s fails %s: %s", f.URN, f.Check, f.Message)
+	}
+}
+
+// TestTheDiagramShowsTheComposition: the architecture model reads a program
+// composed another way (no stacks profile): two services, each behind its
+// own load balancer on its own port, both reaching the database on 5432,
+// admin's load balancer reached only from the VPC.
+func TestTheDiagramShowsTheComposition(t *testing.T) {
+	m := architecture.Read(planned(t))
+	var reach []string
+	for _, e := range m.Edges {
+		if e.Kind == architecture.Reach {
+			reach = append(reach, m.Node(e.From).Label()+" → "+m.Node(e.To).Label()+" ("+e.Label+")")
+		}
+	}
+	got := strings.Join(reach, "\n")
+	for _, want := range []string{
+		"load balancer web → service web (TCP 8080)",
+		"load balancer admin → service admin (TCP 9090)",
+		"service web → database orders (TCP 5432)",
+		"service admin → database orders (TCP 5432)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the diagram lacks %q; it has:\n%s", want, got)
+		}
+	}
+	for _, e := range m.Edges {
+		if e.To == "loadbalancer_admin" && e.Kind == architecture.Reach && !strings.HasPrefix(m.Node(e.From).Name, "the VPC ") {
+			t.Errorf("admin's internal load balancer is reached from %s", m.Node(e.From).Label())
+		}
+		if e.From == "internet" && e.To != "loadbalancer_web" {
+			t.Errorf("the internet reaches %s", m.Node(e.To).Label())
+		}
 	}
 }
