@@ -288,34 +288,36 @@ func (b *builder) edge(from, to *Node, kind EdgeKind, label string) {
 	b.edges[Edge{From: from.ID, To: to.ID, Kind: kind, Label: label}] = true
 }
 
-// owner is the name of the component a resource belongs to: its nearest
-// component ancestor below the stack, or the resource itself.
-func (b *builder) owner(r *plan.Resource) string {
-	name := r.Name
+// component is the component a resource belongs to: its nearest
+// component ancestor below the stack, strata's own before another's (an
+// awsx VPC's children belong to strata's Network), or nil.
+func (b *builder) component(r *plan.Resource) *plan.Resource {
+	var found *plan.Resource
 	for p := b.byURN[r.Parent]; p != nil; p = b.byURN[p.Parent] {
 		if !p.Custom && !strings.HasPrefix(p.Type, "pulumi:") {
-			name = p.Name
+			found = p
 			if strings.HasPrefix(p.Type, "strata:") {
-				return name
+				return p
 			}
 		}
 	}
-	return name
+	return found
 }
 
-// ownerURN is the URN of the component a resource belongs to, found as
-// owner finds its name.
-func (b *builder) ownerURN(r *plan.Resource) string {
-	urn := r.URN
-	for p := b.byURN[r.Parent]; p != nil; p = b.byURN[p.Parent] {
-		if !p.Custom && !strings.HasPrefix(p.Type, "pulumi:") {
-			urn = p.URN
-			if strings.HasPrefix(p.Type, "strata:") {
-				return urn
-			}
-		}
+// owner is the name of the component a resource belongs to, or its own.
+func (b *builder) owner(r *plan.Resource) string {
+	if c := b.component(r); c != nil {
+		return c.Name
 	}
-	return urn
+	return r.Name
+}
+
+// ownerURN is the URN of the component a resource belongs to, or its own.
+func (b *builder) ownerURN(r *plan.Resource) string {
+	if c := b.component(r); c != nil {
+		return c.URN
+	}
+	return r.URN
 }
 
 // internet is the one internet node.

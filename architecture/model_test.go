@@ -8,6 +8,7 @@ import (
 
 	"github.com/strata-infra/strata/architecture"
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -24,16 +25,8 @@ func planOf(t testing.TB, stack string) *plan.Plan {
 	if p := plans[stack]; p != nil {
 		return p
 	}
-	opts, err := plan.StackOptions("..", stack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(stacks.Deploy, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plans[stack] = p
-	return p
+	plans[stack] = plantest.PlanStack(t, "..", stack, stacks.Deploy)
+	return plans[stack]
 }
 
 // planWith plans a stack with a config key replaced.

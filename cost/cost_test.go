@@ -6,21 +6,14 @@ import (
 	"testing"
 
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/policy"
 	"github.com/strata-infra/strata/stacks"
 )
 
 func planStack(t *testing.T, stack string) *plan.Plan {
 	t.Helper()
-	opts, err := plan.StackOptions("..", stack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(stacks.Deploy, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return plantest.PlanStack(t, "..", stack, stacks.Deploy)
 }
 
 func price(t *testing.T, p *plan.Plan, u Usage) *Report {

@@ -36,16 +36,8 @@ func stackPlan(t *testing.T, stack string) *plan.Plan {
 	if p, ok := plans[stack]; ok {
 		return p
 	}
-	opts, err := plan.StackOptions("..", stack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(stacks.Deploy, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plans[stack] = p
-	return p
+	plans[stack] = plantest.PlanStack(t, "..", stack, stacks.Deploy)
+	return plans[stack]
 }
 
 func TestCheckedInStacksHaveNoFindings(t *testing.T) {

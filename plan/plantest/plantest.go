@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/plan"
 )
@@ -174,4 +175,19 @@ func PassphraseStack(t testing.TB, phrase string, plain, secret map[string]strin
 		b.WriteString("  " + k + ":\n    secure: " + enc + "\n")
 	}
 	return b.String()
+}
+
+// PlanStack plans program with the stack file dir/Pulumi.<stack>.yaml, as
+// strata plan --stack does, failing the test on any error.
+func PlanStack(t testing.TB, dir, stack string, program pulumi.RunFunc) *plan.Plan {
+	t.Helper()
+	opts, err := plan.StackOptions(dir, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(program, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
