@@ -23,15 +23,7 @@ const (
 // stack file.
 func planned(t *testing.T) *plan.Plan {
 	t.Helper()
-	opts, err := plan.StackOptions(".", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(program, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return plantest.PlanStack(t, ".", "prod", program)
 }
 
 // groups names the security groups of the plan by their child names.
