@@ -128,10 +128,10 @@ func newRoot() *cobra.Command {
 		Long: `strata plans, checks and prices the stacks of a Pulumi program offline,
 with no AWS account and no Pulumi CLI.
 
-  plan    what a stack of the strata program would register
-  check   strata's security checklist over that plan
-  cost    its price: line items and the monthly floor, expected and maximum
-  diagram a picture of its architecture: SVG, PNG, DOT or Mermaid
+  plan      what a stack of the strata program would register
+  check     strata's security checklist over that plan
+  cost      its price: line items and the monthly floor, expected and maximum
+  diagram   a picture of its architecture: SVG, PNG, DOT or Mermaid
 
 ` + exitText,
 		Args:          cobra.NoArgs,

@@ -428,7 +428,7 @@ func TestHelp(t *testing.T) {
 		want []string
 		not  string
 	}{
-		{[]string{"help"}, []string{"strata [command]", "plan    what a stack", "completion", "Exit status:"}, ""},
+		{[]string{"help"}, []string{"strata [command]", "plan      what a stack", "completion", "Exit status:"}, ""},
 		{[]string{"--help"}, []string{"strata [command]"}, ""},
 		{[]string{"help", "plan"}, []string{"strata plan --stack NAME", "plan reads Pulumi.yaml", "--dir PATH", "Exit status:"}, "strata cost"},
 		{[]string{"help", "cost"}, []string{"strata cost (--stack NAME [--dir PATH | --program DIR] | --plan FILE)", "cost prices the plan", "--usage FILE"}, "strata check"},
