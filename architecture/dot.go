@@ -47,7 +47,7 @@ func (m *Model) Title() string {
 	return fmt.Sprintf("%s · %s · %s · account %s", m.Project, m.Stack, m.Region, m.Account)
 }
 
-// label is a node's text: what it is and its facts, one per line.
+// lines are a node's text: what it is and its facts, one per line.
 func (n *Node) lines() []string {
 	switch n.Kind {
 	case Subnet:

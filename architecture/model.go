@@ -440,12 +440,11 @@ func (b *builder) loadBalancers() {
 func (b *builder) services() {
 	for _, s := range b.p.ByType("aws:ecs/service:Service") {
 		name := b.owner(s)
-		var facts []string
-		role := ""
+		var facts, roles []string // the task role and the execution role
 		for _, td := range b.p.ByType("aws:ecs/taskDefinition:TaskDefinition") {
 			if arn, _ := td.Outputs["arn"].(string); arn != "" && arn == str(s, "taskDefinition") {
 				facts = append(facts, fmt.Sprintf("Fargate %s CPU / %s MiB %s", str(td, "cpu"), str(td, "memory"), str(td, "runtimePlatform", "cpuArchitecture")))
-				role = roleName(str(td, "taskRoleArn"))
+				roles = append(roles, roleName(str(td, "taskRoleArn")), roleName(str(td, "executionRoleArn")))
 			}
 		}
 		tasks := fmt.Sprintf("%v tasks", num(s, "desiredCount"))
@@ -462,14 +461,9 @@ func (b *builder) services() {
 		}
 		n := b.add(&Node{Kind: Service, Name: name, InVPC: true, Tier: b.tierOf(strs(s, "networkConfiguration", "subnets")), Facts: facts}, s)
 		b.uses(n, strs(s, "networkConfiguration", "securityGroups"))
-		if role != "" {
-			b.byRole[role] = n
-		}
-		for _, td := range b.p.ByType("aws:ecs/taskDefinition:TaskDefinition") {
-			if arn, _ := td.Outputs["arn"].(string); arn != "" && arn == str(s, "taskDefinition") {
-				if exec := roleName(str(td, "executionRoleArn")); exec != "" {
-					b.byRole[exec] = n
-				}
+		for _, role := range roles {
+			if role != "" {
+				b.byRole[role] = n
 			}
 		}
 	}
@@ -541,7 +535,6 @@ func (b *builder) databases() {
 		if id, _ := c.Outputs["clusterResourceId"].(string); id != "" {
 			b.byARN["dbuser:"+id] = n
 		}
-		b.byARN["cluster:"+c.ID] = n
 		for _, i := range b.p.ByType("aws:rds/clusterInstance:ClusterInstance") {
 			if str(i, "clusterIdentifier") != c.ID {
 				continue

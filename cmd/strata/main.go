@@ -604,10 +604,7 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 		fmt.Fprintf(w, "  %s = %s\n", k, v)
 	}
-	if n := len(opts.Undecrypted); n > 0 {
-		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s; set %s to validate them)\n",
-			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(opts.Undecrypted, ", "), plan.EnvPassphrase)
-	}
+	printUndecrypted(w, opts)
 	fmt.Fprintln(w, "\nResources:")
 	byURN := map[string]bool{}
 	for _, r := range p.Resources {

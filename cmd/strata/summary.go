@@ -49,10 +49,7 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 	} else {
 		fmt.Fprintf(w, "\nConfiguration: %d keys (--details lists them)\n", len(opts.Config))
 	}
-	if n := len(opts.Undecrypted); n > 0 {
-		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s; set %s to validate them)\n",
-			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(opts.Undecrypted, ", "), plan.EnvPassphrase)
-	}
+	printUndecrypted(w, opts)
 
 	services := map[string]int{}
 	for typ, n := range p.CountByType() {
@@ -239,8 +236,9 @@ func configLines(settings []stacks.Setting) []string {
 	return out
 }
 
-// valueText is a JSON value as a short text: strings bare, lists of many
-// items counted, anything longer than 48 characters cut.
+// valueText is a JSON value as a short text: strings bare and whole,
+// lists of more than four items counted, other JSON longer than 48
+// characters cut.
 func valueText(raw json.RawMessage) string {
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
@@ -291,4 +289,13 @@ func wrap(items []string, sep string, max int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// printUndecrypted says which secure values went unvalidated, and how to
+// validate them.
+func printUndecrypted(w io.Writer, opts plan.Options) {
+	if n := len(opts.Undecrypted); n > 0 {
+		fmt.Fprintf(w, "  (%d secure value%s not decrypted, so not validated beyond being set: %s; set %s to validate them)\n",
+			n, map[bool]string{true: " was", false: "s were"}[n == 1], strings.Join(opts.Undecrypted, ", "), plan.EnvPassphrase)
+	}
 }
