@@ -145,10 +145,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	}
 
 	given := map[string]map[string]bool{} // section -> the keys the stack file set
-	for _, section := range []struct {
-		key string
-		dst any
-	}{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}, {KeyAlarms, &p.Alarms}} {
+	for _, section := range p.sections() {
 		if raw, ok := get(key(section.key)); ok {
 			set, errs := overlay(key(section.key), raw, section.dst)
 			given[section.key] = set
@@ -273,6 +270,17 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	return &p, nil
 }
 
+// section is one object config key and the part of the profile it sets.
+type section struct {
+	key string
+	dst any // a pointer to the section's config struct
+}
+
+// sections are the profile's object config keys, in the order of Keys.
+func (p *Profile) sections() []section {
+	return []section{{KeyNetwork, &p.Network}, {KeyBucket, &p.Bucket}, {KeyBudget, &p.Budget}, {KeyDB, &p.DB}, {KeyApp, &p.App}, {KeyAPI, &p.API}, {KeyBaseline, &p.Baseline}, {KeyAlarms, &p.Alarms}}
+}
+
 // Effective is the profile a stack's config selects, as Load reads it from
 // the stack file (config as plan.StackOptions gives it), with FromFile
 // saying which values the file set.
@@ -312,11 +320,8 @@ func (p *Profile) Settings() []Setting {
 	if p.PermissionsBoundary != "" {
 		add(KeyPermissionsBoundary, p.PermissionsBoundary)
 	}
-	for _, sec := range []struct {
-		key string
-		v   any
-	}{{KeyNetwork, p.Network}, {KeyBucket, p.Bucket}, {KeyBudget, p.Budget}, {KeyDB, p.DB}, {KeyApp, p.App}, {KeyAPI, p.API}, {KeyBaseline, p.Baseline}, {KeyAlarms, p.Alarms}} {
-		v := reflect.ValueOf(sec.v)
+	for _, sec := range p.sections() {
+		v := reflect.ValueOf(sec.dst).Elem()
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
 			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
