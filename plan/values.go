@@ -16,7 +16,8 @@ const (
 )
 
 // SecretPlaceholder is what a program planned from a stack file sees for a
-// `secure:` config value, which plan never decrypts. It is marked secret,
+// `secure:` config value plan could not decrypt (no passphrase was given,
+// or the stack uses another secrets provider). It is marked secret,
 // and made of letters and hyphens so that it passes the shape checks a
 // program makes of identifiers and tokens: a plan can check everything but
 // the secret's real value.
