@@ -16,6 +16,7 @@ import (
 
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
+	"github.com/strata-infra/strata/internal/computed"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/problems"
@@ -263,7 +264,14 @@ func (b *builder) cluster() error {
 	db.ClusterARN = cluster.Arn
 	db.ClusterIdentifier = cluster.ClusterIdentifier
 	db.ClusterResourceID = cluster.ClusterResourceId
-	db.MasterSecretARN = cluster.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	// RDS makes the secret; a mock that does not invent it leaves the ARN
+	// unknown rather than empty, so no policy is granted on "".
+	db.MasterSecretARN = cluster.MasterUserSecrets.ApplyT(func(s []rds.ClusterMasterUserSecret) pulumi.StringOutput {
+		if len(s) == 0 {
+			return computed.Unknown()
+		}
+		return computed.String(s[0].SecretArn)
+	}).(pulumi.StringOutput)
 	b.made = cluster
 	return nil
 }

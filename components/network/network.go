@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/internal/awsenv"
+	"github.com/strata-infra/strata/internal/computed"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/monitoring"
@@ -387,7 +388,7 @@ func (n *Network) natAlarms(ctx *pulumi.Context, name string, a Args, v *awsxec2
 	gateways := map[NATStrategy]int{NATSingle: 1, NATOnePerAZ: a.AvailabilityZones}[a.NATGateways]
 	var alarms []monitoring.Alarm
 	for i := range gateways {
-		id := v.NatGateways.Index(pulumi.Int(i)).ApplyT(func(g *ec2.NatGateway) pulumi.StringOutput { return g.ID().ToStringOutput() }).(pulumi.StringOutput)
+		id := computed.ReferencedID(&v.ResourceState, "natGateways", i)
 		dims := map[string]pulumi.StringInput{"NatGatewayId": id}
 		alarms = append(alarms,
 			monitoring.Alarm{Suffix: fmt.Sprintf("nat-%d-port-allocation", i+1),

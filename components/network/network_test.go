@@ -470,6 +470,11 @@ func TestNATAlarms(t *testing.T) {
 			t.Fatal(err)
 		}
 		alarms := p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm")
+		gateways := map[any]bool{}
+		for _, g := range p.ByType("aws:ec2/natGateway:NatGateway") {
+			gateways[g.ID] = true
+		}
+		watched := map[any]bool{}
 		if len(alarms) != tc.want {
 			t.Errorf("NAT %s: %d alarms, want %d", tc.nat, len(alarms), tc.want)
 		}
@@ -480,9 +485,14 @@ func TestNATAlarms(t *testing.T) {
 			if ns, _ := a.Input("namespace"); ns != "AWS/NATGateway" {
 				t.Errorf("alarm %s namespace %v, want AWS/NATGateway", a.Name, ns)
 			}
-			if id, _ := a.Input("dimensions.NatGatewayId"); id == nil || id == "" {
-				t.Errorf("alarm %s has no NatGatewayId dimension", a.Name)
+			id, _ := a.Input("dimensions.NatGatewayId")
+			if !gateways[id] {
+				t.Errorf("alarm %s watches NatGatewayId %v, want one of the plan's NAT gateways %v", a.Name, id, gateways)
 			}
+			watched[id] = true
+		}
+		if len(watched) != len(gateways) {
+			t.Errorf("NAT %s: alarms watch %d gateways, want all %d", tc.nat, len(watched), len(gateways))
 		}
 	}
 }
