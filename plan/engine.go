@@ -289,8 +289,29 @@ func (e *engine) invoke(req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.Resour
 	if err != nil {
 		return nil, err
 	}
-	var ret resource.PropertyMap
-	if req.GetTok() == "pulumi:pulumi:getResource" {
+	ret, err := e.answer(req.GetTok(), args, req.GetProvider())
+	if errors.Is(err, errNoAnswer) {
+		e.fail(err)
+		return &pulumirpc.ResourceInvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: err.Error()}}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	obj, err := plugin.MarshalProperties(ret, marshal)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ResourceInvokeResponse{Return: obj}, nil
+}
+
+// errNoAnswer marks an invoke plan has no offline answer for.
+var errNoAnswer = errors.New("no offline answer")
+
+// answer is the result of the invoke tok with args through the provider
+// providerRef, the one answer the engine and Mocks give.
+func (e *engine) answer(tok string, args resource.PropertyMap, providerRef string) (resource.PropertyMap, error) {
+	switch {
+	case tok == "pulumi:pulumi:getResource":
 		urn := ""
 		if v, ok := args["urn"]; ok && v.IsString() {
 			urn = v.StringValue()
@@ -301,27 +322,16 @@ func (e *engine) invoke(req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.Resour
 		if !ok {
 			return nil, fmt.Errorf("plan: getResource: no resource %s", urn)
 		}
-		ret = resource.PropertyMap{"urn": resource.NewProperty(urn), "id": resource.NewProperty(s.id), "state": resource.NewProperty(s.props)}
-	} else if req.GetTok() == ssmGetParameter && !publicAMIParameter(args) {
-		err := fmt.Errorf("plan: no offline answer for invoke %q of parameter %v: plan answers only AWS's public AMI parameters (%s*)",
-			req.GetTok(), args["name"].V, amiParameterPrefix)
-		e.fail(err)
-		return &pulumirpc.ResourceInvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: err.Error()}}}, nil
-	} else {
-		fn, ok := invokes[req.GetTok()]
-		if !ok {
-			err := fmt.Errorf("plan: no offline answer for invoke %q; known invokes: %s", req.GetTok(),
-				strings.Join(SortedKeys(invokes), ", "))
-			e.fail(err)
-			return &pulumirpc.ResourceInvokeResponse{Failures: []*pulumirpc.CheckFailure{{Reason: err.Error()}}}, nil
-		}
-		ret = fn(e, e.regionFor(req.GetProvider()), args)
+		return resource.PropertyMap{"urn": resource.NewProperty(urn), "id": resource.NewProperty(s.id), "state": resource.NewProperty(s.props)}, nil
+	case tok == ssmGetParameter && !publicAMIParameter(args):
+		return nil, fmt.Errorf("plan: %w for invoke %q of parameter %v: plan answers only AWS's public AMI parameters (%s*)",
+			errNoAnswer, tok, args["name"].V, amiParameterPrefix)
 	}
-	obj, err := plugin.MarshalProperties(ret, marshal)
-	if err != nil {
-		return nil, err
+	fn, ok := invokes[tok]
+	if !ok {
+		return nil, fmt.Errorf("plan: %w for invoke %q; known invokes: %s", errNoAnswer, tok, strings.Join(SortedKeys(invokes), ", "))
 	}
-	return &pulumirpc.ResourceInvokeResponse{Return: obj}, nil
+	return fn(e, e.regionFor(providerRef), args), nil
 }
 
 // log keeps a message the program logged.

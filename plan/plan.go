@@ -10,6 +10,9 @@
 // applies them; the children of awsx's VPC, a remote component whose
 // provider plan does not run, are synthesized as awsx creates them. The
 // tests and the strata CLI both look at programs through it.
+//
+// [Mocks] puts the same engine behind Pulumi's own mocks
+// (pulumi.WithMocks), for unit tests written the way Pulumi teaches.
 package plan
 
 import (

@@ -16,7 +16,6 @@ import (
 
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awsenv"
-	"github.com/strata-infra/strata/internal/computed"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
 	"github.com/strata-infra/strata/internal/problems"
@@ -48,6 +47,7 @@ type AuroraDB struct {
 	ClusterIdentifier pulumi.StringOutput
 	// MasterSecretARN is the Secrets Manager secret RDS keeps the master
 	// credentials in; apps read its "username" and "password" JSON keys.
+	// Empty under a mock that returns no masterUserSecrets.
 	MasterSecretARN pulumi.StringOutput
 	// SecurityGroupID is the database's own security group: no egress, and
 	// ingress on Port only from the consumers granted with Connect.
@@ -264,13 +264,13 @@ func (b *builder) cluster() error {
 	db.ClusterARN = cluster.Arn
 	db.ClusterIdentifier = cluster.ClusterIdentifier
 	db.ClusterResourceID = cluster.ClusterResourceId
-	// RDS makes the secret; a mock that does not invent it leaves the ARN
-	// unknown rather than empty, so no policy is granted on "".
-	db.MasterSecretARN = cluster.MasterUserSecrets.ApplyT(func(s []rds.ClusterMasterUserSecret) pulumi.StringOutput {
-		if len(s) == 0 {
-			return computed.Unknown()
+	// RDS makes the secret. A mock that does not invent it leaves the ARN
+	// empty, as the SDK leaves every output a mock leaves out, not a panic.
+	db.MasterSecretARN = cluster.MasterUserSecrets.ApplyT(func(s []rds.ClusterMasterUserSecret) string {
+		if len(s) == 0 || s[0].SecretArn == nil {
+			return ""
 		}
-		return computed.String(s[0].SecretArn)
+		return *s[0].SecretArn
 	}).(pulumi.StringOutput)
 	b.made = cluster
 	return nil

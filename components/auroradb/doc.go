@@ -78,6 +78,10 @@
 // and aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
 // "N-from-<consumer>".
 //
+// Under Pulumi's mocks, which do not invent the secret RDS makes,
+// MasterSecretARN (and so the consumers' DB_USER and DB_PASSWORD sources)
+// is empty unless the mock returns masterUserSecrets; plan.Mocks does.
+//
 // Renaming an AuroraDB, or changing its Identifier, replaces the cluster and
 // its data: add an alias (pulumi.Aliases) to rename the component.
 //

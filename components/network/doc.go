@@ -61,6 +61,13 @@
 //     "N-nat-i-packets-dropped" (PacketsDropCount above 0); Dashboard is
 //     their row for alerting.Dashboard
 //
+// Under Pulumi's mocks (pulumi.WithMocks) the awsx VPC's children do not
+// exist: a mock answers for the component alone. The Network still builds;
+// its subnet IDs are what the mock returns for awsx's outputs (empty with
+// an echo mock, plan's subnets with plan.Mocks), and the NAT alarms'
+// NatGatewayId is empty. Plan the program (package plan) to see the
+// children.
+//
 // Renaming a Network renames all of these, which replaces them: add an alias
 // (pulumi.Aliases) when you must rename one that is deployed.
 //
