@@ -201,6 +201,10 @@ func minimal(ctx *pulumi.Context) error {
 
 var programs = map[string]pulumi.RunFunc{"typical": typical, "minimal": minimal}
 
+// componentTypes are every exported component's type token.
+var componentTypes = []string{alerting.Type, appservice.Type, auroradb.Type, baseline.Type, budget.Type,
+	network.Type, securebucket.Type, serverlessapi.Type}
+
 // TestEveryComponentUnderTheEchoMock: with Pulumi's mock monitor and the
 // echo mock, every component builds, and what a user asserts on is there:
 // the database admits the service's group on 5432 and nothing else, and
@@ -211,6 +215,11 @@ func TestEveryComponentUnderTheEchoMock(t *testing.T) {
 			m := &echo{}
 			if err := pulumi.RunErr(program, pulumi.WithMocks("shop", "dev", m)); err != nil {
 				t.Fatalf("under the echo mock: %v", err)
+			}
+			for _, typ := range componentTypes {
+				if len(m.all(typ)) == 0 {
+					t.Errorf("no %s registered", typ)
+				}
 			}
 			if len(m.all("aws:ecs/service:Service")) == 0 || len(m.all("aws:rds/cluster:Cluster")) != 1 {
 				t.Fatalf("the program registered no service or database: %d resources", len(m.got))
@@ -283,6 +292,19 @@ func TestEveryComponentUnderStrataMocks(t *testing.T) {
 			if err := m.Err(); err != nil {
 				t.Fatal(err)
 			}
+			// Every component registered, with children of its own.
+			p := m.Plan()
+			for _, typ := range componentTypes {
+				cs := p.ByType(typ)
+				if len(cs) == 0 {
+					t.Errorf("no %s registered", typ)
+				}
+				for _, c := range cs {
+					if len(p.Children(c.URN)) == 0 {
+						t.Errorf("%s %q has no children", typ, c.Name)
+					}
+				}
+			}
 		})
 	}
 	m := plan.NewMocks(plan.Options{Project: "shop", Stack: "dev"})
@@ -290,6 +312,22 @@ func TestEveryComponentUnderStrataMocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := m.Plan()
+	// The mock monitor saw what the plan engine registers for the same
+	// program: every URN, no more.
+	run, err := plan.Run(typical, plan.Options{Project: "shop", Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mocked, planned []string
+	for _, r := range p.Resources {
+		mocked = append(mocked, r.URN)
+	}
+	for _, r := range run.Resources {
+		planned = append(planned, r.URN)
+	}
+	if !slices.Equal(mocked, planned) {
+		t.Errorf("under plan.Mocks %d URNs, under plan.Run %d; they differ", len(mocked), len(planned))
+	}
 	td, err := p.Find("aws:ecs/taskDefinition:TaskDefinition", "web")
 	if err != nil {
 		t.Fatal(err)
