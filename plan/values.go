@@ -33,6 +33,10 @@ type Secret struct {
 	shown string
 }
 
+// MakeSecret marks v secret, as a plan holds a value Pulumi treats as
+// secret.
+func MakeSecret(v any) Secret { return Secret{value: v} }
+
 // Reveal returns the value a secret holds, for tests that must compare it.
 func (s Secret) Reveal() any { return s.value }
 

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,11 +29,11 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
 				switch {
-				case !boolean(r, "isMultiRegionTrail") || !boolean(r, "includeGlobalServiceEvents"):
+				case !e.boolean(r, "isMultiRegionTrail") || !e.boolean(r, "includeGlobalServiceEvents"):
 					return "does not cover every Region and global services", false
-				case !boolean(r, "enableLogFileValidation"):
+				case !e.boolean(r, "enableLogFileValidation"):
 					return "does not validate its log files", false
-				case str(r, "eventSelectors.0.readWriteType") != "All" && len(list(r, "advancedEventSelectors")) == 0:
+				case e.str(r, "eventSelectors.0.readWriteType") != "All" && len(e.list(r, "advancedEventSelectors")) == 0:
 					return "does not record read and write management events", false
 				}
 				return "", false
@@ -45,7 +46,7 @@ var _ = register(
 		Fix: "Set kmsKeyId (the baseline uses its log bucket's key).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "kmsKeyId") == "" {
+				if e.str(r, "kmsKeyId") == "" {
 					return "is encrypted only with S3's key", false
 				}
 				return "", false
@@ -58,7 +59,7 @@ var _ = register(
 		Fix: "Set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "cloudWatchLogsGroupArn") == "" || str(r, "cloudWatchLogsRoleArn") == "" {
+				if e.str(r, "cloudWatchLogsGroupArn") == "" || e.str(r, "cloudWatchLogsRoleArn") == "" {
 					return "does not deliver to CloudWatch Logs", false
 				}
 				return "", false
@@ -71,7 +72,7 @@ var _ = register(
 		Fix: "Set enable on the detector.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{detectorType}, func(r *plan.Resource) (string, bool) {
-				if v, has, _ := input(r, "enable"); has && v == false {
+				if v, has, _ := e.input(r, "enable"); has && v == false {
 					return "is suspended", false
 				}
 				return "", false
@@ -85,16 +86,16 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			enabled := map[string]bool{}
 			for _, s := range e.p.ByType(statusType) {
-				enabled[str(s, "name")] = boolean(s, "isEnabled")
+				enabled[e.str(s, "name")] = e.boolean(s, "isEnabled")
 			}
 			channels := len(e.p.ByType(channelType))
 			return e.each([]string{recorderType}, func(r *plan.Resource) (string, bool) {
 				switch {
-				case !boolean(r, "recordingGroup.allSupported") || !boolean(r, "recordingGroup.includeGlobalResourceTypes"):
+				case !e.boolean(r, "recordingGroup.allSupported") || !e.boolean(r, "recordingGroup.includeGlobalResourceTypes"):
 					return "does not record every resource type, global ones included", false
 				case channels == 0:
 					return "has no delivery channel", false
-				case !enabled[str(r, "name")]:
+				case !enabled[e.str(r, "name")]:
 					return "is not enabled", false
 				}
 				return "", false
@@ -103,45 +104,55 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-TAG-001", Title: "Every resource carries the cost tags", Severity: Low,
-		Controls: []string{"(cost allocation)"}, Types: []string{"aws:*"},
+		Controls: []string{"(cost allocation)"}, Types: []string{"aws:* that take tags"},
 		Fix: "Create AWS resources with a provider whose defaultTags hold " + strings.Join(CostTags, ", ") + " (stacks does).",
 		eval: func(e *env) []Finding {
 			var out []Finding
 			for _, r := range e.p.Resources {
-				if !r.Custom || !strings.HasPrefix(r.Type, "aws:") {
+				// Only types whose Args take tags can carry them (taggable.go,
+				// generated from the provider's SDKs).
+				if !r.Custom || r.Read || !taggable[r.Type] {
 					continue
 				}
-				e.inspected++
-				tags := map[string]bool{}
-				if prov := e.p.ByURN(r.Provider); prov != nil {
-					if m, ok := prov.Input("defaultTags.tags"); ok {
-						for k := range m.(map[string]any) {
-							tags[k] = true
-						}
-					}
-				}
-				if m, ok := r.Input("tags"); ok {
-					if m, ok := m.(map[string]any); ok {
-						for k := range m {
-							tags[k] = true
-						}
-					}
-				}
-				var missing []string
-				for _, t := range CostTags {
-					if !tags[t] {
-						missing = append(missing, t)
-					}
-				}
-				if len(missing) > 0 {
-					out = append(out, Finding{URN: r.URN, Type: r.Type, Name: r.Name, Status: StatusFail,
-						Message: fmt.Sprintf("lacks the tags %s", strings.Join(missing, ", "))})
+				if f := e.judge(r, func() (string, bool) { return e.missingTags(r), false }); f != nil {
+					out = append(out, *f)
 				}
 			}
 			return out
 		},
 	},
 )
+
+// missingTags names the cost tags r carries neither itself nor through its
+// provider's default tags (a default provider's come from aws:defaultTags).
+func (e *env) missingTags(r *plan.Resource) string {
+	have := map[string]bool{}
+	if prov := e.p.ByURN(r.Provider); prov != nil {
+		for k := range e.object(prov, "defaultTags.tags") {
+			have[k] = true
+		}
+	} else if raw := e.p.Config["aws:defaultTags"]; raw != "" {
+		var d struct{ Tags map[string]any }
+		if json.Unmarshal([]byte(raw), &d) == nil {
+			for k := range d.Tags {
+				have[k] = true
+			}
+		}
+	}
+	for k := range e.object(r, "tags") {
+		have[k] = true
+	}
+	var missing []string
+	for _, t := range CostTags {
+		if !have[t] {
+			missing = append(missing, t)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "lacks the tags " + strings.Join(missing, ", ")
+}
 
 // suppression marks findings that are correct by design.
 type suppression struct {
@@ -152,7 +163,7 @@ type suppression struct {
 
 var suppressions = []suppression{
 	{"STRATA-SG-004", func(e *env, r *plan.Resource) string {
-		if !slices.Contains(e.groupsOfLoadBalancers(), str(r, "securityGroupId")) {
+		if !slices.Contains(e.groupsOfLoadBalancers(), e.str(r, "securityGroupId")) {
 			return ""
 		}
 		if e.httpOnlyRedirects() {
@@ -164,9 +175,15 @@ var suppressions = []suppression{
 		return ""
 	}},
 	{"STRATA-ALB-007", func(e *env, r *plan.Resource) string {
-		for _, id := range list(r, "securityGroups") {
+		// Verified, not assumed: the load balancer has groups, and what
+		// they admit from the world is 443 and 80 alone.
+		groups := e.list(r, "securityGroups")
+		if len(groups) == 0 {
+			return ""
+		}
+		for _, id := range groups {
 			for _, x := range e.rules() {
-				if x.ingress && x.group == fmt.Sprint(id) && x.world() && !(x.from == x.to && (x.from == 80 || x.from == 443)) {
+				if x.ingress && x.group == fmt.Sprint(id) && x.world() != "" && (x.allPorts || !(x.from == x.to && (x.from == 80 || x.from == 443))) {
 					return ""
 				}
 			}
@@ -180,8 +197,8 @@ var suppressions = []suppression{
 		return ""
 	}},
 	{"STRATA-IAM-006", func(e *env, r *plan.Resource) string {
-		doc, msg, _ := trustStatements(r)
-		if msg != "" || number(r, "maxSessionDuration") > 3600 {
+		doc, msg, _ := e.trustStatements(r)
+		if msg != "" || e.number(r, "maxSessionDuration") > 3600 {
 			return ""
 		}
 		for _, st := range doc.Statement {
@@ -198,8 +215,8 @@ var suppressions = []suppression{
 			return ""
 		}
 		for _, role := range e.p.ByType(roleType) {
-			if role.ID == str(r, "role") || str(role, "name") == str(r, "role") {
-				if w := str(role, "tags."+tags.Warning); strings.Contains(w, "administrator") {
+			if role.ID == e.str(r, "role") || e.str(role, "name") == e.str(r, "role") {
+				if w := e.str(role, "tags."+tags.Warning); strings.Contains(w, "administrator") {
 					return "Granted on purpose (AllowAdministratorAccess): the role carries a strata:warning tag saying so, and strata plan lists it."
 				}
 			}
@@ -213,9 +230,9 @@ var suppressions = []suppression{
 		return ""
 	}},
 	{"STRATA-API-003", func(e *env, r *plan.Resource) string {
-		api := str(r, "apiId")
+		api := e.str(r, "apiId")
 		for _, s := range e.p.ByType(stageType) {
-			if str(s, "apiId") == api && str(s, "accessLogSettings.destinationArn") != "" && number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
+			if e.str(s, "apiId") == api && e.str(s, "accessLogSettings.destinationArn") != "" && e.number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
 				return "A public API is the stack's documented choice (set strata:api.jwtIssuer to require a JWT); its stage throttles and logs every request."
 			}
 		}
@@ -244,9 +261,9 @@ func suppressed(e *env, check string, f Finding) string {
 func (e *env) httpOnlyRedirects() bool {
 	any := false
 	for _, l := range e.p.ByType(listenerType) {
-		if str(l, "protocol") == "HTTP" {
+		if e.str(l, "protocol") == "HTTP" {
 			any = true
-			if str(l, "defaultActions.0.type") != "redirect" || str(l, "defaultActions.0.redirect.protocol") != "HTTPS" {
+			if e.str(l, "defaultActions.0.type") != "redirect" || e.str(l, "defaultActions.0.redirect.protocol") != "HTTPS" {
 				return false
 			}
 		}
@@ -257,7 +274,7 @@ func (e *env) httpOnlyRedirects() bool {
 // httpWarned reports whether a plain-HTTP listener carries strata:warning.
 func (e *env) httpWarned() bool {
 	for _, l := range e.p.ByType(listenerType) {
-		if _, ok := l.Input("tags." + tags.Warning); ok && str(l, "protocol") == "HTTP" {
+		if _, ok := l.Input("tags." + tags.Warning); ok && e.str(l, "protocol") == "HTTP" {
 			return true
 		}
 	}
@@ -270,10 +287,10 @@ func (e *env) httpWarned() bool {
 func (e *env) accessLogTarget(b *plan.Resource) bool {
 	sse := e.sideOf(sseType)[b.ID]
 	pol := e.sideOf(bucketPolType)[b.ID]
-	if sse == nil || pol == nil || str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "AES256" {
+	if sse == nil || pol == nil || e.str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "AES256" {
 		return false
 	}
-	doc, msg, _ := policyAt(pol, "policy")
+	doc, msg, _ := e.policyAt(pol, "policy")
 	if msg != "" {
 		return false
 	}

@@ -25,8 +25,8 @@ const (
 var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key|credential)`)
 
 // containers parses a task definition's container definitions.
-func containers(r *plan.Resource) ([]map[string]any, string, bool) {
-	v, present, known := input(r, "containerDefinitions")
+func (e *env) containers(r *plan.Resource) ([]map[string]any, string, bool) {
+	v, present, known := e.input(r, "containerDefinitions")
 	if !present {
 		return nil, "has no container definitions", false
 	}
@@ -43,7 +43,7 @@ func containers(r *plan.Resource) ([]map[string]any, string, bool) {
 // eachContainer runs f over every container of every task definition.
 func (e *env) eachContainer(f func(c map[string]any) string) []Finding {
 	return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
-		cs, msg, unknown := containers(r)
+		cs, msg, unknown := e.containers(r)
 		if msg != "" {
 			return msg, unknown
 		}
@@ -64,10 +64,10 @@ var _ = register(
 		Settings: []string{"appservice.CertificateARN"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "protocol") != "HTTP" {
+				if e.str(r, "protocol") != "HTTP" {
 					return "", false
 				}
-				if str(r, "defaultActions.0.type") != "redirect" || str(r, "defaultActions.0.redirect.protocol") != "HTTPS" {
+				if e.str(r, "defaultActions.0.type") != "redirect" || e.str(r, "defaultActions.0.redirect.protocol") != "HTTPS" {
 					return "serves plain HTTP instead of redirecting to HTTPS", false
 				}
 				return "", false
@@ -80,8 +80,8 @@ var _ = register(
 		Fix: "Set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
-				if p := str(r, "protocol"); p == "HTTPS" || p == "TLS" {
-					if policy := str(r, "sslPolicy"); !strings.HasPrefix(policy, "ELBSecurityPolicy-TLS13-") {
+				if p := e.str(r, "protocol"); p == "HTTPS" || p == "TLS" {
+					if policy := e.str(r, "sslPolicy"); !strings.HasPrefix(policy, "ELBSecurityPolicy-TLS13-") {
 						return fmt.Sprintf("uses TLS policy %q (empty means AWS's TLS 1.0 default)", policy), false
 					}
 				}
@@ -95,7 +95,7 @@ var _ = register(
 		Fix: "Set dropInvalidHeaderFields to true.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "loadBalancerType") != "network" && !boolean(r, "dropInvalidHeaderFields") {
+				if e.str(r, "loadBalancerType") != "network" && !e.boolean(r, "dropInvalidHeaderFields") {
 					return "passes invalid header fields to the targets", false
 				}
 				return "", false
@@ -111,7 +111,7 @@ var _ = register(
 				return nil
 			}
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "enableDeletionProtection") {
+				if !e.boolean(r, "enableDeletionProtection") {
 					return "can be deleted in production", false
 				}
 				return "", false
@@ -124,7 +124,7 @@ var _ = register(
 		Fix: "Set desyncMitigationMode to defensive or strictest.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if m := str(r, "desyncMitigationMode"); m == "monitor" {
+				if m := e.str(r, "desyncMitigationMode"); m == "monitor" {
 					return "only monitors HTTP desync attacks", false
 				}
 				return "", false
@@ -138,10 +138,10 @@ var _ = register(
 		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if _, _, known := input(r, "subnets"); !known {
+				if _, _, known := e.input(r, "subnets"); !known {
 					return unknownMsg("the load balancer's subnets"), true
 				}
-				if n := len(list(r, "subnets")); n < 2 {
+				if n := len(e.list(r, "subnets")); n < 2 {
 					return fmt.Sprintf("is in %d subnet(s)", n), false
 				}
 				return "", false
@@ -154,7 +154,7 @@ var _ = register(
 		Fix: "Make the load balancer internal unless it is the public entry point.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "internal") {
+				if !e.boolean(r, "internal") {
 					return "is internet-facing", false
 				}
 				return "", false
@@ -167,7 +167,7 @@ var _ = register(
 		Fix: "Set networkConfiguration.assignPublicIp to false and use private subnets.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{ecsServiceType}, func(r *plan.Resource) (string, bool) {
-				if boolean(r, "networkConfiguration.assignPublicIp") {
+				if e.boolean(r, "networkConfiguration.assignPublicIp") {
 					return "gives its tasks public IPs", false
 				}
 				return "", false
@@ -241,7 +241,7 @@ var _ = register(
 		Fix: "Set platformVersion to LATEST.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{ecsServiceType}, func(r *plan.Resource) (string, bool) {
-				if v := str(r, "platformVersion"); str(r, "launchType") == "FARGATE" && v != "" && v != "LATEST" {
+				if v := e.str(r, "platformVersion"); e.str(r, "launchType") == "FARGATE" && v != "" && v != "LATEST" {
 					return fmt.Sprintf("pins platform %s", v), false
 				}
 				return "", false
@@ -254,7 +254,7 @@ var _ = register(
 		Fix: "Add the setting containerInsights = enabled.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{ecsClusterType}, func(r *plan.Resource) (string, bool) {
-				for _, s := range list(r, "settings") {
+				for _, s := range e.list(r, "settings") {
 					if m, _ := s.(map[string]any); m["name"] == "containerInsights" && (m["value"] == "enabled" || m["value"] == "enhanced") {
 						return "", false
 					}
@@ -269,7 +269,7 @@ var _ = register(
 		Fix: "Set networkMode to awsvpc (Fargate requires it).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
-				if m := str(r, "networkMode"); m != "awsvpc" {
+				if m := e.str(r, "networkMode"); m != "awsvpc" {
 					return fmt.Sprintf("uses network mode %q", m), false
 				}
 				return "", false
@@ -282,7 +282,7 @@ var _ = register(
 		Fix: "Name the service principal and set sourceArn to the calling resource (the API's execution ARN).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{permissionType}, func(r *plan.Resource) (string, bool) {
-				principal, source := str(r, "principal"), str(r, "sourceArn")
+				principal, source := e.str(r, "principal"), e.str(r, "sourceArn")
 				switch {
 				case principal == "*":
 					return "lets anyone invoke the function", false
@@ -300,7 +300,7 @@ var _ = register(
 		Settings: []string{"serverlessapi.Runtime"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
-				if rt := str(r, "runtime"); rt != "" {
+				if rt := e.str(r, "runtime"); rt != "" {
 					return lambdaruntime.Problem(rt), false
 				}
 				return "", false
@@ -313,7 +313,7 @@ var _ = register(
 		Fix: "Set tracingConfig.mode to Active.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "tracingConfig.mode") != "Active" {
+				if e.str(r, "tracingConfig.mode") != "Active" {
 					return "does not trace with X-Ray", false
 				}
 				return "", false
@@ -327,12 +327,12 @@ var _ = register(
 		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
-				if _, present, known := input(r, "vpcConfig.subnetIds"); !present {
+				if _, present, known := e.input(r, "vpcConfig.subnetIds"); !present {
 					return "", false
 				} else if !known {
 					return unknownMsg("the function's subnets"), true
 				}
-				if n := len(list(r, "vpcConfig.subnetIds")); n < 2 {
+				if n := len(e.list(r, "vpcConfig.subnetIds")); n < 2 {
 					return fmt.Sprintf("runs in %d subnet(s)", n), false
 				}
 				return "", false
@@ -345,7 +345,7 @@ var _ = register(
 		Fix: "Set accessLogSettings with a destination log group and a format.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{stageType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "accessLogSettings.destinationArn") == "" || str(r, "accessLogSettings.format") == "" {
+				if e.str(r, "accessLogSettings.destinationArn") == "" || e.str(r, "accessLogSettings.format") == "" {
 					return "writes no access log", false
 				}
 				return "", false
@@ -359,7 +359,7 @@ var _ = register(
 		Settings: []string{"serverlessapi.ThrottlingBurst", "serverlessapi.ThrottlingRate"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{stageType}, func(r *plan.Resource) (string, bool) {
-				if number(r, "defaultRouteSettings.throttlingBurstLimit") <= 0 || number(r, "defaultRouteSettings.throttlingRateLimit") <= 0 {
+				if e.number(r, "defaultRouteSettings.throttlingBurstLimit") <= 0 || e.number(r, "defaultRouteSettings.throttlingRateLimit") <= 0 {
 					return "does not throttle its default route", false
 				}
 				return "", false
@@ -373,7 +373,7 @@ var _ = register(
 		Settings: []string{"serverlessapi.Authorizer"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{routeType}, func(r *plan.Resource) (string, bool) {
-				if t := str(r, "authorizationType"); t == "" || t == "NONE" {
+				if t := e.str(r, "authorizationType"); t == "" || t == "NONE" {
 					return "is open to anyone", false
 				}
 				return "", false

@@ -32,7 +32,7 @@ const (
 func (e *env) sideOf(typ string) map[string]*plan.Resource {
 	out := map[string]*plan.Resource{}
 	for _, r := range e.p.ByType(typ) {
-		out[str(r, "bucket")] = r
+		out[e.str(r, "bucket")] = r
 	}
 	return out
 }
@@ -50,7 +50,7 @@ func (e *env) eachBucket(typ string, f func(b, side *plan.Resource) string) []Fi
 func (e *env) instancesOf() map[string]int {
 	out := map[string]int{}
 	for _, i := range e.p.ByType(instanceType) {
-		out[str(i, "clusterIdentifier")]++
+		out[e.str(i, "clusterIdentifier")]++
 	}
 	return out
 }
@@ -62,7 +62,7 @@ var _ = register(
 		Fix: "Set storageEncrypted and kmsKeyId to a customer-managed key (auroradb does).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "storageEncrypted") || str(r, "kmsKeyId") == "" {
+				if !e.boolean(r, "storageEncrypted") || e.str(r, "kmsKeyId") == "" {
 					return "storage is not encrypted with a customer-managed key", false
 				}
 				return "", false
@@ -75,7 +75,7 @@ var _ = register(
 		Fix: "Set publiclyAccessible to false and use isolated subnets.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
-				if boolean(r, "publiclyAccessible") {
+				if e.boolean(r, "publiclyAccessible") {
 					return "is publicly accessible", false
 				}
 				return "", false
@@ -92,7 +92,7 @@ var _ = register(
 				return nil
 			}
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "deletionProtection") || boolean(r, "skipFinalSnapshot") {
+				if !e.boolean(r, "deletionProtection") || e.boolean(r, "skipFinalSnapshot") {
 					return "can be deleted, or deleted without a final snapshot, in production", false
 				}
 				return "", false
@@ -106,7 +106,7 @@ var _ = register(
 		Settings: []string{"auroradb.BackupRetentionDays"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if d := number(r, "backupRetentionPeriod"); d < minBackupDays {
+				if d := e.number(r, "backupRetentionPeriod"); d < minBackupDays {
 					return fmt.Sprintf("keeps backups %v days", d), false
 				}
 				return "", false
@@ -120,11 +120,11 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			groups := e.byID(paramGroupType)
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				g := groups[str(r, "dbClusterParameterGroupName")]
+				g := groups[e.str(r, "dbClusterParameterGroupName")]
 				if g == nil {
 					return "uses no parameter group of this plan, so TLS is not required", false
 				}
-				for _, p := range list(g, "parameters") {
+				for _, p := range e.list(g, "parameters") {
 					if m, _ := p.(map[string]any); m["name"] == "rds.force_ssl" && m["value"] == "1" {
 						return "", false
 					}
@@ -139,7 +139,7 @@ var _ = register(
 		Fix: "Export the postgresql log (enabledCloudwatchLogsExports).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if len(list(r, "enabledCloudwatchLogsExports")) == 0 {
+				if len(e.list(r, "enabledCloudwatchLogsExports")) == 0 {
 					return "exports no logs", false
 				}
 				return "", false
@@ -152,7 +152,7 @@ var _ = register(
 		Fix: "Set iamDatabaseAuthenticationEnabled.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "iamDatabaseAuthenticationEnabled") {
+				if !e.boolean(r, "iamDatabaseAuthenticationEnabled") {
 					return "does not accept IAM authentication", false
 				}
 				return "", false
@@ -165,10 +165,10 @@ var _ = register(
 		Fix: "Set manageMasterUserPassword and drop masterPassword: RDS keeps and rotates it in Secrets Manager.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if _, has, _ := input(r, "masterPassword"); has {
+				if _, has, _ := e.input(r, "masterPassword"); has {
 					return "has a masterPassword input, which lands in state", false
 				}
-				if !boolean(r, "manageMasterUserPassword") {
+				if !e.boolean(r, "manageMasterUserPassword") {
 					return "does not let RDS manage the master password", false
 				}
 				return "", false
@@ -199,7 +199,7 @@ var _ = register(
 		Fix: "Choose a master username other than postgres.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if u := str(r, "masterUsername"); u == "" || strings.EqualFold(u, defaultRDSAdmin) || strings.EqualFold(u, "admin") {
+				if u := e.str(r, "masterUsername"); u == "" || strings.EqualFold(u, defaultRDSAdmin) || strings.EqualFold(u, "admin") {
 					return fmt.Sprintf("uses the default admin name %q", u), false
 				}
 				return "", false
@@ -212,7 +212,7 @@ var _ = register(
 		Fix: "Set performanceInsightsEnabled with performanceInsightsKmsKeyId.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "performanceInsightsEnabled") || str(r, "performanceInsightsKmsKeyId") == "" {
+				if !e.boolean(r, "performanceInsightsEnabled") || e.str(r, "performanceInsightsKmsKeyId") == "" {
 					return "has no encrypted Performance Insights", false
 				}
 				return "", false
@@ -225,7 +225,7 @@ var _ = register(
 		Fix: "Set copyTagsToSnapshot.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "copyTagsToSnapshot") {
+				if !e.boolean(r, "copyTagsToSnapshot") {
 					return "does not copy tags to snapshots", false
 				}
 				return "", false
@@ -238,13 +238,13 @@ var _ = register(
 		Fix: "Set enableKeyRotation.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "customerMasterKeySpec") != "" && str(r, "customerMasterKeySpec") != "SYMMETRIC_DEFAULT" {
+				if e.str(r, "customerMasterKeySpec") != "" && e.str(r, "customerMasterKeySpec") != "SYMMETRIC_DEFAULT" {
 					return "", false // only symmetric keys rotate
 				}
-				if !boolean(r, "enableKeyRotation") {
+				if !e.boolean(r, "enableKeyRotation") {
 					return "does not rotate", false
 				}
-				if days := number(r, "rotationPeriodInDays"); days > 365 {
+				if days := e.number(r, "rotationPeriodInDays"); days > 365 {
 					return fmt.Sprintf("rotates every %v days, more than a year", days), false
 				}
 				return "", false
@@ -257,7 +257,7 @@ var _ = register(
 		Fix: "Set deletionWindowInDays to 30.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
-				if d := number(r, "deletionWindowInDays"); d < keyWindowDays {
+				if d := e.number(r, "deletionWindowInDays"); d < keyWindowDays {
 					return fmt.Sprintf("can be deleted after %v days", d), false
 				}
 				return "", false
@@ -270,7 +270,7 @@ var _ = register(
 		Fix: "Name the account root and the service principals that use the key; no *.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
-				doc, msg, unknown := policyAt(r, "policy")
+				doc, msg, unknown := e.policyAt(r, "policy")
 				if msg != "" {
 					return msg, unknown
 				}
@@ -292,10 +292,10 @@ var _ = register(
 		Fix: "Give the key a description; leave it enabled.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
-				if v, has, _ := input(r, "isEnabled"); has && v == false {
+				if v, has, _ := e.input(r, "isEnabled"); has && v == false {
 					return "is disabled", false
 				}
-				if str(r, "description") == "" {
+				if e.str(r, "description") == "" {
 					return "has no description", false
 				}
 				return "", false
@@ -312,7 +312,7 @@ var _ = register(
 					return "has no public access block"
 				}
 				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-					if !boolean(pab, f) {
+					if !e.boolean(pab, f) {
 						return fmt.Sprintf("its public access block leaves %s off", f)
 					}
 				}
@@ -329,7 +329,7 @@ var _ = register(
 				if pol == nil {
 					return "has no bucket policy, so plain HTTP is allowed"
 				}
-				doc, msg, _ := policyAt(pol, "policy")
+				doc, msg, _ := e.policyAt(pol, "policy")
 				if msg != "" {
 					return msg
 				}
@@ -362,10 +362,10 @@ var _ = register(
 				switch {
 				case sse == nil:
 					return "has no default encryption with a customer-managed key"
-				case str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "aws:kms" ||
-					str(sse, "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId") == "":
+				case e.str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "aws:kms" ||
+					e.str(sse, "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId") == "":
 					return "does not default to SSE-KMS with a customer-managed key"
-				case !boolean(sse, "rules.0.bucketKeyEnabled"):
+				case !e.boolean(sse, "rules.0.bucketKeyEnabled"):
 					return "has no bucket key (every object costs a KMS request)"
 				}
 				return ""
@@ -378,7 +378,7 @@ var _ = register(
 		Fix: "Enable versioning.",
 		eval: func(e *env) []Finding {
 			return e.eachBucket(versioningType, func(_, v *plan.Resource) string {
-				if v == nil || str(v, "versioningConfiguration.status") != "Enabled" {
+				if v == nil || e.str(v, "versioningConfiguration.status") != "Enabled" {
 					return "is not versioned"
 				}
 				return ""
@@ -395,7 +395,7 @@ var _ = register(
 				if lc == nil {
 					return "has no lifecycle configuration"
 				}
-				for _, rule := range list(lc, "rules") {
+				for _, rule := range e.list(lc, "rules") {
 					if m, _ := rule.(map[string]any); m["abortIncompleteMultipartUpload"] != nil && m["status"] == "Enabled" {
 						return ""
 					}
@@ -410,7 +410,7 @@ var _ = register(
 		Fix: "Set object ownership to BucketOwnerEnforced.",
 		eval: func(e *env) []Finding {
 			return e.eachBucket(ownershipType, func(_, o *plan.Resource) string {
-				if o == nil || str(o, "rule.objectOwnership") != "BucketOwnerEnforced" {
+				if o == nil || e.str(o, "rule.objectOwnership") != "BucketOwnerEnforced" {
 					return "still honours ACLs"
 				}
 				return ""
@@ -423,7 +423,7 @@ var _ = register(
 		Fix: "Grant named principals; keep Principal * for Deny statements only.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{bucketPolType}, func(r *plan.Resource) (string, bool) {
-				doc, msg, unknown := policyAt(r, "policy")
+				doc, msg, unknown := e.policyAt(r, "policy")
 				if msg != "" {
 					return msg, unknown
 				}
@@ -445,7 +445,7 @@ var _ = register(
 				if pol == nil {
 					return ""
 				}
-				doc, msg, _ := policyAt(pol, "policy")
+				doc, msg, _ := e.policyAt(pol, "policy")
 				if msg != "" {
 					return msg
 				}
@@ -477,7 +477,7 @@ var _ = register(
 		Settings: []string{"network.FlowLogRetentionDays", "auroradb.LogRetentionDays", "baseline.TrailLogRetentionDays"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
-				if number(r, "retentionInDays") <= 0 {
+				if e.number(r, "retentionInDays") <= 0 {
 					return "keeps logs forever", false
 				}
 				return "", false
@@ -494,7 +494,7 @@ var _ = register(
 				return nil
 			}
 			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
-				if d := number(r, "retentionInDays"); d < prodLogDays {
+				if d := e.number(r, "retentionInDays"); d < prodLogDays {
 					return fmt.Sprintf("keeps logs %v days", d), false
 				}
 				return "", false

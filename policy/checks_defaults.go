@@ -70,7 +70,7 @@ var _ = register(
 		Settings: []string{"appservice.AccessLogBucket"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "accessLogs.enabled") || str(r, "accessLogs.bucket") == "" {
+				if !e.boolean(r, "accessLogs.enabled") || e.str(r, "accessLogs.bucket") == "" {
 					return "writes no access logs", false
 				}
 				return "", false
@@ -87,7 +87,7 @@ var _ = register(
 				switch {
 				case e.accessLogTarget(b):
 					return "" // a log target does not log into itself
-				case logging == nil || str(logging, "targetBucket") == "":
+				case logging == nil || e.str(logging, "targetBucket") == "":
 					return "logs no server access"
 				}
 				return ""
@@ -103,7 +103,7 @@ var _ = register(
 				return nil
 			}
 			return e.each([]string{bucketType}, func(r *plan.Resource) (string, bool) {
-				if boolean(r, "forceDestroy") {
+				if e.boolean(r, "forceDestroy") {
 					return "forceDestroy deletes every object with the bucket", false
 				}
 				return "", false
@@ -116,7 +116,7 @@ var _ = register(
 		Fix: "Set pointInTimeRecovery.enabled.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "pointInTimeRecovery.enabled") {
+				if !e.boolean(r, "pointInTimeRecovery.enabled") {
 					return "has no point-in-time recovery", false
 				}
 				return "", false
@@ -129,7 +129,7 @@ var _ = register(
 		Fix: "Set serverSideEncryption.enabled and kmsKeyArn to a customer-managed key.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "serverSideEncryption.enabled") || str(r, "serverSideEncryption.kmsKeyArn") == "" {
+				if !e.boolean(r, "serverSideEncryption.enabled") || e.str(r, "serverSideEncryption.kmsKeyArn") == "" {
 					return "is encrypted with an AWS-owned key", false
 				}
 				return "", false
@@ -145,7 +145,7 @@ var _ = register(
 				return nil
 			}
 			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
-				if !boolean(r, "deletionProtectionEnabled") {
+				if !e.boolean(r, "deletionProtectionEnabled") {
 					return "can be deleted", false
 				}
 				return "", false
@@ -158,7 +158,7 @@ var _ = register(
 		Fix: "Set kmsMasterKeyId to a customer-managed key whose policy lets the publishing service use it.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{topicType}, func(r *plan.Resource) (string, bool) {
-				if k := str(r, "kmsMasterKeyId"); k == "" || strings.HasSuffix(k, "alias/aws/sns") {
+				if k := e.str(r, "kmsMasterKeyId"); k == "" || strings.HasSuffix(k, "alias/aws/sns") {
 					return "is not encrypted with a customer-managed key", false
 				}
 				return "", false
@@ -172,7 +172,7 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			policies := map[string]*plan.Resource{}
 			for _, tp := range e.p.ByType(topicPolicyType) {
-				policies[str(tp, "arn")] = tp
+				policies[e.str(tp, "arn")] = tp
 			}
 			return e.each([]string{topicType}, func(r *plan.Resource) (string, bool) {
 				arn, _ := r.Outputs["arn"].(string)
@@ -180,7 +180,7 @@ var _ = register(
 				if pol == nil {
 					return "has no policy, so plain HTTP is allowed", false
 				}
-				doc, msg, unknown := policyAt(pol, "policy")
+				doc, msg, unknown := e.policyAt(pol, "policy")
 				if msg != "" {
 					return msg, unknown
 				}
@@ -201,7 +201,7 @@ var _ = register(
 			var out []Finding
 			for _, src := range []struct{ typ, path string }{{bucketPolType, "policy"}, {topicPolicyType, "policy"}, {keyType, "policy"}} {
 				out = append(out, e.each([]string{src.typ}, func(r *plan.Resource) (string, bool) {
-					doc, msg, unknown := policyAt(r, src.path)
+					doc, msg, unknown := e.policyAt(r, src.path)
 					if msg != "" {
 						return msg, unknown
 					}
@@ -242,7 +242,7 @@ var _ = register(
 		Fix: "Set masterUserSecretKmsKeyId to the database's customer-managed key (auroradb does).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if boolean(r, "manageMasterUserPassword") && str(r, "masterUserSecretKmsKeyId") == "" {
+				if e.boolean(r, "manageMasterUserPassword") && e.str(r, "masterUserSecretKmsKeyId") == "" {
 					return "keeps its master secret under the AWS managed key", false
 				}
 				return "", false
@@ -255,7 +255,7 @@ var _ = register(
 		Fix: "Set kmsKeyId to a customer-managed key whose policy lets CloudWatch Logs use it for this log group.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "kmsKeyId") == "" {
+				if e.str(r, "kmsKeyId") == "" {
 					return "is encrypted with CloudWatch Logs' own key", false
 				}
 				return "", false
@@ -268,7 +268,7 @@ var _ = register(
 		Fix: "Give the function vpcConfig with private subnets and its own security group (serverlessapi's VpcID and SubnetIDs).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
-				if len(list(r, "vpcConfig.subnetIds")) == 0 {
+				if len(e.list(r, "vpcConfig.subnetIds")) == 0 {
 					return "runs outside any VPC", false
 				}
 				return "", false
@@ -281,10 +281,10 @@ var _ = register(
 		Fix: "Set sourceArn to this API's execution ARN (arn:aws:execute-api:<region>:<account>:<api id>/*/*).",
 		eval: func(e *env) []Finding {
 			return e.each([]string{permissionType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "principal") != "apigateway.amazonaws.com" {
+				if e.str(r, "principal") != "apigateway.amazonaws.com" {
 					return "", false
 				}
-				v, _, known := input(r, "sourceArn")
+				v, _, known := e.input(r, "sourceArn")
 				if !known {
 					return unknownMsg("sourceArn"), true
 				}
@@ -307,7 +307,7 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			return e.eachBaselineSetting(accountPABType, "has no account-level S3 public access block", func(r *plan.Resource) string {
 				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-					if !boolean(r, f) {
+					if !e.boolean(r, f) {
 						return fmt.Sprintf("%s is not true", f)
 					}
 				}
@@ -321,7 +321,7 @@ var _ = register(
 		Fix: "Keep the baseline's EBS encryption by default, enabled.",
 		eval: func(e *env) []Finding {
 			return e.eachBaselineSetting(ebsDefaultType, "does not encrypt new EBS volumes by default", func(r *plan.Resource) string {
-				if !boolean(r, "enabled") {
+				if !e.boolean(r, "enabled") {
 					return "is not enabled"
 				}
 				return ""
@@ -335,11 +335,11 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			on := map[string]map[string]bool{}
 			for _, f := range e.p.ByType(featureType) {
-				if str(f, "status") == "ENABLED" {
-					if on[str(f, "detectorId")] == nil {
-						on[str(f, "detectorId")] = map[string]bool{}
+				if e.str(f, "status") == "ENABLED" {
+					if on[e.str(f, "detectorId")] == nil {
+						on[e.str(f, "detectorId")] = map[string]bool{}
 					}
-					on[str(f, "detectorId")][str(f, "name")] = true
+					on[e.str(f, "detectorId")][e.str(f, "name")] = true
 				}
 			}
 			return e.each([]string{detectorType}, func(r *plan.Resource) (string, bool) {
@@ -396,11 +396,11 @@ const (
 func (e *env) alarmed() map[string]bool {
 	out := map[string]bool{}
 	for _, a := range e.p.ByType(alarmType) {
-		if len(list(a, "alarmActions")) == 0 {
+		if len(e.list(a, "alarmActions")) == 0 {
 			continue
 		}
-		dims := []any{inputOr(a, "dimensions")}
-		for _, q := range list(a, "metricQueries") {
+		dims := []any{e.inputOr(a, "dimensions")}
+		for _, q := range e.list(a, "metricQueries") {
 			if m, ok := q.(map[string]any); ok {
 				if metric, ok := m["metric"].(map[string]any); ok {
 					dims = append(dims, metric["dimensions"])
@@ -418,8 +418,8 @@ func (e *env) alarmed() map[string]bool {
 	return out
 }
 
-func inputOr(r *plan.Resource, path string) any {
-	v, _, _ := input(r, path)
+func (e *env) inputOr(r *plan.Resource, path string) any {
+	v, _, _ := e.input(r, path)
 	return v
 }
 
@@ -445,7 +445,7 @@ var _ = register(&Check{
 			case ecsServiceType:
 				key, _ = r.Outputs["name"].(string)
 			case clusterType:
-				key = str(r, "clusterIdentifier")
+				key = e.str(r, "clusterIdentifier")
 			}
 			if !alarmed[key] {
 				return "no alarm with an action watches it", false

@@ -30,15 +30,15 @@ var starOnly = []string{
 func wildcardAction(a string) bool { return a == "*" || strings.HasSuffix(a, ":*") }
 
 // trustStatements reads a role's trust policy.
-func trustStatements(r *plan.Resource) (document, string, bool) {
-	return policyAt(r, "assumeRolePolicy")
+func (e *env) trustStatements(r *plan.Resource) (document, string, bool) {
+	return e.policyAt(r, "assumeRolePolicy")
 }
 
 // eachTrustStatement calls f for every Allow statement of every role's
 // trust policy; a role fails with the first problem f names.
 func (e *env) eachTrustStatement(f func(st statement) string) []Finding {
 	return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
-		doc, msg, unknown := trustStatements(r)
+		doc, msg, unknown := e.trustStatements(r)
 		if msg != "" {
 			return msg, unknown
 		}
@@ -125,7 +125,7 @@ var _ = register(
 				return ""
 			})
 			return append(out, e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
-				arn := str(r, "policyArn")
+				arn := e.str(r, "policyArn")
 				if how := iampolicy.AdminEquivalent(arn); how != "" {
 					return fmt.Sprintf("attaches %s, which %s", arn, how), false
 				}
@@ -158,7 +158,7 @@ var _ = register(
 		Settings: []string{"baseline.DeployRole.ManagedPolicyARNs"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
-				if strings.HasSuffix(str(r, "policyArn"), ":policy/AdministratorAccess") {
+				if strings.HasSuffix(e.str(r, "policyArn"), ":policy/AdministratorAccess") {
 					return "attaches AdministratorAccess", false
 				}
 				return "", false
@@ -209,7 +209,7 @@ var _ = register(
 		Fix: "Give the task definition its own task role, distinct from the execution role.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
-				exec, task := str(r, "executionRoleArn"), str(r, "taskRoleArn")
+				exec, task := e.str(r, "executionRoleArn"), e.str(r, "taskRoleArn")
 				if task == "" || exec == task {
 					return "the application runs with the execution role's permissions", false
 				}
@@ -224,10 +224,10 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			inline, attached := map[string]bool{}, map[string]bool{}
 			for _, rp := range e.p.ByType(rolePolicyType) {
-				inline[str(rp, "role")] = true
+				inline[e.str(rp, "role")] = true
 			}
 			for _, att := range e.p.ByType(attachmentType) {
-				attached[str(att, "role")] = true
+				attached[e.str(att, "role")] = true
 			}
 			return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
 				if inline[r.ID] && attached[r.ID] {

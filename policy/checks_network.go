@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/strata-infra/strata/plan"
 )
@@ -31,55 +32,165 @@ func vpcID(r *plan.Resource) string {
 	return r.ID
 }
 
-// rule is a security group rule, standalone or legacy.
+// rule is one security group rule in any form AWS and the provider accept:
+// an aws:vpc ingress or egress rule, a legacy aws:ec2 rule, or an inline
+// ingress or egress block of a security group; cidrs holds every IPv4 and
+// IPv6 block it admits or allows.
 type rule struct {
 	r        *plan.Resource
+	where    string // "" for a rule resource, "ingress[0]" for an inline block
 	ingress  bool
-	group    string
-	cidr     string
-	peer     string
+	group    string // the group the rule belongs to
+	cidrs    []string
+	peer     string // a referenced security group, or "self"
 	from, to int
 	allPorts bool
 }
 
+// ruleTypes are the resources that carry rules.
+var ruleTypes = []string{ingressType, egressType, sgRuleType, sgType}
+
+// rulesOf reads the rules r carries, recording what it cannot read.
+func (e *env) rulesOf(r *plan.Resource) []rule {
+	switch r.Type {
+	case ingressType, egressType:
+		x := rule{r: r, ingress: r.Type == ingressType, group: e.str(r, "securityGroupId"),
+			peer: e.str(r, "referencedSecurityGroupId"), from: int(e.number(r, "fromPort")), to: int(e.number(r, "toPort"))}
+		for _, k := range []string{"cidrIpv4", "cidrIpv6"} {
+			if c := e.str(r, k); c != "" {
+				x.cidrs = append(x.cidrs, c)
+			}
+		}
+		x.allPorts = allProtocols(e.str(r, "ipProtocol"))
+		return []rule{x}
+	case sgRuleType:
+		x := rule{r: r, ingress: e.str(r, "type") == "ingress", group: e.str(r, "securityGroupId"),
+			peer: e.str(r, "sourceSecurityGroupId"), from: int(e.number(r, "fromPort")), to: int(e.number(r, "toPort")),
+			allPorts: allProtocols(e.str(r, "protocol"))}
+		if e.boolean(r, "self") {
+			x.peer = "self"
+		}
+		x.cidrs = e.strings(r, "cidrBlocks", "ipv6CidrBlocks")
+		return []rule{x}
+	case sgType, defaultSGType:
+		var out []rule
+		for _, dir := range []string{"ingress", "egress"} {
+			for i := range e.list(r, dir) {
+				at := fmt.Sprintf("%s.%d", dir, i)
+				x := rule{r: r, where: fmt.Sprintf("%s[%d]", dir, i), ingress: dir == "ingress", group: r.ID,
+					from: int(e.number(r, at+".fromPort")), to: int(e.number(r, at+".toPort")),
+					allPorts: allProtocols(e.str(r, at+".protocol"))}
+				x.cidrs = e.strings(r, at+".cidrBlocks", at+".ipv6CidrBlocks")
+				if groups := e.strings(r, at+".securityGroups"); len(groups) > 0 {
+					x.peer = strings.Join(groups, ",")
+				}
+				if e.boolean(r, at+".self") {
+					x.peer = "self"
+				}
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// rules are every rule of the plan, in every form.
 func (e *env) rules() []rule {
 	var out []rule
-	for _, typ := range []string{ingressType, egressType} {
+	for _, typ := range ruleTypes {
 		for _, r := range e.p.ByType(typ) {
-			cidr := str(r, "cidrIpv4")
-			if c := str(r, "cidrIpv6"); c != "" {
-				cidr = c
-			}
-			proto := str(r, "ipProtocol")
-			out = append(out, rule{r: r, ingress: typ == ingressType, group: str(r, "securityGroupId"), cidr: cidr,
-				peer: str(r, "referencedSecurityGroupId"), from: int(number(r, "fromPort")), to: int(number(r, "toPort")),
-				allPorts: proto == "-1" || proto == "all"})
+			out = append(out, e.rulesOf(r)...)
 		}
-	}
-	for _, r := range e.p.ByType(sgRuleType) {
-		cidrs := list(r, "cidrBlocks")
-		cidr := ""
-		if len(cidrs) > 0 {
-			cidr, _ = cidrs[0].(string)
-		}
-		out = append(out, rule{r: r, ingress: str(r, "type") == "ingress", group: str(r, "securityGroupId"), cidr: cidr,
-			peer: str(r, "sourceSecurityGroupId"), from: int(number(r, "fromPort")), to: int(number(r, "toPort")),
-			allPorts: str(r, "protocol") == "-1"})
 	}
 	return out
 }
 
-func (x rule) world() bool { return x.cidr == "0.0.0.0/0" || x.cidr == "::/0" }
+// strings reads the string lists at paths as one list.
+func (e *env) strings(r *plan.Resource, paths ...string) []string {
+	var out []string
+	for _, path := range paths {
+		for i, v := range e.list(r, path) {
+			switch v := v.(type) {
+			case string:
+				out = append(out, v)
+			default:
+				if plan.IsUnknown(v) {
+					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not known until deploy")
+				} else if s, ok := v.(plan.Secret); ok {
+					if str, ok := s.Reveal().(string); ok {
+						out = append(out, str)
+						continue
+					}
+					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
+				} else {
+					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
+				}
+			}
+		}
+	}
+	return out
+}
+
+// allProtocols is the protocol AWS reads as every protocol and port.
+func allProtocols(p string) bool { return p == "-1" || strings.EqualFold(p, "all") }
+
+// world is the rule's CIDR that is the whole Internet, or "".
+func (x rule) world() string {
+	for _, c := range x.cidrs {
+		if c == "0.0.0.0/0" || c == "::/0" {
+			return c
+		}
+	}
+	return ""
+}
+
+// ports says which ports the rule opens.
+func (x rule) ports() string {
+	if x.allPorts {
+		return "every port"
+	}
+	if x.from == x.to {
+		return fmt.Sprintf("port %d", x.from)
+	}
+	return fmt.Sprintf("ports %d-%d", x.from, x.to)
+}
 
 func (x rule) covers(port int) bool { return x.allPorts || (x.from <= port && port <= x.to) }
 
-// eachRule runs f over every rule, as findings on the rule resources.
+// name is where the rule is: its resource, and its block for inline rules.
+func (x rule) name() string {
+	if x.where == "" {
+		return ""
+	}
+	return x.where + " "
+}
+
+// eachRule judges every resource that carries rules: f is given each of
+// its rules and names what is wrong with one, or "".
 func (e *env) eachRule(f func(x rule) string) []Finding {
 	var out []Finding
-	for _, x := range e.rules() {
-		e.inspected++
-		if msg := f(x); msg != "" {
-			out = append(out, Finding{URN: x.r.URN, Type: x.r.Type, Name: x.r.Name, Status: StatusFail, Message: msg})
+	for _, typ := range ruleTypes {
+		for _, r := range e.p.ByType(typ) {
+			if typ == sgType && len(e.p.ByType(typ)) > 0 {
+				if _, present := r.Input("ingress"); !present {
+					if _, present := r.Input("egress"); !present {
+						continue // no inline rules: nothing to judge here
+					}
+				}
+			}
+			fd := e.judge(r, func() (string, bool) {
+				var problems []string
+				for _, x := range e.rulesOf(r) {
+					if msg := f(x); msg != "" {
+						problems = append(problems, x.name()+msg)
+					}
+				}
+				return strings.Join(problems, "; "), false
+			})
+			if fd != nil {
+				out = append(out, *fd)
+			}
 		}
 	}
 	return out
@@ -96,8 +207,8 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			logged := map[string]bool{}
 			for _, fl := range e.p.ByType(flowLogType) {
-				if t := str(fl, "trafficType"); (t == "ALL" || t == "REJECT") && str(fl, "logDestination") != "" {
-					logged[str(fl, "vpcId")] = true
+				if t := e.str(fl, "trafficType"); (t == "ALL" || t == "REJECT") && e.str(fl, "logDestination") != "" {
+					logged[e.str(fl, "vpcId")] = true
 				}
 			}
 			return e.each(vpcTypes, func(r *plan.Resource) (string, bool) {
@@ -117,10 +228,10 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			closed := map[string]string{}
 			for _, d := range e.p.ByType(defaultSGType) {
-				if len(list(d, "ingress")) > 0 || len(list(d, "egress")) > 0 {
-					closed[str(d, "vpcId")] = "its default security group has rules"
-				} else if _, seen := closed[str(d, "vpcId")]; !seen {
-					closed[str(d, "vpcId")] = ""
+				if len(e.list(d, "ingress")) > 0 || len(e.list(d, "egress")) > 0 {
+					closed[e.str(d, "vpcId")] = "its default security group has rules"
+				} else if _, seen := closed[e.str(d, "vpcId")]; !seen {
+					closed[e.str(d, "vpcId")] = ""
 				}
 			}
 			return e.each(vpcTypes, func(r *plan.Resource) (string, bool) {
@@ -139,7 +250,7 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			return e.each([]string{subnetType, awsxVpcType}, func(r *plan.Resource) (string, bool) {
 				if r.Type == subnetType {
-					if boolean(r, "mapPublicIpOnLaunch") {
+					if e.boolean(r, "mapPublicIpOnLaunch") {
 						return "the subnet gives every instance launched in it a public IPv4 address", false
 					}
 					return "", false
@@ -168,8 +279,8 @@ var _ = register(
 				}
 			}
 			return e.each([]string{subnetGrpType}, func(r *plan.Resource) (string, bool) {
-				ids := list(r, "subnetIds")
-				if _, _, known := input(r, "subnetIds"); !known {
+				ids := e.list(r, "subnetIds")
+				if _, _, known := e.input(r, "subnetIds"); !known {
 					return unknownMsg("the subnet group's subnets"), true
 				}
 				for _, id := range ids {
@@ -183,12 +294,12 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-001", Title: "No world ingress to SSH or RDP", Severity: Critical,
-		Controls: []string{"FSBP EC2.13", "FSBP EC2.14", "CIS 5.3", "CIS 5.4", "CKV_AWS_24", "CKV_AWS_25"}, Types: []string{ingressType, sgRuleType},
+		Controls: []string{"FSBP EC2.13", "FSBP EC2.14", "CIS 5.3", "CIS 5.4", "CKV_AWS_24", "CKV_AWS_25"}, Types: []string{ingressType, sgRuleType, sgType},
 		Fix: "Remove the rule; reach instances through SSM Session Manager, not open ports.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if x.ingress && x.world() && (x.covers(22) || x.covers(3389)) {
-					return fmt.Sprintf("admits %s to port 22 or 3389", x.cidr)
+				if w := x.world(); x.ingress && w != "" && (x.covers(22) || x.covers(3389)) {
+					return fmt.Sprintf("admits %s to port 22 or 3389", w)
 				}
 				return ""
 			})
@@ -196,12 +307,12 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-002", Title: "World ingress only on 80 and 443", Severity: High,
-		Controls: []string{"FSBP EC2.18"}, Types: []string{ingressType, sgRuleType},
+		Controls: []string{"FSBP EC2.18"}, Types: []string{ingressType, sgRuleType, sgType},
 		Fix: "Admit the world only on 443 (and 80 for the redirect); admit other ports from a security group or a narrow CIDR.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if x.ingress && x.world() && !(x.from == x.to && (x.from == 80 || x.from == 443) && !x.allPorts) {
-					return fmt.Sprintf("admits %s to ports %d-%d", x.cidr, x.from, x.to)
+				if w := x.world(); x.ingress && w != "" && !(x.from == x.to && (x.from == 80 || x.from == 443) && !x.allPorts) {
+					return fmt.Sprintf("admits %s to %s", w, x.ports())
 				}
 				return ""
 			})
@@ -209,16 +320,17 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-003", Title: "No world ingress to high-risk ports", Severity: High,
-		Controls: []string{"FSBP EC2.19"}, Types: []string{ingressType, sgRuleType},
+		Controls: []string{"FSBP EC2.19"}, Types: []string{ingressType, sgRuleType, sgType},
 		Fix: "Admit databases and admin ports only from the security group of their client (the app tier).",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if !x.ingress || !x.world() {
+				w := x.world()
+				if !x.ingress || w == "" {
 					return ""
 				}
 				for _, port := range highRiskPorts {
 					if x.covers(port) {
-						return fmt.Sprintf("admits %s to high-risk port %d", x.cidr, port)
+						return fmt.Sprintf("admits %s to high-risk port %d", w, port)
 					}
 				}
 				return ""
@@ -227,12 +339,12 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-004", Title: "No world ingress to port 80", Severity: Low,
-		Controls: []string{"CKV_AWS_260", "AVD-AWS-0053"}, Types: []string{ingressType, sgRuleType},
+		Controls: []string{"CKV_AWS_260", "AVD-AWS-0053"}, Types: []string{ingressType, sgRuleType, sgType},
 		Fix: "Serve HTTPS only, or answer 80 with nothing but a redirect to HTTPS.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if x.ingress && x.world() && x.covers(80) {
-					return fmt.Sprintf("admits %s to port 80", x.cidr)
+				if w := x.world(); x.ingress && w != "" && x.covers(80) {
+					return fmt.Sprintf("admits %s to port 80", w)
 				}
 				return ""
 			})
@@ -240,7 +352,7 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-005", Title: "App and database tiers are reached only by security-group reference", Severity: High,
-		Controls: []string{"FSBP EC2.19", "CKV2_AWS_5"}, Types: []string{ingressType, sgRuleType, "aws:ecs/service:Service", "aws:rds/cluster:Cluster", "aws:lambda/function:Function"},
+		Controls: []string{"FSBP EC2.19", "CKV2_AWS_5"}, Types: []string{ingressType, sgRuleType, sgType, "aws:ecs/service:Service", "aws:rds/cluster:Cluster", "aws:lambda/function:Function"},
 		Fix: "Replace the CIDR with referencedSecurityGroupId: the load balancer's group for the app, the app's group for the database.",
 		eval: func(e *env) []Finding {
 			private := map[string]bool{}
@@ -250,14 +362,14 @@ var _ = register(
 				{"aws:lambda/function:Function", "vpcConfig.securityGroupIds"},
 			} {
 				for _, r := range e.p.ByType(path.typ) {
-					for _, id := range list(r, path.path) {
+					for _, id := range e.list(r, path.path) {
 						private[fmt.Sprint(id)] = true
 					}
 				}
 			}
 			return e.eachRule(func(x rule) string {
-				if x.ingress && private[x.group] && x.peer == "" {
-					return fmt.Sprintf("admits CIDR %q into a tier that only its callers' security group should reach", x.cidr)
+				if x.ingress && private[x.group] && len(x.cidrs) > 0 {
+					return fmt.Sprintf("admits %s into a tier that only its callers' security group should reach", strings.Join(x.cidrs, ", "))
 				}
 				return ""
 			})
@@ -269,7 +381,7 @@ var _ = register(
 		Fix: "Give the group or rule a description that says what it admits and why.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{sgType, ingressType, egressType, sgRuleType}, func(r *plan.Resource) (string, bool) {
-				if str(r, "description") == "" {
+				if e.str(r, "description") == "" {
 					return "has no description", false
 				}
 				return "", false
@@ -278,12 +390,12 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-SG-007", Title: "No unrestricted egress", Severity: Medium,
-		Controls: []string{"CKV_AWS_382", "AVD-AWS-0104"}, Types: []string{egressType, sgRuleType},
+		Controls: []string{"CKV_AWS_382", "AVD-AWS-0104"}, Types: []string{egressType, sgRuleType, sgType},
 		Fix: "Allow egress only to the ports (and peers) the tier needs, such as 443 or the database's group.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if !x.ingress && x.world() && (x.allPorts || (x.from <= 0 && x.to >= 65535)) {
-					return fmt.Sprintf("allows all traffic out to %s", x.cidr)
+				if w := x.world(); !x.ingress && w != "" && (x.allPorts || (x.from <= 0 && x.to >= 65535)) {
+					return fmt.Sprintf("allows all traffic out to %s", w)
 				}
 				return ""
 			})
@@ -295,7 +407,7 @@ var _ = register(
 		Fix: "Move inline ingress and egress blocks into aws:vpc security group rule resources.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{sgType}, func(r *plan.Resource) (string, bool) {
-				if len(list(r, "ingress")) > 0 || len(list(r, "egress")) > 0 {
+				if len(e.list(r, "ingress")) > 0 || len(e.list(r, "egress")) > 0 {
 					return "declares inline rules, which conflict with standalone rule resources", false
 				}
 				return "", false
@@ -308,7 +420,7 @@ var _ = register(
 func (e *env) groupsOfLoadBalancers() []string {
 	var out []string
 	for _, lb := range e.p.ByType(lbType) {
-		for _, id := range list(lb, "securityGroups") {
+		for _, id := range e.list(lb, "securityGroups") {
 			out = append(out, fmt.Sprint(id))
 		}
 	}

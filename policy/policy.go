@@ -191,7 +191,7 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 	e := &env{p: p, opts: opts}
 	rep := Report{Project: p.Project, Stack: p.Stack, Production: opts.Production, Resources: len(p.Resources)}
 	for _, c := range checks {
-		e.inspected = 0
+		e.start()
 		findings := c.eval(e)
 		for i := range findings {
 			findings[i].Check = c.ID
@@ -204,71 +204,147 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 	return rep
 }
 
-// env is what a check sees: the plan, the options, and helpers.
+// env is what a check sees: the plan, the options, and the one reader of
+// the plan's values, which remembers every value it could not read.
 type env struct {
 	p         *plan.Plan
 	opts      Options
 	inspected int
+	// undecided are the values read since the check started (context) and
+	// since it began judging the current resource (reads) that were not
+	// known, or not of the shape AWS takes: a check that read one cannot
+	// pass or fail the resource, only say it cannot decide.
+	context, reads []string
 }
 
-// each calls f for every resource of the given types and collects what it
-// reports: a non-empty message fails the resource; unknown marks it
-// undecided.
+// start begins a check: nothing read yet.
+func (e *env) start() { e.inspected, e.context, e.reads = 0, nil, nil }
+
+// judge runs f on r and turns what it says into a finding, or none: a
+// non-empty message fails r, unknown marks it undecided, and so does any
+// value f (or the check before it) could not read, whatever f said.
+func (e *env) judge(r *plan.Resource, f func() (msg string, unknown bool)) *Finding {
+	e.context = append(e.context, e.reads...)
+	e.reads = nil
+	e.inspected++
+	msg, unknown := f()
+	undecided := slices.Concat(e.context, e.reads)
+	e.reads = nil
+	if len(undecided) > 0 && !unknown {
+		slices.Sort(undecided)
+		why := "cannot decide at plan time: " + strings.Join(slices.Compact(undecided), "; ")
+		if msg != "" {
+			why += " (with what is known: " + msg + ")"
+		}
+		msg, unknown = why, true
+	}
+	if msg == "" {
+		return nil
+	}
+	status := StatusFail
+	if unknown {
+		status = StatusUnknown
+	}
+	return &Finding{URN: r.URN, Type: r.Type, Name: r.Name, Status: status, Message: msg}
+}
+
+// each judges every resource of the given types with f.
 func (e *env) each(types []string, f func(r *plan.Resource) (msg string, unknown bool)) []Finding {
 	var out []Finding
 	for _, typ := range types {
 		for _, r := range e.p.ByType(typ) {
-			e.inspected++
-			msg, unknown := f(r)
-			if msg == "" {
-				continue
+			if fd := e.judge(r, func() (string, bool) { return f(r) }); fd != nil {
+				out = append(out, *fd)
 			}
-			status := StatusFail
-			if unknown {
-				status = StatusUnknown
-			}
-			out = append(out, Finding{URN: r.URN, Type: r.Type, Name: r.Name, Status: status, Message: msg})
 		}
 	}
 	return out
 }
 
+// undecided records that the value at path of r could not be read.
+func (e *env) undecided(r *plan.Resource, path, why string) {
+	e.reads = append(e.reads, fmt.Sprintf("%s of %s %q %s", path, r.Type, r.Name, why))
+}
+
 // input returns the input at path with secrets revealed, and whether it is
-// there and known.
-func input(r *plan.Resource, path string) (v any, present, known bool) {
+// there and known; an unknown value is recorded as undecided.
+func (e *env) input(r *plan.Resource, path string) (v any, present, known bool) {
 	v, present = r.Input(path)
-	if s, ok := v.(plan.Secret); ok {
+	if !present {
+		v, present = partlyUnknown(r, path)
+	}
+	for {
+		s, ok := v.(plan.Secret)
+		if !ok {
+			break
+		}
 		v = s.Reveal()
 	}
-	return v, present, present && !plan.IsUnknown(v)
+	known = present && !plan.IsUnknown(v)
+	if present && !known {
+		e.undecided(r, path, "is not known until deploy")
+	}
+	return v, present, known
+}
+
+// partlyUnknown reports a path whose prefix is unknown (or secret and
+// unknown) as present and unknown: "defaultTags.tags" of a provider whose
+// defaultTags is an output.
+func partlyUnknown(r *plan.Resource, path string) (any, bool) {
+	parts := strings.Split(path, ".")
+	for i := len(parts) - 1; i > 0; i-- {
+		if v, ok := r.Input(strings.Join(parts[:i], ".")); ok {
+			for {
+				s, isSecret := v.(plan.Secret)
+				if !isSecret {
+					break
+				}
+				v = s.Reveal()
+			}
+			if plan.IsUnknown(v) {
+				return plan.Unknown{}, true
+			}
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// typed reads the input at path as a T: absent gives T's zero value, a
+// value of another shape is undecided (and gives the zero value too).
+func typed[T any](e *env, r *plan.Resource, path, shape string) T {
+	var zero T
+	v, present, known := e.input(r, path)
+	if !present || !known || v == nil {
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		e.undecided(r, path, fmt.Sprintf("is %v, not %s", v, shape))
+		return zero
+	}
+	return t
 }
 
 // str returns the string input at path ("" when absent).
-func str(r *plan.Resource, path string) string {
-	v, _, _ := input(r, path)
-	s, _ := v.(string)
-	return s
-}
+func (e *env) str(r *plan.Resource, path string) string { return typed[string](e, r, path, "a string") }
 
 // boolean returns the bool input at path (false when absent).
-func boolean(r *plan.Resource, path string) bool {
-	v, _, _ := input(r, path)
-	b, _ := v.(bool)
-	return b
+func (e *env) boolean(r *plan.Resource, path string) bool {
+	return typed[bool](e, r, path, "a boolean")
 }
 
 // number returns the numeric input at path (0 when absent).
-func number(r *plan.Resource, path string) float64 {
-	v, _, _ := input(r, path)
-	n, _ := v.(float64)
-	return n
+func (e *env) number(r *plan.Resource, path string) float64 {
+	return typed[float64](e, r, path, "a number")
 }
 
 // list returns the list input at path.
-func list(r *plan.Resource, path string) []any {
-	v, _, _ := input(r, path)
-	l, _ := v.([]any)
-	return l
+func (e *env) list(r *plan.Resource, path string) []any { return typed[[]any](e, r, path, "a list") }
+
+// object returns the object input at path.
+func (e *env) object(r *plan.Resource, path string) map[string]any {
+	return typed[map[string]any](e, r, path, "an object")
 }
 
 // unknownMsg is the message of a check that cannot decide.
@@ -284,8 +360,8 @@ type (
 )
 
 // policyAt parses the policy document at an input, or reports why not.
-func policyAt(r *plan.Resource, path string) (doc document, msg string, unknown bool) {
-	v, present, known := input(r, path)
+func (e *env) policyAt(r *plan.Resource, path string) (doc document, msg string, unknown bool) {
+	v, present, known := e.input(r, path)
 	switch {
 	case !present:
 		return doc, "", false
@@ -315,7 +391,7 @@ func (e *env) eachIdentityStatement(f func(st statement) string) []Finding {
 	var out []Finding
 	for _, ip := range identityPolicies {
 		out = append(out, e.each([]string{ip.typ}, func(r *plan.Resource) (string, bool) {
-			doc, msg, unknown := policyAt(r, ip.path)
+			doc, msg, unknown := e.policyAt(r, ip.path)
 			if msg != "" {
 				return msg, unknown
 			}
@@ -350,3 +426,5 @@ func register(cs ...*Check) struct{} {
 	all = append(all, cs...)
 	return struct{}{}
 }
+
+//go:generate go run ./internal/gentaggable taggable.go
