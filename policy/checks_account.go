@@ -285,7 +285,7 @@ func (e *env) httpWarned() bool {
 // encrypts with SSE-S3 and its policy lets S3 server access logging or
 // ELB log delivery write to it.
 func (e *env) accessLogTarget(b *plan.Resource) bool {
-	sse := e.sideOf(sseType)[b.ID]
+	sse := e.sideOf(sseTypes...)[b.ID]
 	pol := e.sideOf(bucketPolType)[b.ID]
 	if sse == nil || pol == nil || e.str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "AES256" {
 		return false

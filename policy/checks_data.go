@@ -12,9 +12,11 @@ import (
 const (
 	clusterType     = "aws:rds/cluster:Cluster"
 	instanceType    = "aws:rds/clusterInstance:ClusterInstance"
+	rdsInstanceType = "aws:rds/instance:Instance"
 	paramGroupType  = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 	keyType         = "aws:kms/key:Key"
 	bucketType      = "aws:s3/bucketV2:BucketV2"
+	bucketV1Type    = "aws:s3/bucket:Bucket" // v6's legacy bucket, v7's only one
 	pabType         = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 	bucketPolType   = "aws:s3/bucketPolicy:BucketPolicy"
 	sseType         = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
@@ -28,22 +30,54 @@ const (
 	defaultRDSAdmin = "postgres"
 )
 
-// sideOf indexes a bucket's side resources of one type by bucket name.
-func (e *env) sideOf(typ string) map[string]*plan.Resource {
+// dbTypes are the databases RDS runs: Aurora clusters and RDS instances.
+var dbTypes = []string{clusterType, rdsInstanceType}
+
+// The bucket types of both provider generations, and their companions:
+// pulumi-aws v6 has the legacy aws:s3/bucket:Bucket (settings inline) and
+// BucketV2 with companions suffixed V2; v7's aws:s3/bucket:Bucket is v6's
+// BucketV2, with companions unsuffixed. Each check reads a bucket's
+// companion of either generation, and the inline form when there is none.
+var (
+	bucketTypes     = []string{bucketType, bucketV1Type}
+	sseTypes        = []string{sseType, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"}
+	versioningTypes = []string{versioningType, "aws:s3/bucketVersioning:BucketVersioning"}
+	lifecycleTypes  = []string{lifecycleType, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"}
+	loggingTypes    = []string{loggingType, "aws:s3/bucketLogging:BucketLogging"}
+	aclTypes        = []string{"aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"}
+)
+
+// sideOf indexes a bucket's side resources of the given types by bucket
+// name.
+func (e *env) sideOf(types ...string) map[string]*plan.Resource {
 	out := map[string]*plan.Resource{}
-	for _, r := range e.p.ByType(typ) {
-		out[e.str(r, "bucket")] = r
+	for _, typ := range types {
+		for _, r := range e.p.ByType(typ) {
+			out[e.str(r, "bucket")] = r
+		}
 	}
 	return out
 }
 
-// eachBucket runs f for every bucket with its side resource of typ (nil
-// when it has none).
-func (e *env) eachBucket(typ string, f func(b, side *plan.Resource) string) []Finding {
-	sides := e.sideOf(typ)
-	return e.each([]string{bucketType}, func(b *plan.Resource) (string, bool) {
+// eachBucket runs f for every bucket, of either generation, with its side
+// resource of one of types (nil when it has none).
+func (e *env) eachBucket(types []string, f func(b, side *plan.Resource) string) []Finding {
+	sides := e.sideOf(types...)
+	return e.each(bucketTypes, func(b *plan.Resource) (string, bool) {
 		return f(b, sides[b.ID]), false
 	})
+}
+
+// inlineSSE reads a bucket's inline default encryption (v6's legacy
+// bucket: serverSideEncryptionConfiguration.rule; BucketV2's deprecated
+// serverSideEncryptionConfigurations[0].rules[0]): its rule path, or "".
+func (e *env) inlineSSE(b *plan.Resource) string {
+	for _, path := range []string{"serverSideEncryptionConfiguration.rule", "serverSideEncryptionConfigurations.0.rules.0"} {
+		if _, ok := b.Input(path); ok {
+			return path
+		}
+	}
+	return ""
 }
 
 // instancesOf counts each cluster's instances by cluster ID.
@@ -58,10 +92,10 @@ func (e *env) instancesOf() map[string]int {
 var _ = register(
 	&Check{
 		ID: "STRATA-RDS-001", Title: "Databases are encrypted with a customer-managed key", Severity: Critical,
-		Controls: []string{"FSBP RDS.27", "CKV_AWS_96", "CKV_AWS_327"}, Types: []string{clusterType},
+		Controls: []string{"FSBP RDS.27", "CKV_AWS_96", "CKV_AWS_327"}, Types: dbTypes,
 		Fix: "Set storageEncrypted and kmsKeyId to a customer-managed key (auroradb does).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
 				if !e.boolean(r, "storageEncrypted") || e.str(r, "kmsKeyId") == "" {
 					return "storage is not encrypted with a customer-managed key", false
 				}
@@ -71,10 +105,10 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-002", Title: "Database instances are not publicly accessible", Severity: Critical,
-		Controls: []string{"FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17"}, Types: []string{instanceType},
+		Controls: []string{"FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17"}, Types: []string{instanceType, rdsInstanceType},
 		Fix: "Set publiclyAccessible to false and use isolated subnets.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{instanceType, rdsInstanceType}, func(r *plan.Resource) (string, bool) {
 				if e.boolean(r, "publiclyAccessible") {
 					return "is publicly accessible", false
 				}
@@ -84,14 +118,14 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-003", Title: "Databases are protected from deletion in production", Severity: High,
-		Controls: []string{"FSBP RDS.7", "CKV_AWS_139"}, Types: []string{clusterType},
+		Controls: []string{"FSBP RDS.7", "CKV_AWS_139"}, Types: dbTypes,
 		Fix:      "Set deletionProtection with a final snapshot (the prod profile does).",
 		Settings: []string{"auroradb.AllowDeletion"},
 		eval: func(e *env) []Finding {
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
 				if !e.boolean(r, "deletionProtection") || e.boolean(r, "skipFinalSnapshot") {
 					return "can be deleted, or deleted without a final snapshot, in production", false
 				}
@@ -101,11 +135,11 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-004", Title: "Backups are kept at least 7 days", Severity: Medium,
-		Controls: []string{"CKV_AWS_133", "AVD-AWS-0077"}, Types: []string{clusterType},
+		Controls: []string{"CKV_AWS_133", "AVD-AWS-0077"}, Types: dbTypes,
 		Fix:      "Set backupRetentionPeriod to 7 or more.",
 		Settings: []string{"auroradb.BackupRetentionDays"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
 				if d := e.number(r, "backupRetentionPeriod"); d < minBackupDays {
 					return fmt.Sprintf("keeps backups %v days", d), false
 				}
@@ -135,10 +169,10 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-006", Title: "Database logs go to CloudWatch", Severity: Medium,
-		Controls: []string{"FSBP RDS.37", "CKV_AWS_324"}, Types: []string{clusterType},
+		Controls: []string{"FSBP RDS.37", "CKV_AWS_324"}, Types: dbTypes,
 		Fix: "Export the postgresql log (enabledCloudwatchLogsExports).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
 				if len(e.list(r, "enabledCloudwatchLogsExports")) == 0 {
 					return "exports no logs", false
 				}
@@ -148,10 +182,10 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-007", Title: "Databases accept IAM authentication", Severity: Medium,
-		Controls: []string{"FSBP RDS.12", "CKV_AWS_162"}, Types: []string{clusterType},
+		Controls: []string{"FSBP RDS.12", "CKV_AWS_162"}, Types: dbTypes,
 		Fix: "Set iamDatabaseAuthenticationEnabled.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
 				if !e.boolean(r, "iamDatabaseAuthenticationEnabled") {
 					return "does not accept IAM authentication", false
 				}
@@ -161,12 +195,14 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-RDS-008", Title: "No master password in code, config or state", Severity: Critical,
-		Controls: []string{"(secrets)", "FSBP SecretsManager.1"}, Types: []string{clusterType},
+		Controls: []string{"(secrets)", "FSBP SecretsManager.1"}, Types: dbTypes,
 		Fix: "Set manageMasterUserPassword and drop masterPassword: RDS keeps and rotates it in Secrets Manager.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
-				if _, has, _ := e.input(r, "masterPassword"); has {
-					return "has a masterPassword input, which lands in state", false
+			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+				for _, k := range []string{"masterPassword", "password"} {
+					if _, has, _ := e.input(r, k); has {
+						return fmt.Sprintf("has a %s input, which lands in state", k), false
+					}
 				}
 				if !e.boolean(r, "manageMasterUserPassword") {
 					return "does not let RDS manage the master password", false
@@ -304,10 +340,10 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-001", Title: "Buckets block public access", Severity: High,
-		Controls: []string{"FSBP S3.8", "FSBP S3.1", "CIS 2.1.4"}, Types: []string{bucketType, pabType},
+		Controls: []string{"FSBP S3.8", "FSBP S3.1", "CIS 2.1.4"}, Types: []string{bucketType, bucketV1Type, pabType},
 		Fix: "Add a public access block with all four flags (securebucket does).",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(pabType, func(_, pab *plan.Resource) string {
+			return e.eachBucket([]string{pabType}, func(_, pab *plan.Resource) string {
 				if pab == nil {
 					return "has no public access block"
 				}
@@ -322,14 +358,18 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-002", Title: "Buckets refuse requests without TLS 1.2 or later", Severity: High,
-		Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Types: []string{bucketType, bucketPolType},
+		Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Types: []string{bucketType, bucketV1Type, bucketPolType},
 		Fix: "Deny s3:* on the bucket and its objects to every principal when aws:SecureTransport is false, and when s3:TlsVersion is below 1.2.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(bucketPolType, func(b, pol *plan.Resource) string {
+			return e.eachBucket([]string{bucketPolType}, func(b, pol *plan.Resource) string {
+				path := "policy"
 				if pol == nil {
-					return "has no bucket policy, so plain HTTP is allowed"
+					if _, inline := b.Input("policy"); !inline {
+						return "has no bucket policy, so plain HTTP is allowed"
+					}
+					pol = b
 				}
-				doc, msg, _ := e.policyAt(pol, "policy")
+				doc, msg, _ := e.policyAt(pol, path)
 				if msg != "" {
 					return msg
 				}
@@ -355,17 +395,22 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-003", Title: "Buckets encrypt with a customer-managed key and a bucket key", Severity: High,
-		Controls: []string{"FSBP S3.17", "CKV_AWS_145"}, Types: []string{bucketType, sseType},
+		Controls: []string{"FSBP S3.17", "CKV_AWS_145"}, Types: append([]string{bucketType, bucketV1Type}, sseTypes...),
 		Fix: "Default-encrypt with aws:kms, a customer-managed key and bucketKeyEnabled.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(sseType, func(_, sse *plan.Resource) string {
+			return e.eachBucket(sseTypes, func(b, sse *plan.Resource) string {
+				rule := "rules.0"
+				if sse == nil {
+					if rule = e.inlineSSE(b); rule == "" {
+						return "has no default encryption with a customer-managed key"
+					}
+					sse = b
+				}
 				switch {
-				case sse == nil:
-					return "has no default encryption with a customer-managed key"
-				case e.str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "aws:kms" ||
-					e.str(sse, "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId") == "":
+				case e.str(sse, rule+".applyServerSideEncryptionByDefault.sseAlgorithm") != "aws:kms" ||
+					e.str(sse, rule+".applyServerSideEncryptionByDefault.kmsMasterKeyId") == "":
 					return "does not default to SSE-KMS with a customer-managed key"
-				case !e.boolean(sse, "rules.0.bucketKeyEnabled"):
+				case !e.boolean(sse, rule+".bucketKeyEnabled"):
 					return "has no bucket key (every object costs a KMS request)"
 				}
 				return ""
@@ -374,26 +419,33 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-004", Title: "Buckets are versioned", Severity: Medium,
-		Controls: []string{"FSBP S3.14", "CKV_AWS_21"}, Types: []string{bucketType, versioningType},
+		Controls: []string{"FSBP S3.14", "CKV_AWS_21"}, Types: append([]string{bucketType, bucketV1Type}, versioningTypes...),
 		Fix: "Enable versioning.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(versioningType, func(_, v *plan.Resource) string {
-				if v == nil || e.str(v, "versioningConfiguration.status") != "Enabled" {
-					return "is not versioned"
+			return e.eachBucket(versioningTypes, func(b, v *plan.Resource) string {
+				switch {
+				case v != nil && e.str(v, "versioningConfiguration.status") == "Enabled",
+					v == nil && (e.boolean(b, "versioning.enabled") || e.boolean(b, "versionings.0.enabled")):
+					return ""
 				}
-				return ""
+				return "is not versioned"
 			})
 		},
 	},
 	&Check{
 		ID: "STRATA-S3-005", Title: "Buckets have a lifecycle that aborts unfinished uploads", Severity: Low,
-		Controls: []string{"FSBP S3.13", "FSBP S3.10", "CKV_AWS_300"}, Types: []string{bucketType, lifecycleType},
+		Controls: []string{"FSBP S3.13", "FSBP S3.10", "CKV_AWS_300"}, Types: append([]string{bucketType, bucketV1Type}, lifecycleTypes...),
 		Fix:      "Add a lifecycle configuration with abortIncompleteMultipartUpload.",
 		Settings: []string{"securebucket.AbortIncompleteMultipartUploadDays"},
 		eval: func(e *env) []Finding {
-			return e.eachBucket(lifecycleType, func(_, lc *plan.Resource) string {
+			return e.eachBucket(lifecycleTypes, func(b, lc *plan.Resource) string {
 				if lc == nil {
-					return "has no lifecycle configuration"
+					for _, rule := range e.list(b, "lifecycleRules") {
+						if m, _ := rule.(map[string]any); m["abortIncompleteMultipartUploadDays"] != nil && m["enabled"] == true {
+							return ""
+						}
+					}
+					return "has no lifecycle configuration that aborts unfinished uploads"
 				}
 				for _, rule := range e.list(lc, "rules") {
 					if m, _ := rule.(map[string]any); m["abortIncompleteMultipartUpload"] != nil && m["status"] == "Enabled" {
@@ -406,23 +458,31 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-006", Title: "Bucket ACLs are disabled", Severity: Medium,
-		Controls: []string{"FSBP S3.12"}, Types: []string{bucketType, ownershipType},
+		Controls: []string{"FSBP S3.12"}, Types: append([]string{bucketType, bucketV1Type, ownershipType}, aclTypes...),
 		Fix: "Set object ownership to BucketOwnerEnforced.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(ownershipType, func(_, o *plan.Resource) string {
-				if o == nil || e.str(o, "rule.objectOwnership") != "BucketOwnerEnforced" {
-					return "still honours ACLs"
+			acls := e.sideOf(aclTypes...)
+			return e.eachBucket([]string{ownershipType}, func(b, o *plan.Resource) string {
+				if o != nil && e.str(o, "rule.objectOwnership") == "BucketOwnerEnforced" {
+					return ""
 				}
-				return ""
+				acl := e.str(b, "acl")
+				if a := acls[b.ID]; a != nil {
+					acl = e.str(a, "acl")
+				}
+				if acl != "" && acl != "private" {
+					return fmt.Sprintf("still honours ACLs, and its ACL is %s", acl)
+				}
+				return "still honours ACLs"
 			})
 		},
 	},
 	&Check{
 		ID: "STRATA-S3-007", Title: "Bucket policies allow no one at large", Severity: Critical,
-		Controls: []string{"FSBP S3.2", "FSBP S3.3", "FSBP S3.6"}, Types: []string{bucketPolType},
+		Controls: []string{"FSBP S3.2", "FSBP S3.3", "FSBP S3.6"}, Types: []string{bucketPolType, bucketType, bucketV1Type},
 		Fix: "Grant named principals; keep Principal * for Deny statements only.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{bucketPolType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{bucketPolType, bucketType, bucketV1Type}, func(r *plan.Resource) (string, bool) {
 				doc, msg, unknown := e.policyAt(r, "policy")
 				if msg != "" {
 					return msg, unknown
@@ -438,10 +498,10 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-008", Title: "Bucket policies let uploads rely on default encryption", Severity: High,
-		Controls: []string{"(availability)", "FSBP S3.17"}, Types: []string{bucketType, bucketPolType},
+		Controls: []string{"(availability)", "FSBP S3.17"}, Types: []string{bucketType, bucketV1Type, bucketPolType},
 		Fix: "Guard each deny that compares an encryption header with a Null condition on that header, so only a header naming something else is denied.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(bucketPolType, func(b, pol *plan.Resource) string {
+			return e.eachBucket([]string{bucketPolType}, func(b, pol *plan.Resource) string {
 				if pol == nil {
 					return ""
 				}

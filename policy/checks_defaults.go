@@ -28,7 +28,7 @@ const (
 var guardDutyFeatures = []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
 
 // statefulTypes hold data that is lost when they are deleted.
-var statefulTypes = []string{clusterType, bucketType, tableType, keyType, logGroupType, "aws:secretsmanager/secret:Secret"}
+var statefulTypes = []string{clusterType, rdsInstanceType, bucketType, bucketV1Type, tableType, keyType, logGroupType, "aws:secretsmanager/secret:Secret"}
 
 // sourceKeys limit a service principal to this account's requests.
 var sourceKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID"}
@@ -79,14 +79,16 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-009", Title: "Buckets log server access", Severity: Medium,
-		Controls: []string{"FSBP S3.9", "CKV_AWS_18"}, Types: []string{bucketType, loggingType},
+		Controls: []string{"FSBP S3.9", "CKV_AWS_18"}, Types: append([]string{bucketType, bucketV1Type}, loggingTypes...),
 		Fix:      "Give the bucket an aws:s3/bucketLoggingV2 to an access-log target (securebucket's AccessLogBucket).",
 		Settings: []string{"securebucket.AccessLogBucket"},
 		eval: func(e *env) []Finding {
-			return e.eachBucket(loggingType, func(b, logging *plan.Resource) string {
+			return e.eachBucket(loggingTypes, func(b, logging *plan.Resource) string {
 				switch {
 				case e.accessLogTarget(b):
 					return "" // a log target does not log into itself
+				case logging == nil && (e.str(b, "loggings.0.targetBucket") != "" || e.str(b, "logging.targetBucket") != ""):
+					return ""
 				case logging == nil || e.str(logging, "targetBucket") == "":
 					return "logs no server access"
 				}
@@ -96,13 +98,13 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-S3-010", Title: "No production bucket can be deleted with its objects", Severity: High,
-		Controls: []string{"(data loss)"}, Types: []string{bucketType},
+		Controls: []string{"(data loss)"}, Types: bucketTypes,
 		Fix: "Leave forceDestroy false in production (securebucket's ForceDestroy).",
 		eval: func(e *env) []Finding {
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{bucketType}, func(r *plan.Resource) (string, bool) {
+			return e.each(bucketTypes, func(r *plan.Resource) (string, bool) {
 				if e.boolean(r, "forceDestroy") {
 					return "forceDestroy deletes every object with the bucket", false
 				}

@@ -13,6 +13,8 @@ const (
 	roleType       = "aws:iam/role:Role"
 	rolePolicyType = "aws:iam/rolePolicy:RolePolicy"
 	attachmentType = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	userPolicyType = "aws:iam/userPolicy:UserPolicy"
+	groupPolType   = "aws:iam/groupPolicy:GroupPolicy"
 	iamPolicyType  = "aws:iam/policy:Policy"
 	taskDefType    = "aws:ecs/taskDefinition:TaskDefinition"
 )
@@ -69,7 +71,7 @@ func accountOf(principal string) string {
 var _ = register(
 	&Check{
 		ID: "STRATA-IAM-001", Title: "No policy allows every action on every resource", Severity: Critical,
-		Controls: []string{"FSBP IAM.1", "CIS 1.15", "CKV_AWS_62", "CKV_AWS_274"}, Types: []string{rolePolicyType, iamPolicyType},
+		Controls: []string{"FSBP IAM.1", "CIS 1.15", "CKV_AWS_62", "CKV_AWS_274"}, Types: identityTypes,
 		Fix: "Grant the actions the principal needs on the resources it needs (strata's grant package does).",
 		eval: func(e *env) []Finding {
 			return e.eachIdentityStatement(func(st statement) string {
@@ -82,7 +84,7 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-IAM-002", Title: "No service-wide wildcard actions", Severity: High,
-		Controls: []string{"FSBP IAM.21", "CKV_AWS_63"}, Types: []string{rolePolicyType, iamPolicyType},
+		Controls: []string{"FSBP IAM.21", "CKV_AWS_63"}, Types: identityTypes,
 		Fix: "List the actions instead of service:*.",
 		eval: func(e *env) []Finding {
 			return e.eachIdentityStatement(func(st statement) string {
@@ -97,7 +99,7 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-IAM-003", Title: "Policies are scoped to resources where AWS allows it", Severity: Medium,
-		Controls: []string{"CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"}, Types: []string{rolePolicyType, iamPolicyType},
+		Controls: []string{"CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"}, Types: identityTypes,
 		Fix: "Name the bucket, key, secret, log group or table ARN instead of *.",
 		eval: func(e *env) []Finding {
 			return e.eachIdentityStatement(func(st statement) string {
@@ -115,7 +117,7 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-IAM-010", Title: "No role can make itself administrator", Severity: Critical,
-		Controls: []string{"FSBP IAM.1", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289"}, Types: []string{rolePolicyType, iamPolicyType, attachmentType},
+		Controls: []string{"FSBP IAM.1", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289"}, Types: append(slices.Clone(identityTypes), attachmentTypes...),
 		Fix: "Limit role and policy writes with an iam:PermissionsBoundary condition, pass roles only to named services (iam:PassedToService), and attach no admin-equivalent managed policy (IAMFullAccess, …).",
 		eval: func(e *env) []Finding {
 			out := e.eachIdentityStatement(func(st statement) string {
@@ -124,18 +126,17 @@ var _ = register(
 				}
 				return ""
 			})
-			return append(out, e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
-				arn := e.str(r, "policyArn")
+			return append(out, e.eachAttachment(func(arn string) string {
 				if how := iampolicy.AdminEquivalent(arn); how != "" {
-					return fmt.Sprintf("attaches %s, which %s", arn, how), false
+					return fmt.Sprintf("attaches %s, which %s", arn, how)
 				}
-				return "", false
+				return ""
 			})...)
 		},
 	},
 	&Check{
 		ID: "STRATA-IAM-011", Title: "Actions that work only on * are granted on *", Severity: Low,
-		Controls: []string{"(correctness)", "AWS service authorization reference"}, Types: []string{rolePolicyType, iamPolicyType},
+		Controls: []string{"(correctness)", "AWS service authorization reference"}, Types: identityTypes,
 		Fix: "Grant the action on \"*\" in a statement of its own: AWS lists no resource type for it, so an ARN grants nothing.",
 		eval: func(e *env) []Finding {
 			return e.eachIdentityStatement(func(st statement) string {
@@ -153,15 +154,15 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-IAM-004", Title: "No AdministratorAccess", Severity: Critical,
-		Controls: []string{"FSBP IAM.1", "CKV_AWS_274"}, Types: []string{attachmentType},
+		Controls: []string{"FSBP IAM.1", "CKV_AWS_274"}, Types: append(slices.Clone(attachmentTypes), roleType),
 		Fix:      "Attach narrower managed policies; AdministratorAccess only as a deliberate, reviewed exception.",
 		Settings: []string{"baseline.DeployRole.ManagedPolicyARNs"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{attachmentType}, func(r *plan.Resource) (string, bool) {
-				if strings.HasSuffix(e.str(r, "policyArn"), ":policy/AdministratorAccess") {
-					return "attaches AdministratorAccess", false
+			return e.eachAttachment(func(arn string) string {
+				if strings.HasSuffix(arn, ":policy/AdministratorAccess") {
+					return "attaches AdministratorAccess"
 				}
-				return "", false
+				return ""
 			})
 		},
 	},
@@ -239,7 +240,7 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-IAM-009", Title: "No decrypting with every KMS key", Severity: High,
-		Controls: []string{"FSBP KMS.1", "FSBP KMS.2"}, Types: []string{rolePolicyType, iamPolicyType},
+		Controls: []string{"FSBP KMS.1", "FSBP KMS.2"}, Types: identityTypes,
 		Fix: "Allow kms:Decrypt on the key ARN, ideally with kms:ViaService.",
 		eval: func(e *env) []Finding {
 			return e.eachIdentityStatement(func(st statement) string {

@@ -19,6 +19,10 @@ const (
 	egressType    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 	sgRuleType    = "aws:ec2/securityGroupRule:SecurityGroupRule"
 	subnetGrpType = "aws:rds/subnetGroup:SubnetGroup"
+	routeTableType = "aws:ec2/routeTable:RouteTable"
+	ec2RouteType   = "aws:ec2/route:Route"
+	assocType      = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	mainAssocType  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
 )
 
 var vpcTypes = []string{awsxVpcType, vpcType}
@@ -196,6 +200,77 @@ func (e *env) eachRule(f func(x rule) string) []Finding {
 	return out
 }
 
+// routeTargets are the keys of a route that send traffic out of the VPC to
+// the Internet, directly or through something that forwards it.
+var routeTargets = []struct{ key, what string }{
+	{"gatewayId", "a gateway"}, {"natGatewayId", "a NAT gateway"}, {"egressOnlyGatewayId", "an egress-only gateway"},
+	{"instanceId", "an instance"}, {"networkInterfaceId", "a network interface"},
+}
+
+// tableEgress is what the route table id sends out: a description of its
+// route to the Internet, or "", and why that cannot be decided.
+func (e *env) tableEgress(id string) (out, undecided string) {
+	var routes []map[string]any
+	for _, t := range e.p.ByType(routeTableType) {
+		if t.ID == id {
+			for _, rt := range e.list(t, "routes") {
+				if m, ok := rt.(map[string]any); ok {
+					routes = append(routes, m)
+				}
+			}
+		}
+	}
+	for _, r := range e.p.ByType(ec2RouteType) {
+		if e.str(r, "routeTableId") == id {
+			routes = append(routes, r.Inputs)
+		}
+	}
+	for _, rt := range routes {
+		for _, t := range routeTargets {
+			v, ok := rt[t.key]
+			if !ok || v == nil || v == "" {
+				continue
+			}
+			target, known := v.(string)
+			if !known {
+				return "", fmt.Sprintf("route table %s routes to %s not known until deploy", id, t.what)
+			}
+			if t.key == "gatewayId" && !strings.HasPrefix(target, "igw-") {
+				continue // a virtual private gateway or a local route
+			}
+			return fmt.Sprintf("%s (%s) through route table %s", t.what, target, id), ""
+		}
+	}
+	return "", ""
+}
+
+// subnetEgress is how subnet id reaches the Internet, read from the route
+// tables the plan holds: its associated table, else its VPC's main one
+// (AWS's, which routes only inside the VPC, unless the plan replaces it).
+func (e *env) subnetEgress(id string) (out, undecided string) {
+	var subnet *plan.Resource
+	for _, s := range e.p.ByType(subnetType) {
+		if s.ID == id {
+			subnet = s
+		}
+	}
+	if subnet == nil {
+		return "", fmt.Sprintf("subnet %s is not in the plan, so its routes are not known", id)
+	}
+	for _, a := range e.p.ByType(assocType) {
+		if e.str(a, "subnetId") == id {
+			return e.tableEgress(e.str(a, "routeTableId"))
+		}
+	}
+	vpc := e.str(subnet, "vpcId")
+	for _, m := range e.p.ByType(mainAssocType) {
+		if e.str(m, "vpcId") == vpc {
+			return e.tableEgress(e.str(m, "routeTableId"))
+		}
+	}
+	return "", ""
+}
+
 // highRiskPorts are FSBP EC2.19's.
 var highRiskPorts = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
 
@@ -268,25 +343,25 @@ var _ = register(
 	},
 	&Check{
 		ID: "STRATA-VPC-004", Title: "Database subnets have no route to the internet", Severity: High,
-		Controls: []string{"CKV2_AWS_35", "FSBP RDS.2"}, Types: []string{subnetGrpType, awsxVpcType},
-		Fix: "Build the DB subnet group from the VPC's isolated subnets (network.Network's DBSubnetGroupName).",
+		Controls: []string{"CKV2_AWS_35", "FSBP RDS.2"}, Types: []string{subnetGrpType, routeTableType, ec2RouteType, assocType},
+		Fix: "Build the DB subnet group from subnets whose route table has no route to an internet, NAT or egress-only gateway, instance or interface (network.Network's DBSubnetGroupName).",
 		eval: func(e *env) []Finding {
-			isolated := map[string]bool{}
-			for _, v := range e.p.ByType(awsxVpcType) {
-				ids, _ := v.Outputs["isolatedSubnetIds"].([]any)
-				for _, id := range ids {
-					isolated[fmt.Sprint(id)] = true
-				}
-			}
 			return e.each([]string{subnetGrpType}, func(r *plan.Resource) (string, bool) {
-				ids := e.list(r, "subnetIds")
-				if _, _, known := e.input(r, "subnetIds"); !known {
-					return unknownMsg("the subnet group's subnets"), true
-				}
+				ids := e.strings(r, "subnetIds")
+				var problems, undecided []string
 				for _, id := range ids {
-					if !isolated[fmt.Sprint(id)] {
-						return fmt.Sprintf("subnet %v is not an isolated subnet of a VPC in this plan", id), false
+					switch out, why := e.subnetEgress(id); {
+					case why != "":
+						undecided = append(undecided, why)
+					case out != "":
+						problems = append(problems, fmt.Sprintf("subnet %s routes to %s", id, out))
 					}
+				}
+				if len(problems) > 0 {
+					return strings.Join(problems, "; "), false
+				}
+				if len(undecided) > 0 {
+					return "cannot decide at plan time: " + strings.Join(undecided, "; "), true
 				}
 				return "", false
 			})

@@ -13,6 +13,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -369,6 +370,18 @@ func (e *env) policyAt(r *plan.Resource, path string) (doc document, msg string,
 		return doc, unknownMsg(path), true
 	}
 	s, ok := v.(string)
+	if m, isObject := v.(map[string]any); isObject {
+		// The provider accepts a document as an object and encodes it.
+		if containsUnknown(m) {
+			e.undecided(r, path, "holds values not known until deploy")
+			return doc, unknownMsg(path), true
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return doc, fmt.Sprintf("%s does not encode as JSON: %v", path, err), false
+		}
+		s, ok = string(b), true
+	}
 	if !ok {
 		return doc, fmt.Sprintf("%s is not a JSON policy document", path), false
 	}
@@ -379,35 +392,102 @@ func (e *env) policyAt(r *plan.Resource, path string) (doc document, msg string,
 	return doc, "", false
 }
 
-// identityPolicies are the inputs that hold IAM identity policies.
+// identityPolicies are the inputs that hold IAM identity policies: every
+// place AWS and the provider accept one, inline on a role included.
 var identityPolicies = []struct{ typ, path string }{
 	{"aws:iam/rolePolicy:RolePolicy", "policy"},
 	{"aws:iam/policy:Policy", "policy"},
+	{"aws:iam/userPolicy:UserPolicy", "policy"},
+	{"aws:iam/groupPolicy:GroupPolicy", "policy"},
+	{"aws:iam/role:Role", "inlinePolicies"},
 }
 
-// eachIdentityStatement calls f for every statement of every identity
-// policy in the plan.
+// identityTypes are the types identityPolicies names.
+var identityTypes = func() []string {
+	var out []string
+	for _, ip := range identityPolicies {
+		out = append(out, ip.typ)
+	}
+	return out
+}()
+
+// attachmentTypes attach a managed policy to a role, user or group;
+// managedPolicyArns on a role does too.
+var attachmentTypes = []string{
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+	"aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment",
+}
+
+// eachIdentityStatement calls f for every Allow statement of every identity
+// policy in the plan; a resource fails with every problem f names.
 func (e *env) eachIdentityStatement(f func(st statement) string) []Finding {
 	var out []Finding
 	for _, ip := range identityPolicies {
 		out = append(out, e.each([]string{ip.typ}, func(r *plan.Resource) (string, bool) {
-			doc, msg, unknown := e.policyAt(r, ip.path)
-			if msg != "" {
-				return msg, unknown
+			paths := []string{ip.path}
+			if ip.path == "inlinePolicies" {
+				paths = nil
+				for i := range e.list(r, "inlinePolicies") {
+					paths = append(paths, fmt.Sprintf("inlinePolicies.%d.policy", i))
+				}
 			}
 			var problems []string
-			for _, st := range doc.Statement {
-				if st.Effect != "Allow" {
-					continue
+			for _, path := range paths {
+				doc, msg, unknown := e.policyAt(r, path)
+				if msg != "" {
+					return msg, unknown
 				}
-				if m := f(st); m != "" {
-					problems = append(problems, m)
+				for _, st := range doc.Statement {
+					if st.Effect != "Allow" {
+						continue
+					}
+					if m := f(st); m != "" {
+						problems = append(problems, m)
+					}
 				}
 			}
 			return strings.Join(problems, "; "), false
 		})...)
 	}
 	return out
+}
+
+// eachAttachment calls f for every managed policy ARN attached to a role,
+// user or group, by an attachment resource or a role's managedPolicyArns.
+func (e *env) eachAttachment(f func(arn string) string) []Finding {
+	out := e.each(attachmentTypes, func(r *plan.Resource) (string, bool) {
+		return f(e.str(r, "policyArn")), false
+	})
+	return append(out, e.each([]string{"aws:iam/role:Role"}, func(r *plan.Resource) (string, bool) {
+		var problems []string
+		for _, arn := range e.strings(r, "managedPolicyArns") {
+			if m := f(arn); m != "" {
+				problems = append(problems, m)
+			}
+		}
+		return strings.Join(problems, "; "), false
+	})...)
+}
+
+// containsUnknown reports whether v holds an unknown value anywhere.
+func containsUnknown(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			if containsUnknown(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if containsUnknown(e) {
+				return true
+			}
+		}
+	case plan.Secret:
+		return containsUnknown(v.Reveal())
+	}
+	return plan.IsUnknown(v)
 }
 
 // byID indexes resources of a type by their plan ID.

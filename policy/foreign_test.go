@@ -1,0 +1,167 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/policy/testdata/foreign/buckets"
+	"github.com/strata-infra/strata/policy/testdata/foreign/database"
+	"github.com/strata-infra/strata/policy/testdata/foreign/iamusers"
+	"github.com/strata-infra/strata/policy/testdata/foreign/outputtags"
+	"github.com/strata-infra/strata/policy/testdata/foreign/webserver"
+)
+
+// foreign are programs written the way teams write Pulumi Go without
+// strata (policy/testdata/foreign), planned with the plan engine.
+var foreign = map[string]pulumi.RunFunc{
+	"webserver": webserver.Program, "database": database.Program, "iamusers": iamusers.Program,
+	"buckets": buckets.Program, "outputtags": outputtags.Program,
+}
+
+// findingsOf plans a foreign program and lists its findings at or above
+// min as "CHECK type name status".
+func findingsOf(t *testing.T, name string, min Severity) []string {
+	t.Helper()
+	p, err := plan.Run(foreign[name], plan.Options{Project: name, Stack: "dev"})
+	if err != nil {
+		t.Fatalf("planning %s: %v", name, err)
+	}
+	rank := map[Severity]int{Critical: 4, High: 3, Medium: 2, Low: 1}
+	var out []string
+	for _, r := range Evaluate(p, Options{}).Results {
+		if rank[r.Check.Severity] < rank[min] {
+			continue
+		}
+		for _, f := range r.Findings {
+			typ := f.Type[strings.LastIndex(f.Type, ":")+1:]
+			out = append(out, fmt.Sprintf("%s %s %s %s", f.Check, typ, f.Name, f.Status))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// want are every finding of each foreign program, at every severity, as
+// "CHECK type name status": what a reviewer reading the program expects.
+var want = map[string][]string{
+	"buckets": {
+		"STRATA-S3-001 Bucket site fail",
+		"STRATA-S3-002 Bucket site fail",
+		"STRATA-S3-003 Bucket site fail",
+		"STRATA-S3-004 Bucket site fail",
+		"STRATA-S3-005 Bucket site fail",
+		"STRATA-S3-006 Bucket site fail",
+		"STRATA-S3-007 Bucket site fail",
+		"STRATA-S3-009 Bucket site fail",
+		"STRATA-TAG-001 Bucket site fail",
+	},
+	"database": {
+		"STRATA-RDS-001 Instance orders fail",
+		"STRATA-RDS-002 Instance orders fail",
+		"STRATA-RDS-004 Instance orders fail",
+		"STRATA-RDS-006 Instance orders fail",
+		"STRATA-RDS-007 Instance orders fail",
+		"STRATA-RDS-008 Instance orders fail",
+		"STRATA-TAG-001 Instance orders fail",
+		"STRATA-TAG-001 SubnetGroup db fail",
+		"STRATA-VPC-004 SubnetGroup db unknown",
+	},
+	"iamusers": {
+		"STRATA-IAM-001 GroupPolicy ops fail",
+		"STRATA-IAM-001 Role worker fail",
+		"STRATA-IAM-001 UserPolicy ci fail",
+		"STRATA-IAM-002 GroupPolicy ops fail",
+		"STRATA-IAM-002 Role worker fail",
+		"STRATA-IAM-002 UserPolicy ci fail",
+		"STRATA-IAM-003 GroupPolicy ops fail",
+		"STRATA-IAM-003 Role worker fail",
+		"STRATA-IAM-003 UserPolicy ci fail",
+		"STRATA-IAM-004 Role admin fail",
+		"STRATA-IAM-005 Role admin fail",
+		"STRATA-IAM-005 Role worker fail",
+		"STRATA-IAM-009 GroupPolicy ops fail",
+		"STRATA-IAM-009 Role worker fail",
+		"STRATA-IAM-009 UserPolicy ci fail",
+		"STRATA-IAM-010 GroupPolicy ops fail",
+		"STRATA-IAM-010 Role admin fail",
+		"STRATA-IAM-010 Role worker fail",
+		"STRATA-IAM-010 UserPolicy ci fail",
+		"STRATA-TAG-001 Role admin fail",
+		"STRATA-TAG-001 Role worker fail",
+		"STRATA-TAG-001 User ci fail",
+	},
+	"outputtags": {
+		"STRATA-S3-001 BucketV2 data fail",
+		"STRATA-S3-002 BucketV2 data fail",
+		"STRATA-S3-003 BucketV2 data fail",
+		"STRATA-S3-004 BucketV2 data fail",
+		"STRATA-S3-005 BucketV2 data fail",
+		"STRATA-S3-006 BucketV2 data fail",
+		"STRATA-S3-009 BucketV2 data fail",
+		"STRATA-TAG-001 BucketV2 data unknown",
+		"STRATA-TAG-001 Parameter owner fail",
+	},
+	"webserver": {
+		"STRATA-SG-001 SecurityGroup web fail",
+		"STRATA-SG-001 SecurityGroupRule rdp fail",
+		"STRATA-SG-002 SecurityGroup web fail",
+		"STRATA-SG-002 SecurityGroupRule mysql-v6 fail",
+		"STRATA-SG-002 SecurityGroupRule rdp fail",
+		"STRATA-SG-003 SecurityGroup web fail",
+		"STRATA-SG-003 SecurityGroupRule mysql-v6 fail",
+		"STRATA-SG-003 SecurityGroupRule rdp fail",
+		"STRATA-SG-007 SecurityGroup web fail",
+		"STRATA-SG-008 SecurityGroup web fail",
+		"STRATA-TAG-001 Instance web fail",
+		"STRATA-TAG-001 InternetGateway gw fail",
+		"STRATA-TAG-001 RouteTable public fail",
+		"STRATA-TAG-001 SecurityGroup admin fail",
+		"STRATA-TAG-001 SecurityGroup web fail",
+		"STRATA-TAG-001 Subnet public fail",
+		"STRATA-TAG-001 Vpc main fail",
+		"STRATA-VPC-001 Vpc main fail",
+		"STRATA-VPC-002 Vpc main fail",
+		"STRATA-VPC-003 Subnet public fail",
+	},
+}
+
+// TestForeignPrograms: each program written without strata gets exactly
+// the findings its weaknesses call for: SSH from the world inline, RDP
+// through a legacy rule's second CIDR, MySQL open over IPv6, a public and
+// unencrypted RDS instance with its password in code, admin policies
+// inline on a user, a group and a role and attached by managedPolicyArns,
+// a public-read legacy bucket; tags that are not known are undecided, and
+// a subnet group of subnets the plan does not hold cannot be decided.
+func TestForeignPrograms(t *testing.T) {
+	for name := range foreign {
+		t.Run(name, func(t *testing.T) {
+			got := findingsOf(t, name, Low)
+			if !slices.Equal(got, want[name]) {
+				t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want[name], "\n"))
+			}
+		})
+	}
+}
+
+// TestForeignWeaknessesAreHighOrCritical: every weakness the issue names
+// is reported at high or critical severity, on the resource that has it.
+func TestForeignWeaknessesAreHighOrCritical(t *testing.T) {
+	for name, findings := range map[string][]string{
+		"webserver": {"STRATA-SG-001 SecurityGroup web fail", "STRATA-SG-001 SecurityGroupRule rdp fail", "STRATA-SG-003 SecurityGroupRule mysql-v6 fail"},
+		"database":  {"STRATA-RDS-001 Instance orders fail", "STRATA-RDS-002 Instance orders fail", "STRATA-RDS-008 Instance orders fail"},
+		"iamusers":  {"STRATA-IAM-001 UserPolicy ci fail", "STRATA-IAM-001 GroupPolicy ops fail", "STRATA-IAM-001 Role worker fail", "STRATA-IAM-004 Role admin fail"},
+		"buckets":   {"STRATA-S3-001 Bucket site fail", "STRATA-S3-007 Bucket site fail"},
+	} {
+		got := findingsOf(t, name, High)
+		for _, f := range findings {
+			if !slices.Contains(got, f) {
+				t.Errorf("%s: no high or critical finding %q; got %v", name, f, got)
+			}
+		}
+	}
+}
