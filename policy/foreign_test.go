@@ -165,3 +165,30 @@ func TestForeignWeaknessesAreHighOrCritical(t *testing.T) {
 		}
 	}
 }
+
+// TestTheReportNamesWhatNoCheckRead: a plan's resources of types no check
+// reads are listed, never passed in silence; so is a resource without a
+// type.
+func TestTheReportNamesWhatNoCheckRead(t *testing.T) {
+	p, err := plan.Run(foreign["webserver"], plan.Options{Project: "webserver", Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Resources = append(p.Resources, &plan.Resource{Name: "mystery", Custom: true})
+	rep := Evaluate(p, Options{})
+	for typ, n := range map[string]int{"aws:ec2/internetGateway:InternetGateway": 1, "aws:ec2/instance:Instance": 1, "(untyped)": 1} {
+		if rep.Uninspected[typ] != n {
+			t.Errorf("uninspected %s = %d, want %d (all: %v)", typ, rep.Uninspected[typ], n, rep.Uninspected)
+		}
+	}
+	for _, typ := range []string{"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpc:Vpc", "aws:ec2/routeTableAssociation:RouteTableAssociation"} {
+		if _, listed := rep.Uninspected[typ]; listed {
+			t.Errorf("%s is listed as uninspected, but checks read it", typ)
+		}
+	}
+	var text strings.Builder
+	rep.Text(&text)
+	if !strings.Contains(text.String(), "Not inspected by any check:") || !strings.Contains(text.String(), "aws:ec2/instance:Instance (1)") {
+		t.Errorf("the text report does not list what no check read:\n%s", text.String())
+	}
+}

@@ -113,6 +113,10 @@ type Report struct {
 	Production bool     `json:"production"`
 	Resources  int      `json:"resources"`
 	Results    []Result `json:"results"`
+	// Uninspected counts, by type, the resources of the plan that no check
+	// reads: nothing said about them is a pass. "(untyped)" counts
+	// resources a saved plan gives no type.
+	Uninspected map[string]int `json:"uninspected,omitempty"`
 	// Where names, by check ID, where the user makes each check's fix in
 	// their own terms (set by InTermsOf); a check absent here is fixed at
 	// its Settings.
@@ -202,7 +206,33 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 		}
 		rep.Results = append(rep.Results, Result{Check: c, Inspected: e.inspected, Findings: findings})
 	}
+	rep.Uninspected = uninspected(p, checks)
 	return rep
+}
+
+// uninspected counts the plan's resources whose type no check reads:
+// custom resources other than providers (components are read through
+// their children), and any resource without a type.
+func uninspected(p *plan.Plan, checks []*Check) map[string]int {
+	read := map[string]bool{}
+	for _, c := range checks {
+		for _, t := range c.Types {
+			read[t] = true
+		}
+	}
+	out := map[string]int{}
+	for _, r := range p.Resources {
+		switch {
+		case r.Type == "":
+			out["(untyped)"]++
+		case r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") && !read[r.Type]:
+			out[r.Type]++
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // env is what a check sees: the plan, the options, and the one reader of

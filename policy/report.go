@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -36,6 +37,15 @@ func (r Report) Text(w io.Writer) {
 				}
 			}
 		}
+	}
+	if len(r.Uninspected) > 0 {
+		n, types := 0, make([]string, 0, len(r.Uninspected))
+		for t, c := range r.Uninspected {
+			n += c
+			types = append(types, fmt.Sprintf("%s (%d)", t, c))
+		}
+		slices.Sort(types)
+		fmt.Fprintf(w, "\nNot inspected by any check: %d resources of %d types: %s\n", n, len(types), strings.Join(types, ", "))
 	}
 	fmt.Fprintf(w, "\nChecks: %d pass, %d fail, %d suppressed, %d undecided, %d not applicable\n",
 		counts["pass"], counts["fail"], counts["suppressed"], counts["unknown"], counts["n/a"])
