@@ -11,6 +11,7 @@ package cost
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -87,8 +88,13 @@ func ReadUsage(r io.Reader) (Usage, error) {
 			if _, ok := u.Defaults[k]; !ok {
 				return fmt.Errorf("cost: usage file: %s%s is not a usage key (known: %s)", where, k, strings.Join(known, ", "))
 			}
-			if v < 0 {
+			switch {
+			case math.IsNaN(v) || math.IsInf(v, 0):
+				return fmt.Errorf("cost: usage file: %s%s must be a finite number, got %v", where, k, v)
+			case v < 0:
 				return fmt.Errorf("cost: usage file: %s%s must not be negative, got %v", where, k, v)
+			case v > maxUsage:
+				return fmt.Errorf("cost: usage file: %s%s is %g, more than %g of anything a month: a typo?", where, k, v, maxUsage)
 			}
 		}
 		return nil
@@ -111,6 +117,10 @@ func ReadUsage(r io.Reader) (Usage, error) {
 	return u, nil
 }
 
+// maxUsage bounds a usage value: a trillion requests, GB or hours a month
+// is beyond any account, and larger values make totals overflow.
+const maxUsage = 1e12
+
 // ReadUsageFile reads a usage file; an empty path gives the defaults.
 func ReadUsageFile(path string) (Usage, error) {
 	if path == "" {
@@ -122,6 +132,36 @@ func ReadUsageFile(path string) (Usage, error) {
 	}
 	defer f.Close()
 	return ReadUsage(f)
+}
+
+// matches refuses per-resource usage whose "type name" key names no
+// resource of the plan, saying which resources have that name.
+func (u Usage) matches(p *plan.Plan) error {
+	var problems []error
+	for key := range u.Resources {
+		typ, name, _ := strings.Cut(key, " ")
+		found := false
+		var sameName []string
+		for _, r := range p.Resources {
+			if r.Name == name {
+				if r.Type == typ {
+					found = true
+					break
+				}
+				sameName = append(sameName, r.Type+" "+r.Name)
+			}
+		}
+		if found {
+			continue
+		}
+		msg := fmt.Sprintf("cost: usage file: resources.%q names no resource of the plan", key)
+		if len(sameName) > 0 {
+			msg += "; resources of that name: " + strings.Join(sameName, ", ")
+		}
+		problems = append(problems, errors.New(msg))
+	}
+	slices.SortFunc(problems, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(problems...)
 }
 
 func (u Usage) of(r *plan.Resource, key string) float64 {
@@ -188,6 +228,9 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 				}
 			}
 		}), ", "))
+	}
+	if err := usage.matches(p); err != nil {
+		return nil, err
 	}
 	pr := &pricer{p: p, price: table, usage: usage, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Unpriced: []string{}, Free: []string{}}}
 	if err := pr.run(); err != nil {

@@ -245,3 +245,42 @@ func planStackWith(t *testing.T, stack, network string) (*plan.Plan, error) {
 	opts.Config["strata:network"] = network
 	return plan.Run(stacks.Deploy, opts)
 }
+
+// TestNothingIsPricedAtZeroInSilence: a price the table lacks is an error
+// naming the key and the resource, never a line at 0.
+func TestNothingIsPricedAtZeroInSilence(t *testing.T) {
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(prices.Regions["us-east-1"], "natGatewayHour")
+	_, err = Price(planStack(t, "prod"), prices, DefaultUsage())
+	if err == nil || !strings.Contains(err.Error(), "natGatewayHour") || !strings.Contains(err.Error(), "NatGateway") {
+		t.Errorf("a missing price key: error = %v, want one naming the key and the NAT gateway", err)
+	}
+}
+
+// TestUsageIsFiniteAndNamesRealResources: usage values that are not finite
+// numbers, or absurdly large, are refused; so is per-resource usage whose
+// key names no resource of the plan (or names one by the wrong type).
+func TestUsageIsFiniteAndNamesRealResources(t *testing.T) {
+	for _, v := range []string{".nan", ".inf", "-.inf", "1e308"} {
+		if _, err := ReadUsage(strings.NewReader("defaults:\n  natGatewayGB: " + v + "\n")); err == nil || !strings.Contains(err.Error(), "natGatewayGB") {
+			t.Errorf("natGatewayGB %s: error = %v, want it refused", v, err)
+		}
+	}
+	p := planStack(t, "dev")
+	prices, _ := LoadPrices()
+	for key, want := range map[string]string{
+		"aws:lambda/function:Function nope":  "names no resource",
+		"aws:lambda/function:Function main": "resources of that name",
+	} {
+		u, err := ReadUsage(strings.NewReader("resources:\n  \"" + key + "\":\n    natGatewayGB: 1\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Price(p, prices, u); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), key) {
+			t.Errorf("usage for %q: error = %v, want %q", key, err, want)
+		}
+	}
+}

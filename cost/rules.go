@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/strata-infra/strata/plan"
@@ -66,10 +67,17 @@ type pricer struct {
 	price map[string]float64
 	usage Usage
 	rep   *Report
+	// missing are the price keys a rule asked for that the table lacks.
+	missing []string
 }
 
 func (pr *pricer) add(r *plan.Resource, desc, unit, priceKey string, qty float64, kind string, maxQty float64) {
-	unitPrice := pr.price[priceKey]
+	unitPrice, ok := pr.price[priceKey]
+	if !ok {
+		// Never priced as 0: a line without a price is an error.
+		pr.missing = append(pr.missing, fmt.Sprintf("%s (for %s of %s %q)", priceKey, desc, r.Type, r.Name))
+		return
+	}
 	it := Item{URN: r.URN, Type: r.Type, Description: desc, Unit: unit, Quantity: round6(qty), UnitPrice: unitPrice,
 		Monthly: round(qty * unitPrice), Kind: kind}
 	if maxQty > 0 && maxQty != qty {
@@ -98,6 +106,9 @@ func (pr *pricer) run() error {
 		if err := rule(pr, r); err != nil {
 			return fmt.Errorf("cost: pricing %s %q: %w", r.Type, r.Name, err)
 		}
+	}
+	if len(pr.missing) > 0 {
+		return fmt.Errorf("cost: the price table for %s has no price %s", pr.p.Region, strings.Join(slices.Compact(pr.missing), "; no price "))
 	}
 	return nil
 }
