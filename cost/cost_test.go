@@ -272,7 +272,7 @@ func TestUsageIsFiniteAndNamesRealResources(t *testing.T) {
 	p := planStack(t, "dev")
 	prices, _ := LoadPrices()
 	for key, want := range map[string]string{
-		"aws:lambda/function:Function nope":  "names no resource",
+		"aws:lambda/function:Function nope": "names no resource",
 		"aws:lambda/function:Function main": "resources of that name",
 	} {
 		u, err := ReadUsage(strings.NewReader("resources:\n  \"" + key + "\":\n    natGatewayGB: 1\n"))

@@ -12,8 +12,8 @@ import (
 // Program is the program's pulumi.RunFunc.
 func Program(ctx *pulumi.Context) error {
 	_, err := s3.NewBucket(ctx, "site", &s3.BucketArgs{
-		Bucket: pulumi.String("example-site-assets"),
-		Acl:    pulumi.String("public-read"),
+		Bucket:  pulumi.String("example-site-assets"),
+		Acl:     pulumi.String("public-read"),
 		Website: &s3.BucketWebsiteArgs{IndexDocument: pulumi.String("index.html")},
 		Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",` +
 			`"Action":"s3:GetObject","Resource":"arn:aws:s3:::example-site-assets/*"}]}`),
