@@ -154,27 +154,24 @@ func (e *env) missingTags(r *plan.Resource) string {
 	return "lacks the tags " + strings.Join(missing, ", ")
 }
 
-// suppression marks findings that are correct by design.
-type suppression struct {
-	check string
-	// match returns the justification when the finding is correct by design.
-	match func(e *env, r *plan.Resource) string
-}
-
-var suppressions = []suppression{
-	{"STRATA-SG-004", func(e *env, r *plan.Resource) string {
+// evidence are the checks whose suppression the checker verifies: a
+// suppression of one of them (a tag or a file entry, see suppress.go) is
+// honoured only when the plan shows what its function describes, which
+// the report gives beside the reason; "" means the evidence does not hold.
+var evidence = map[string]func(e *env, r *plan.Resource) string{
+	"STRATA-SG-004": func(e *env, r *plan.Resource) string {
 		if !slices.Contains(e.groupsOfLoadBalancers(), e.str(r, "securityGroupId")) {
 			return ""
 		}
 		if e.httpOnlyRedirects() {
-			return "The load balancer's port 80 answers only with a 301 redirect to HTTPS (FSBP ELB.1); closing it would break http:// links."
+			return "the rule is on a load balancer's group, and every HTTP listener of the plan redirects to HTTPS"
 		}
-		if !e.opts.Production && e.httpWarned() {
-			return "Outside production without a certificate, the load balancer serves plain HTTP on 80: chosen by the stack and marked with strata:warning."
+		if !e.opts.Production {
+			return "the rule is on a load balancer's group, outside production"
 		}
 		return ""
-	}},
-	{"STRATA-ALB-007", func(e *env, r *plan.Resource) string {
+	},
+	"STRATA-ALB-007": func(e *env, r *plan.Resource) string {
 		// Verified, not assumed: the load balancer has groups, and what
 		// they admit from the world is 443 and 80 alone.
 		groups := e.list(r, "securityGroups")
@@ -188,15 +185,15 @@ var suppressions = []suppression{
 				}
 			}
 		}
-		return "The load balancer is the application's public entry point: internet-facing by design, admitting the world only on 443 and 80, and reaching only the app port."
-	}},
-	{"STRATA-ALB-001", func(e *env, r *plan.Resource) string {
-		if _, warned := r.Input("tags." + tags.Warning); warned && !e.opts.Production {
-			return "A non-production stack without a certificate serves plain HTTP by choice; the listener is marked with strata:warning and production requires a certificate."
+		return "its security groups admit the world on 443 and 80 only"
+	},
+	"STRATA-ALB-001": func(e *env, r *plan.Resource) string {
+		if e.opts.Production {
+			return ""
 		}
-		return ""
-	}},
-	{"STRATA-IAM-006", func(e *env, r *plan.Resource) string {
+		return "the stack is not production"
+	},
+	"STRATA-IAM-006": func(e *env, r *plan.Resource) string {
 		doc, msg, _ := e.trustStatements(r)
 		if msg != "" || e.number(r, "maxSessionDuration") > 3600 {
 			return ""
@@ -208,53 +205,23 @@ var suppressions = []suppression{
 				}
 			}
 		}
-		return "The cross-account deploy role is trusted by one named account or role by design, only with sts:ExternalId and for one-hour sessions (CKV_AWS_61)."
-	}},
-	{"STRATA-IAM-010", func(e *env, r *plan.Resource) string {
-		if r.Type != attachmentType {
-			return ""
-		}
-		for _, role := range e.p.ByType(roleType) {
-			if role.ID == e.str(r, "role") || e.str(role, "name") == e.str(r, "role") {
-				if w := e.str(role, "tags."+tags.Warning); strings.Contains(w, "administrator") {
-					return "Granted on purpose (AllowAdministratorAccess): the role carries a strata:warning tag saying so, and strata plan lists it."
-				}
-			}
-		}
-		return ""
-	}},
-	{"STRATA-S3-003", func(e *env, r *plan.Resource) string {
+		return "every account principal it trusts must give sts:ExternalId, for sessions of at most an hour"
+	},
+	"STRATA-S3-003": func(e *env, r *plan.Resource) string {
 		if e.accessLogTarget(r) {
-			return "An access-log target encrypts with SSE-S3: S3 server access logging and ELB access logs cannot deliver to an SSE-KMS bucket (AWS documents both); it holds only access logs, and its policy denies other encryption."
+			return "the bucket encrypts with SSE-S3 and its policy lets only S3 server access logging or ELB log delivery write to it"
 		}
 		return ""
-	}},
-	{"STRATA-API-003", func(e *env, r *plan.Resource) string {
+	},
+	"STRATA-API-003": func(e *env, r *plan.Resource) string {
 		api := e.str(r, "apiId")
 		for _, s := range e.p.ByType(stageType) {
 			if e.str(s, "apiId") == api && e.str(s, "accessLogSettings.destinationArn") != "" && e.number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
-				return "A public API is the stack's documented choice (set strata:api.jwtIssuer to require a JWT); its stage throttles and logs every request."
+				return "its API's stage throttles and logs every request"
 			}
 		}
 		return ""
-	}},
-}
-
-// suppressed returns the justification of a finding that is correct by
-// design, or "".
-func suppressed(e *env, check string, f Finding) string {
-	r := e.p.ByURN(f.URN)
-	if r == nil || f.Status != StatusFail {
-		return ""
-	}
-	for _, s := range suppressions {
-		if s.check == check {
-			if why := s.match(e, r); why != "" {
-				return why
-			}
-		}
-	}
-	return ""
+	},
 }
 
 // httpOnlyRedirects reports whether every HTTP listener redirects to HTTPS.

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -190,5 +191,45 @@ func TestTheReportNamesWhatNoCheckRead(t *testing.T) {
 	rep.Text(&text)
 	if !strings.Contains(text.String(), "Not inspected by any check:") || !strings.Contains(text.String(), "aws:ec2/instance:Instance (1)") {
 		t.Errorf("the text report does not list what no check read:\n%s", text.String())
+	}
+}
+
+// awsTagValue is what AWS accepts in a tag value.
+var awsTagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
+
+// TestStrataSuppressesOnlyByTagsAWSAccepts: every suppression strata's
+// components write is a tag naming a check that exists, with a reason AWS
+// accepts as a tag value; strata's stacks use no other suppression.
+func TestStrataSuppressesOnlyByTagsAWSAccepts(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		p := stackPlan(t, stack)
+		found := 0
+		for _, r := range p.Resources {
+			m, _ := r.Inputs["tags"].(map[string]any)
+			for k, v := range m {
+				id, ok := strings.CutPrefix(k, "strata:suppress:")
+				if !ok {
+					continue
+				}
+				found++
+				if Lookup(id) == nil {
+					t.Errorf("%s: %s %q suppresses %s, which does not exist", stack, r.Type, r.Name, id)
+				}
+				if s, _ := v.(string); !awsTagValue.MatchString(s) || len(s) < minReason {
+					t.Errorf("%s: %s %q: reason %q is not a tag value AWS accepts, or not a reason", stack, r.Type, r.Name, v)
+				}
+			}
+		}
+		rep := Evaluate(p, Options{Production: stack == "prod"})
+		for _, res := range rep.Results {
+			for _, f := range res.Findings {
+				if f.Suppressed && !strings.HasPrefix(f.SuppressedBy, "tag strata:suppress:"+f.Check+" ") {
+					t.Errorf("%s: %s on %s suppressed by %q, want its tag", stack, f.Check, f.Name, f.SuppressedBy)
+				}
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: no suppression tag at all", stack)
+		}
 	}
 }

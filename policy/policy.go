@@ -70,9 +70,12 @@ type Finding struct {
 	Name    string `json:"name"`
 	Status  Status `json:"status"`
 	Message string `json:"message"`
-	// Suppressed findings are correct by design; Justification says why.
+	// Suppressed findings were accepted by a suppression: Justification is
+	// its reason (and, for checks whose suppressions are verified, the
+	// evidence), SuppressedBy where it was written.
 	Suppressed    bool   `json:"suppressed,omitempty"`
 	Justification string `json:"justification,omitempty"`
+	SuppressedBy  string `json:"suppressedBy,omitempty"`
 }
 
 // Result is one check's outcome.
@@ -117,6 +120,9 @@ type Report struct {
 	// reads: nothing said about them is a pass. "(untyped)" counts
 	// resources a saved plan gives no type.
 	Uninspected map[string]int `json:"uninspected,omitempty"`
+	// Unused are the file's suppressions that matched no finding: stale
+	// entries to remove.
+	Unused []Suppression `json:"unusedSuppressions,omitempty"`
 	// Where names, by check ID, where the user makes each check's fix in
 	// their own terms (set by InTermsOf); a check absent here is fixed at
 	// its Settings.
@@ -167,6 +173,9 @@ type Options struct {
 	// Production applies the checks that hold only in production (deletion
 	// protection, a year of logs, two database instances).
 	Production bool
+	// Suppressions are the entries of a suppressions file
+	// (ReadSuppressions); tags on resources suppress too.
+	Suppressions []Suppression
 }
 
 // Checks returns every check, ordered by ID.
@@ -193,20 +202,29 @@ func Evaluate(p *plan.Plan, opts Options) Report {
 
 // EvaluateChecks runs the given checks over p.
 func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
-	e := &env{p: p, opts: opts}
+	e := &env{p: p, opts: opts, used: map[string]bool{}}
 	rep := Report{Project: p.Project, Stack: p.Stack, Production: opts.Production, Resources: len(p.Resources)}
 	for _, c := range checks {
 		e.start()
 		findings := c.eval(e)
 		for i := range findings {
 			findings[i].Check = c.ID
-			if why := suppressed(e, c.ID, findings[i]); why != "" {
-				findings[i].Suppressed, findings[i].Justification = true, why
+			switch s, refused := e.suppression(c.ID, findings[i]); {
+			case s == nil:
+			case refused != "":
+				findings[i].Message += fmt.Sprintf(" (suppressed by %s, not honoured: %s)", s.Source, refused)
+			default:
+				findings[i].Suppressed, findings[i].Justification, findings[i].SuppressedBy = true, s.Reason, s.Source
 			}
 		}
 		rep.Results = append(rep.Results, Result{Check: c, Inspected: e.inspected, Findings: findings})
 	}
 	rep.Uninspected = uninspected(p, checks)
+	for _, s := range opts.Suppressions {
+		if !e.used[s.Source] {
+			rep.Unused = append(rep.Unused, s)
+		}
+	}
 	return rep
 }
 
@@ -246,6 +264,8 @@ type env struct {
 	// known, or not of the shape AWS takes: a check that read one cannot
 	// pass or fail the resource, only say it cannot decide.
 	context, reads []string
+	// used are the file suppressions that matched, by source.
+	used map[string]bool
 }
 
 // start begins a check: nothing read yet.

@@ -591,21 +591,73 @@ func TestUnknownValuesAreUndecided(t *testing.T) {
 }
 
 func TestSuppressionsDependOnThePlan(t *testing.T) {
-	// In prod, a plain-HTTP listener is not excused by a warning tag.
+	// In prod, a plain-HTTP listener is not excused, even by a suppression
+	// tag: ALB-001's suppression needs a non-production stack.
 	p := clone(stackPlan(t, "prod"))
 	l := find(t, p, listenerType, "web-http")
 	set(t, l, "defaultActions", []any{map[string]any{"type": "forward"}})
-	set(t, l, "tags.strata:warning", "plain HTTP")
-	if fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-ALB-001")).Failures(); len(fails) != 1 {
-		t.Errorf("prod plain HTTP gave %d failures, want 1", len(fails))
+	set(t, l, "tags.strata:suppress:STRATA-ALB-001", "plain HTTP on purpose")
+	fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-ALB-001")).Failures()
+	if len(fails) != 1 || !strings.Contains(fails[0].Message, "not honoured") {
+		t.Errorf("prod plain HTTP with a suppression tag gave %+v, want 1 failure saying the suppression is not honoured", fails)
 	}
-	// The dev stack's plain HTTP is suppressed, with the justification.
+	// A warning tag, free text, suppresses nothing.
+	set(t, l, "tags", map[string]any{"strata:warning": "plain HTTP, on purpose, suppress STRATA-ALB-001"})
+	if fails := EvaluateChecks(p, Options{}, Lookup("STRATA-ALB-001")).Failures(); len(fails) != 1 {
+		t.Errorf("a free-text tag suppressed ALB-001: %d failures, want 1", len(fails))
+	}
+	// The dev stack's plain HTTP is suppressed by its listener's tag, with
+	// the reason and the evidence.
 	dev := Evaluate(stackPlan(t, "dev"), Options{})
 	for _, r := range dev.Results {
 		if r.Check.ID == "STRATA-ALB-001" {
-			if len(r.Findings) != 1 || !r.Findings[0].Suppressed || !strings.Contains(r.Findings[0].Justification, "strata:warning") {
-				t.Errorf("dev ALB-001 = %+v, want a suppressed finding with its justification", r.Findings)
+			if len(r.Findings) != 1 || !r.Findings[0].Suppressed || !strings.Contains(r.Findings[0].Justification, "verified: the stack is not production") ||
+				!strings.Contains(r.Findings[0].SuppressedBy, "tag strata:suppress:STRATA-ALB-001 on aws:lb/listener:Listener") {
+				t.Errorf("dev ALB-001 = %+v, want a suppressed finding with its reason, evidence and source", r.Findings)
 			}
+		}
+	}
+}
+
+// TestSuppressionsFile: entries of strata-suppressions.yaml suppress the
+// finding they name, with their reason and line; a bad entry is refused
+// naming its line; an entry that matches nothing is listed as unused.
+func TestSuppressionsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/" + SuppressionsFile
+	write := func(s string) {
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("- check: STRATA-SG-003\n  resource: postgres\n  reason: the office reaches the database during the migration week\n" +
+		"- check: STRATA-S3-004\n  resource: aws:s3/bucketV2:BucketV2 nothing\n  reason: a bucket that does not exist any more\n")
+	sup, err := ReadSuppressions(path)
+	if err != nil || len(sup) != 2 {
+		t.Fatalf("ReadSuppressions = %v, %v", sup, err)
+	}
+	p := clone(stackPlan(t, "prod"))
+	failingCases["STRATA-SG-003"](t, p)
+	rep := EvaluateChecks(p, Options{Production: true, Suppressions: sup}, Lookup("STRATA-SG-003"), Lookup("STRATA-S3-004"))
+	if len(rep.Failures()) != 0 {
+		t.Errorf("the suppressed finding still fails: %+v", rep.Failures())
+	}
+	f := rep.Results[0].Findings[0]
+	if !f.Suppressed || f.SuppressedBy != path+":1" || !strings.Contains(f.Justification, "migration week") {
+		t.Errorf("finding = %+v, want it suppressed by %s:1 with the reason", f, path)
+	}
+	if len(rep.Unused) != 1 || rep.Unused[0].Source != path+":4" {
+		t.Errorf("unused = %+v, want the entry on line 4", rep.Unused)
+	}
+	for entry, want := range map[string]string{
+		"- check: STRATA-NOPE-1\n  resource: x\n  reason: because it is fine really\n": "does not exist",
+		"- check: STRATA-SG-003\n  resource: x\n  reason: ok\n":                        "needs a reason",
+		"- check: STRATA-SG-003\n  reason: because it is fine really\n":                "names no resource",
+		"check: STRATA-SG-003\n": "want a list",
+	} {
+		write(entry)
+		if _, err := ReadSuppressions(path); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path+":") {
+			t.Errorf("ReadSuppressions(%q) error = %v, want %q with the line", entry, err, want)
 		}
 	}
 }

@@ -30,6 +30,7 @@ func (r Report) Text(w io.Writer) {
 			switch {
 			case f.Suppressed:
 				fmt.Fprintf(w, "              why: %s\n", f.Justification)
+				fmt.Fprintf(w, "              by:  %s\n", f.SuppressedBy)
 			case f.Status == StatusFail:
 				fmt.Fprintf(w, "              fix: %s\n", res.Check.Fix)
 				if set := r.settings(res.Check); len(set) > 0 {
@@ -37,6 +38,9 @@ func (r Report) Text(w io.Writer) {
 				}
 			}
 		}
+	}
+	for _, s := range r.Unused {
+		fmt.Fprintf(w, "\nUnused suppression (%s): %s on %s matches no finding\n", s.Source, s.Check, s.Resource)
 	}
 	if len(r.Uninspected) > 0 {
 		n, types := 0, make([]string, 0, len(r.Uninspected))
@@ -156,7 +160,11 @@ func (r Report) SARIF(w io.Writer) error {
 				out.Kind, out.Level = "review", "none"
 			}
 			if f.Suppressed {
-				out.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.Justification}}
+				kind := "external" // a suppressions file
+				if strings.HasPrefix(f.SuppressedBy, "tag ") {
+					kind = "inSource"
+				}
+				out.Suppressions = []sarifSuppression{{Kind: kind, Justification: f.Justification}}
 			}
 			run.Results = append(run.Results, out)
 		}

@@ -177,8 +177,11 @@ with no AWS account and no Pulumi CLI.
 // it takes.
 type flags struct {
 	stack, dir, program, planFile, usage string
-	format, output                       string
-	json, sarif, details                 bool
+	suppressions                         string
+	// project is the folder load found the project in ("" for a saved plan).
+	project              string
+	format, output       string
+	json, sarif, details bool
 }
 
 // common adds the flags every command takes.
@@ -268,8 +271,11 @@ func checkCommand() *cobra.Command {
 strata plan --json (--plan), and runs strata's security checklist over
 it: every check with its result, each finding with the resource's URN, the
 fix and the stack-file keys that make it, suppressed findings with their
-justification. --json prints the report as JSON, --sarif as SARIF 2.1.0
-for code-scanning tools.
+justification and where it was written. Suppressions are tags
+strata:suppress:<CHECK-ID> on a resource, whose value is the reason, and
+entries (check, resource, reason) of strata-suppressions.yaml beside
+Pulumi.yaml, or of --suppressions FILE. --json prints the report as JSON,
+--sarif as SARIF 2.1.0 for code-scanning tools.
 
 ` + exitText,
 		Args: cobra.NoArgs,
@@ -278,11 +284,23 @@ for code-scanning tools.
 			if err != nil {
 				return err
 			}
-			return status(check(p, opts, fromConfig, f.json, f.sarif, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+			path := f.suppressions
+			if path == "" && f.project != "" {
+				path = filepath.Join(f.project, policy.SuppressionsFile)
+			}
+			var sup []policy.Suppression
+			if path != "" {
+				if sup, err = policy.ReadSuppressions(path); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", cmd.CommandPath(), err)
+					return exitStatus(1)
+				}
+			}
+			return status(check(p, opts, sup, fromConfig, f.json, f.sarif, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	f.common(cmd, "report")
 	f.savedPlan(cmd)
+	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "read suppressions from `FILE` (default: "+policy.SuppressionsFile+" beside Pulumi.yaml)")
 	cmd.Flags().BoolVar(&f.sarif, "sarif", false, "print the report as SARIF 2.1.0")
 	return cmd
 }
@@ -413,6 +431,7 @@ func (f *flags) load(cmd *cobra.Command) (*plan.Plan, plan.Options, bool, error)
 	if f.stack == "" {
 		return nil, plan.Options{}, false, usagef("give one stack with --stack NAME (stacks in %s: %s)", dir, strings.Join(plan.Stacks(dir), ", "))
 	}
+	f.project = dir
 	opts, err := plan.StackOptions(dir, f.stack)
 	if fe := (*plan.FileError)(nil); errors.As(err, &fe) {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -442,9 +461,9 @@ func (f *flags) load(cmd *cobra.Command) (*plan.Plan, plan.Options, bool, error)
 // check runs the checklist and prints the report; 1 means a finding is
 // unsuppressed. For a plan of strata's own program (fromConfig), each fix
 // names the stack-file keys that make it.
-func check(p *plan.Plan, opts plan.Options, fromConfig, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
+func check(p *plan.Plan, opts plan.Options, sup []policy.Suppression, fromConfig, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
 	production := stacks.EnvironmentOf(opts.Project, opts.Stack, opts.Config) == stacks.Production
-	rep := policy.Evaluate(p, policy.Options{Production: production})
+	rep := policy.Evaluate(p, policy.Options{Production: production, Suppressions: sup})
 	if fromConfig {
 		rep.InTermsOf(func(setting string) (string, bool) { return stacks.SettingKey(opts.Project, setting) })
 	}

@@ -703,3 +703,23 @@ func TestDiagram(t *testing.T) {
 		t.Errorf("diagram --format gif = %d, %q", code, errOut)
 	}
 }
+
+// TestCheckReadsSuppressions: --suppressions names the file; a bad entry
+// refuses the check naming its line, and an entry that matches nothing is
+// listed as unused.
+func TestCheckReadsSuppressions(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "suppressions.yaml")
+	if err := os.WriteFile(file, []byte("- check: STRATA-SG-009\n  resource: web\n  reason: no such check exists here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := strata(t, "check", "--stack", "dev", "--dir", repo, "--suppressions", file); code != 1 || !strings.Contains(errOut, file+":1") {
+		t.Errorf("a suppression of a check that does not exist: exit %d\n%s", code, errOut)
+	}
+	if err := os.WriteFile(file, []byte("- check: STRATA-S3-004\n  resource: gone-bucket\n  reason: the bucket was removed last week\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := strata(t, "check", "--stack", "dev", "--dir", repo, "--suppressions", file)
+	if code != 0 || !strings.Contains(out, "Unused suppression ("+file+":1)") || !strings.Contains(out, "by:  tag strata:suppress:") {
+		t.Errorf("check with an unused suppression: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

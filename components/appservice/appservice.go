@@ -241,19 +241,29 @@ func (b *builder) securityGroups() error {
 
 	var rules []rule
 	for i, c := range a.AllowedIngressCIDRs {
+		var http pulumi.StringMap
+		if c == "0.0.0.0/0" || c == "::/0" {
+			// Port 80 open to the world is accepted, for the check that
+			// flags it, in the rule's own tag (strata check verifies it).
+			reason := "Port 80 only redirects to HTTPS - closing it breaks http:// links - FSBP ELB.1"
+			if !b.s.HTTPS {
+				reason = "No certificate - plain HTTP on 80 chosen by the caller - marked with strata:warning"
+			}
+			http = pulumi.StringMap{tags.Suppress("STRATA-SG-004"): pulumi.String(reason)}
+		}
 		rules = append(rules,
-			rule{fmt.Sprintf("%s-alb-https-in-%d", name, i), "HTTPS from " + c, b.albGroup.ID(), 443, pulumi.String(c), nil, false},
-			rule{fmt.Sprintf("%s-alb-http-in-%d", name, i), "HTTP from " + c + ", redirected to HTTPS", b.albGroup.ID(), 80, pulumi.String(c), nil, false})
+			rule{fmt.Sprintf("%s-alb-https-in-%d", name, i), "HTTPS from " + c, b.albGroup.ID(), 443, pulumi.String(c), nil, false, nil},
+			rule{fmt.Sprintf("%s-alb-http-in-%d", name, i), "HTTP from " + c + ", redirected to HTTPS", b.albGroup.ID(), 80, pulumi.String(c), nil, false, http})
 	}
 	for i, g := range a.AllowedSecurityGroupIDs {
 		rules = append(rules,
-			rule{fmt.Sprintf("%s-alb-https-from-group-%d", name, i), "HTTPS from an allowed security group", b.albGroup.ID(), 443, nil, g, false},
-			rule{fmt.Sprintf("%s-alb-http-from-group-%d", name, i), "HTTP from an allowed security group, redirected to HTTPS", b.albGroup.ID(), 80, nil, g, false})
+			rule{fmt.Sprintf("%s-alb-https-from-group-%d", name, i), "HTTPS from an allowed security group", b.albGroup.ID(), 443, nil, g, false, nil},
+			rule{fmt.Sprintf("%s-alb-http-from-group-%d", name, i), "HTTP from an allowed security group, redirected to HTTPS", b.albGroup.ID(), 80, nil, g, false, nil})
 	}
 	rules = append(rules,
-		rule{name + "-alb-to-tasks", "To the application tier", b.albGroup.ID(), a.Port, nil, b.tasks.ID(), true},
-		rule{name + "-tasks-from-alb", "From the load balancer", b.tasks.ID(), a.Port, nil, b.albGroup.ID(), false},
-		rule{name + "-tasks-https-out", "HTTPS to AWS APIs and the internet through NAT", b.tasks.ID(), 443, pulumi.String("0.0.0.0/0"), nil, true},
+		rule{name + "-alb-to-tasks", "To the application tier", b.albGroup.ID(), a.Port, nil, b.tasks.ID(), true, nil},
+		rule{name + "-tasks-from-alb", "From the load balancer", b.tasks.ID(), a.Port, nil, b.albGroup.ID(), false, nil},
+		rule{name + "-tasks-https-out", "HTTPS to AWS APIs and the internet through NAT", b.tasks.ID(), 443, pulumi.String("0.0.0.0/0"), nil, true, nil},
 	)
 	return createRules(ctx, rules, b.parent)
 }
@@ -277,7 +287,12 @@ func (b *builder) loadBalancer() error {
 	if a.Internal {
 		subnets = a.PrivateSubnetIDs
 	}
+	var lbTags pulumi.StringMap
+	if !a.Internal {
+		lbTags = pulumi.StringMap{tags.Suppress("STRATA-ALB-007"): pulumi.String("The public entry point of service " + name + " - internet-facing by design")}
+	}
 	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		Tags:                     lbTags,
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(a.Internal),
 		SecurityGroups:           pulumi.StringArray{b.albGroup.ID()},
@@ -324,7 +339,10 @@ func (b *builder) listen() error {
 	if !s.HTTPS {
 		plain, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
 			LoadBalancerArn: b.alb.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"), DefaultActions: forward,
-			Tags: pulumi.StringMap{WarningTag: pulumi.String("plain HTTP on port 80 - no certificate so traffic is not encrypted")},
+			Tags: pulumi.StringMap{
+				WarningTag:                      pulumi.String("plain HTTP on port 80 - no certificate so traffic is not encrypted"),
+				tags.Suppress("STRATA-ALB-001"): pulumi.String("No certificate - plain HTTP chosen by the caller - production requires a certificate"),
+			},
 		}, b.parent)
 		if err != nil {
 			return err
@@ -466,6 +484,7 @@ type rule struct {
 	cidr              pulumi.StringPtrInput
 	peer              pulumi.StringInput
 	egress            bool
+	tags              pulumi.StringMap
 }
 
 func createRules(ctx *pulumi.Context, rules []rule, parent pulumi.ResourceOption) error {
@@ -486,6 +505,7 @@ func createRules(ctx *pulumi.Context, rules []rule, parent pulumi.ResourceOption
 				SecurityGroupId: r.group, IpProtocol: pulumi.String("tcp"),
 				FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
 				CidrIpv4: r.cidr, ReferencedSecurityGroupId: peer, Description: pulumi.String(r.description),
+				Tags: r.tags,
 			}, parent)
 		}
 		if err != nil {

@@ -335,7 +335,8 @@ func (b *Baseline) deployRole(ctx *pulumi.Context, name string, r DeployRole, wo
 	if err != nil {
 		return err
 	}
-	var roleTags pulumi.StringMap
+	roleTags := pulumi.StringMap{tags.Suppress("STRATA-IAM-006"): pulumi.String(
+		"The cross-account deploy role - trusted by one named account by design - with sts:ExternalId - CKV_AWS_61")}
 	var adminEquivalent []string
 	for _, arn := range r.ManagedPolicyARNs {
 		if iampolicy.AdminEquivalent(arn) != "" {
@@ -343,8 +344,9 @@ func (b *Baseline) deployRole(ctx *pulumi.Context, name string, r DeployRole, wo
 		}
 	}
 	if len(adminEquivalent) > 0 {
-		roleTags = pulumi.StringMap{tags.Warning: pulumi.String(fmt.Sprintf(
-			"%s granted on purpose - the deploy role can make itself administrator of this account", strings.Join(adminEquivalent, " and ")))}
+		roleTags[tags.Warning] = pulumi.String(fmt.Sprintf(
+			"%s granted on purpose - the deploy role can make itself administrator of this account", strings.Join(adminEquivalent, " and ")))
+		roleTags[tags.Suppress("STRATA-IAM-010")] = pulumi.String("Admin-equivalent policies granted with AllowAdministratorAccess - on purpose")
 	}
 	role, err := iam.NewRole(ctx, name+"-deploy", &iam.RoleArgs{
 		Name:                pulumi.String(r.RoleName),

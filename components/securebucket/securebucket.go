@@ -12,6 +12,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/tags"
 )
 
 // Type is the component's type token. Changing it replaces the bucket of
@@ -82,9 +83,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		b.KeyARN = key.Key.Arn
 	}
 
+	var bucketTags pulumi.StringMap
+	if a.AccessLogTarget {
+		bucketTags = pulumi.StringMap{tags.Suppress("STRATA-S3-003"): pulumi.String(
+			"An access-log target encrypts with SSE-S3 - S3 and ELB log delivery cannot write to SSE-KMS buckets")}
+	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(physical),
 		ForceDestroy: pulumi.Bool(a.ForceDestroy),
+		Tags:         bucketTags,
 	}, parent)
 	if err != nil {
 		return nil, wrap("creating the bucket", err)

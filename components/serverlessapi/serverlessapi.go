@@ -329,7 +329,12 @@ func (b *builder) api() error {
 			MaxAge:           pulumi.Int(a.CORS.MaxAgeSeconds),
 		}
 	}
-	api, err := apigatewayv2.NewApi(ctx, name, &apigatewayv2.ApiArgs{ProtocolType: pulumi.String("HTTP"), CorsConfiguration: cors}, b.parent)
+	var apiTags pulumi.StringMap
+	if a.Authorizer == nil {
+		apiTags = pulumi.StringMap{tags.Suppress("STRATA-API-003"): pulumi.String(
+			"An open API by the caller choosing no Authorizer - FSBP APIGateway.8 - its stage throttles and logs")}
+	}
+	api, err := apigatewayv2.NewApi(ctx, name, &apigatewayv2.ApiArgs{ProtocolType: pulumi.String("HTTP"), CorsConfiguration: cors, Tags: apiTags}, b.parent)
 	if err != nil {
 		return err
 	}
