@@ -2,6 +2,7 @@ package cost
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,5 +283,34 @@ func TestUsageIsFiniteAndNamesRealResources(t *testing.T) {
 		if _, err := Price(p, prices, u); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), key) {
 			t.Errorf("usage for %q: error = %v, want %q", key, err, want)
 		}
+	}
+}
+
+// TestFreeSaysOnlyWhatIsTrue: GuardDuty's protection plans are listed as
+// unpriced, not free with the detector; a trail is free only as the
+// account's first copy of management events, and a trail of data events
+// is listed as unpriced.
+func TestFreeSaysOnlyWhatIsTrue(t *testing.T) {
+	p := planStack(t, "prod")
+	rep := price(t, p, DefaultUsage())
+	features := 0
+	for _, u := range rep.Unpriced {
+		if strings.HasPrefix(u, "aws:guardduty/detectorFeature:DetectorFeature (") {
+			features++
+		}
+	}
+	if want := len(p.ByType("aws:guardduty/detectorFeature:DetectorFeature")); features != want || want == 0 {
+		t.Errorf("unpriced GuardDuty features = %d, want all %d: %v", features, want, rep.Unpriced)
+	}
+	for _, f := range rep.Free {
+		if strings.Contains(f, "DetectorFeature") {
+			t.Errorf("free: %q; a protection plan is not free", f)
+		}
+	}
+	trail := p.ByType("aws:cloudtrail/trail:Trail")[0]
+	trail.Inputs["eventSelectors"] = []any{map[string]any{"dataResources": []any{map[string]any{"type": "AWS::S3::Object"}}}}
+	rep = price(t, p, DefaultUsage())
+	if !slices.ContainsFunc(rep.Unpriced, func(u string) bool { return strings.Contains(u, "Trail (data events") }) {
+		t.Errorf("a trail of S3 data events is not listed as unpriced: %v", rep.Unpriced)
 	}
 }

@@ -49,11 +49,9 @@ var free = map[string]string{
 	"aws:apigatewayv2/integration:Integration":                                                   "priced with its API",
 	"aws:apigatewayv2/authorizer:Authorizer":                                                     "priced with its API",
 	"aws:lambda/permission:Permission":                                                           "permissions are free",
-	"aws:sns/topic:Topic":                                                                        "budget alerts stay within SNS's free tier",
+	"aws:sns/topic:Topic":                                                                        "a topic has no monthly charge (publishes beyond SNS's first million a month are billed per request)",
 	"aws:sns/topicPolicy:TopicPolicy":                                                            "policies are free",
 	"aws:budgets/budget:Budget":                                                                  "an account's first two budgets are free",
-	"aws:cloudtrail/trail:Trail":                                                                 "an account's first trail of management events is free (its copies are priced as storage and log ingestion)",
-	"aws:guardduty/detectorFeature:DetectorFeature":                                              "priced with the detector",
 	"aws:cfg/deliveryChannel:DeliveryChannel":                                                    "priced as the recorder's items",
 	"aws:cfg/recorderStatus:RecorderStatus":                                                      "priced as the recorder's items",
 }
@@ -268,6 +266,33 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "Config rule evaluations", "evaluation", "configRuleEvaluation", pr.usage.of(r, "configRuleEvaluations"), UsageKind, 0)
 		return nil
 	},
+	"aws:cloudtrail/trail:Trail": func(pr *pricer, r *plan.Resource) error {
+		// The account's first copy of management events is free; data
+		// events and further copies are billed per event, which the price
+		// table does not hold: listed, never shown as free.
+		data := len(listOf(r, "advancedEventSelectors")) > 0
+		for _, sel := range listOf(r, "eventSelectors") {
+			if m, _ := sel.(map[string]any); len(anyList(m["dataResources"])) > 0 {
+				data = true
+			}
+		}
+		first := pr.p.ByType(r.Type)[0] == r
+		switch {
+		case data:
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (data events, billed per 100,000 events)")
+		case !first:
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (a further copy of management events, billed per 100,000 events)")
+		default:
+			pr.rep.Free = append(pr.rep.Free, r.Type+": the account's first trail of management events is free (its copies are priced as storage and log ingestion)")
+		}
+		return nil
+	},
+	"aws:guardduty/detectorFeature:DetectorFeature": func(pr *pricer, r *plan.Resource) error {
+		// Only CloudTrail event analysis is priced with the detector; each
+		// protection plan bills its own volume.
+		pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (%s, billed by the volume it protects)", r.Type, str(r, "name")))
+		return nil
+	},
 	"aws:guardduty/detector:Detector": func(pr *pricer, r *plan.Resource) error {
 		pr.add(r, "GuardDuty CloudTrail events analyzed", "million events", "guardDutyEventsMillion", pr.usage.of(r, "guardDutyEventsMillion"), UsageKind, 0)
 		return nil
@@ -300,5 +325,11 @@ func (pr *pricer) scaleOf(svc *plan.Resource) (lo, hi float64) {
 
 func listOf(r *plan.Resource, path string) []any {
 	l, _ := inputOf(r, path).([]any)
+	return l
+}
+
+// anyList is v as a list, or nil.
+func anyList(v any) []any {
+	l, _ := v.([]any)
 	return l
 }
