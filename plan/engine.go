@@ -338,7 +338,8 @@ func (e *engine) answer(tok string, args resource.PropertyMap, providerRef strin
 func (e *engine) log(req *pulumirpc.LogRequest) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.logs = append(e.logs, Diagnostic{Severity: strings.ToLower(req.GetSeverity().String()), Message: req.GetMessage(), URN: req.GetUrn()})
+	msg := fmt.Sprint(redact(req.GetMessage(), e.secrets))
+	e.logs = append(e.logs, Diagnostic{Severity: strings.ToLower(req.GetSeverity().String()), Message: msg, URN: req.GetUrn()})
 }
 
 // addStackTransform keeps a transform that applies to every resource.

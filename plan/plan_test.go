@@ -481,3 +481,35 @@ func TestTransformsApply(t *testing.T) {
 		t.Errorf("subnet tags = %v, want the stack transform applied after the VPC's", subnet.Inputs["tags"])
 	}
 }
+
+// TestSecretsReadAsPlainTextStaySecret: a program that reads a secret
+// config value with config.Require (so the SDK does not mark it secret)
+// and puts it in an input, an output and its log gets no decrypted secret
+// in the plan's JSON; checks still read the value.
+func TestSecretsReadAsPlainTextStaySecret(t *testing.T) {
+	p, err := Run(func(ctx *pulumi.Context) error {
+		pw := config.Require(ctx, "app:dbPassword")
+		_, err := iam.NewRole(ctx, "app", &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.String(`{"Statement":[]}`),
+			Description:      pulumi.String("password is " + pw),
+			Tags:             pulumi.StringMap{"pw": pulumi.String(pw)},
+		})
+		ctx.Log.Info("using "+pw, nil)
+		ctx.Export("pw", pulumi.String(pw))
+		return err
+	}, Options{Config: map[string]string{"app:dbPassword": "correct-horse"}, SecretKeys: []string{"app:dbPassword"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "correct-horse") {
+		t.Errorf("the plan's JSON holds the decrypted secret:\n%s", b)
+	}
+	role, _ := p.Find("aws:iam/role:Role", "app")
+	if s, ok := role.Inputs["description"].(Secret); !ok || s.Reveal() != "password is correct-horse" || s.String() != "password is [secret]" {
+		t.Errorf("description = %#v, want a Secret shown as \"password is [secret]\" that reveals the value", role.Inputs["description"])
+	}
+}

@@ -63,8 +63,25 @@ const minRedacted = 6
 // redact shows a secret text whose only secret parts are secret config
 // values (such as a trust policy that holds an external ID) with just
 // those parts replaced by SecretText. Any other secret stays SecretText.
+// A plain text that holds a secret config value (a program that read a
+// secret with config.Require, not RequireSecret) becomes secret the same
+// way: what the plan prints never holds a decrypted secret, while checks
+// still read the value.
 func redact(v any, secrets []string) any {
 	switch v := v.(type) {
+	case string:
+		shown := v
+		for _, s := range secrets {
+			if s == v {
+				return Secret{value: v}
+			}
+			if len(s) >= minRedacted {
+				shown = strings.ReplaceAll(shown, s, SecretText)
+			}
+		}
+		if shown != v {
+			return Secret{value: v, shown: shown}
+		}
 	case map[string]any:
 		for k, e := range v {
 			v[k] = redact(e, secrets)
