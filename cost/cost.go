@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -164,6 +165,26 @@ func (u Usage) matches(p *plan.Plan) error {
 	return errors.Join(problems...)
 }
 
+// nearestRegion is the Region of the table that stands in for region: one
+// of its own geography (the part before the first hyphen: us, eu, ap, ...),
+// else us-east-1, else the first the table holds.
+func nearestRegion(region string, prices Prices) string {
+	known := slices.Sorted(maps.Keys(prices.Regions))
+	geo, _, _ := strings.Cut(region, "-")
+	for _, r := range known {
+		if g, _, _ := strings.Cut(r, "-"); g == geo {
+			return r
+		}
+	}
+	if _, ok := prices.Regions["us-east-1"]; ok {
+		return "us-east-1"
+	}
+	if len(known) > 0 {
+		return known[0]
+	}
+	return ""
+}
+
 func (u Usage) of(r *plan.Resource, key string) float64 {
 	if m, ok := u.Resources[r.Type+" "+r.Name]; ok {
 		if v, ok := m[key]; ok {
@@ -205,34 +226,37 @@ type Budget struct {
 
 // Report is a priced plan.
 type Report struct {
-	Currency   string   `json:"currency"`
-	Region     string   `json:"region"`
-	PricesDate string   `json:"pricesDate"`
-	Items      []Item   `json:"items"`
-	Floor      float64  `json:"floor"`
-	Expected   float64  `json:"expected"`
-	Maximum    float64  `json:"maximum"`
-	Budget     *Budget  `json:"budget,omitempty"`
-	Unpriced   []string `json:"unpriced"`
-	Free       []string `json:"free"`
+	Currency   string `json:"currency"`
+	Region     string `json:"region"`
+	PricesDate string `json:"pricesDate"`
+	// Approximate says, for a Region the price table does not hold, whose
+	// prices stand in for its own.
+	Approximate string   `json:"approximate,omitempty"`
+	Items       []Item   `json:"items"`
+	Floor       float64  `json:"floor"`
+	Expected    float64  `json:"expected"`
+	Maximum     float64  `json:"maximum"`
+	Budget      *Budget  `json:"budget,omitempty"`
+	Unpriced    []string `json:"unpriced"`
+	Free        []string `json:"free"`
 }
 
 // Price prices a plan in its Region with the given usage.
 func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 	table, ok := prices.Regions[p.Region]
+	approximate := ""
 	if !ok {
-		return nil, fmt.Errorf("cost: no prices for Region %s; prices are known for %s", p.Region, strings.Join(slices.Sorted(func(yield func(string) bool) {
-			for r := range prices.Regions {
-				if !yield(r) {
-					return
-				}
-			}
-		}), ", "))
+		near := nearestRegion(p.Region, prices)
+		if near == "" {
+			return nil, fmt.Errorf("cost: the price table holds no Region")
+		}
+		table = prices.Regions[near]
+		approximate = fmt.Sprintf("priced with %s's list prices: the table has none for %s, whose prices differ", near, p.Region)
 	}
 	if err := usage.matches(p); err != nil {
 		return nil, err
 	}
-	pr := &pricer{p: p, price: table, usage: usage, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Unpriced: []string{}, Free: []string{}}}
+	pr := &pricer{p: p, price: table, usage: usage, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
 	if err := pr.run(); err != nil {
 		return nil, err
 	}

@@ -245,8 +245,15 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		return nil
 	},
 	"aws:dynamodb/table:Table": func(pr *pricer, r *plan.Resource) error {
-		pr.add(r, "DynamoDB writes (on-demand)", "million WRU", "dynamodbWriteMillion", pr.usage.of(r, "dynamodbWriteMillion"), UsageKind, 0)
-		pr.add(r, "DynamoDB reads (on-demand)", "million RRU", "dynamodbReadMillion", pr.usage.of(r, "dynamodbReadMillion"), UsageKind, 0)
+		// PROVISIONED is AWS's default billing mode: capacity by the hour,
+		// which the table does not price; only PAY_PER_REQUEST is on-demand.
+		if str(r, "billingMode") == "PAY_PER_REQUEST" {
+			pr.add(r, "DynamoDB writes (on-demand)", "million WRU", "dynamodbWriteMillion", pr.usage.of(r, "dynamodbWriteMillion"), UsageKind, 0)
+			pr.add(r, "DynamoDB reads (on-demand)", "million RRU", "dynamodbReadMillion", pr.usage.of(r, "dynamodbReadMillion"), UsageKind, 0)
+		} else {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (provisioned capacity: %v RCU, %v WCU by the hour)",
+				r.Type, inputOf(r, "readCapacity"), inputOf(r, "writeCapacity")))
+		}
 		gb := pr.usage.of(r, "dynamodbStorageGB")
 		pr.add(r, "DynamoDB storage", "GB-month", "dynamodbStorageGBMonth", gb, UsageKind, 0)
 		if inputOf(r, "pointInTimeRecovery.enabled") == true {
@@ -254,10 +261,9 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:s3/bucketV2:BucketV2": func(pr *pricer, r *plan.Resource) error {
-		pr.add(r, "S3 Standard storage", "GB-month", "s3StandardGBMonth", pr.usage.of(r, "s3StandardGB"), UsageKind, 0)
-		return nil
-	},
+	"aws:s3/bucketV2:BucketV2": bucketStorage,
+	// v6's legacy bucket and v7's bucket.
+	"aws:s3/bucket:Bucket": bucketStorage,
 	"aws:cfg/recorder:Recorder": func(pr *pricer, r *plan.Resource) error {
 		pr.add(r, "Config items recorded", "item", "configItem", pr.usage.of(r, "configItems"), UsageKind, 0)
 		return nil
@@ -332,4 +338,10 @@ func listOf(r *plan.Resource, path string) []any {
 func anyList(v any) []any {
 	l, _ := v.([]any)
 	return l
+}
+
+// bucketStorage prices a bucket's Standard storage, of either generation.
+func bucketStorage(pr *pricer, r *plan.Resource) error {
+	pr.add(r, "S3 Standard storage", "GB-month", "s3StandardGBMonth", pr.usage.of(r, "s3StandardGB"), UsageKind, 0)
+	return nil
 }

@@ -568,6 +568,9 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "Cost of stack %s in %s (%s, on-demand list prices of %s), a month of %d hours:\n\n",
 		p.Stack, rep.Region, rep.Currency, rep.PricesDate, cost.HoursPerMonth)
+	if rep.Approximate != "" {
+		fmt.Fprintf(stdout, "  APPROXIMATE: %s\n\n", rep.Approximate)
+	}
 	for _, it := range rep.Items {
 		r := p.ByURN(it.URN)
 		name := it.URN
