@@ -18,6 +18,7 @@ var styles = map[Kind]style{
 	API:          {"box", "#ede9fe"},
 	Database:     {"cylinder", "#dcfce7"},
 	Instance:     {"cylinder", "#ecfdf5"},
+	Server:       {"box3d", "#e0f2fe"},
 	Table:        {"cylinder", "#dcfce7"},
 	Bucket:       {"folder", "#fce7f3"},
 	Keys:         {"box", "#f3f4f6"},

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/awsread"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -37,6 +38,7 @@ const (
 	API          Kind = "api"
 	Database     Kind = "database"
 	Instance     Kind = "instance"
+	Server       Kind = "server" // an EC2 instance that is not a NAT
 	Table        Kind = "table"
 	Bucket       Kind = "bucket"
 	Keys         Kind = "keys"
@@ -131,7 +133,7 @@ type VPC struct {
 // kindNames are the kinds as a person says them.
 var kindNames = map[Kind]string{
 	LoadBalancer: "load balancer", Service: "service", Function: "function", API: "API",
-	Database: "database", Instance: "instance", Table: "table", Bucket: "bucket", Topic: "topic",
+	Database: "database", Instance: "instance", Server: "server", Table: "table", Bucket: "bucket", Topic: "topic",
 	Budget: "budget", Subnet: "subnet", NAT: "NAT", Endpoint: "endpoint",
 }
 
@@ -339,13 +341,8 @@ func (b *builder) network() {
 	}
 	azs := map[string]bool{}
 	for _, s := range b.p.ByType("aws:ec2/subnet:Subnet") {
-		tier := strings.ToLower(str(s, "tags", "SubnetType"))
-		if tier == "" {
-			tier = Private
-			if boolean(s, "mapPublicIpOnLaunch") {
-				tier = Public
-			}
-		}
+		// The tier is what the routes make it, not what a tag says.
+		tier := awsread.SubnetEgress(b.p, s.ID).Tier()
 		az := str(s, "availabilityZone")
 		azs[az] = true
 		n := b.add(&Node{Kind: Subnet, Name: s.Name, AZ: az, Tier: tier, InVPC: true, Facts: []string{tier, str(s, "cidrBlock")}}, s)
@@ -365,7 +362,13 @@ func (b *builder) network() {
 	}
 	for _, i := range b.p.ByType("aws:ec2/instance:Instance") {
 		if v, ok := i.Inputs["sourceDestCheck"].(bool); !ok || v {
-			continue // only NAT instances belong in the picture
+			sn := b.subnet[str(i, "subnetId")]
+			n := &Node{Kind: Server, Name: b.owner(i), InVPC: true, Facts: []string{"EC2 " + str(i, "instanceType")}}
+			if sn != nil {
+				n.AZ, n.Tier = sn.AZ, sn.Tier
+			}
+			b.uses(b.add(n, i), append(strs(i, "vpcSecurityGroupIds"), strs(i, "securityGroups")...))
+			continue
 		}
 		sn := b.subnet[str(i, "subnetId")]
 		n := &Node{Kind: NAT, Name: i.Name, InVPC: true, Tier: Public, Facts: []string{"NAT instance " + str(i, "instanceType")}}
@@ -427,7 +430,8 @@ func (b *builder) loadBalancers() {
 			}
 		}
 		sort.Strings(ports)
-		facts := []string{scheme + " ALB"}
+		kind := map[string]string{"network": "NLB", "gateway": "GWLB"}[str(lb, "loadBalancerType")]
+		facts := []string{scheme + " " + cmp.Or(kind, "ALB")}
 		if len(ports) > 0 {
 			facts = append(facts, strings.Join(ports, ", "))
 		}
@@ -530,23 +534,55 @@ func (b *builder) databases() {
 		case boolean(c, "deletionProtection"):
 			facts = append(facts, "deletion protection")
 		}
-		n := b.add(&Node{Kind: Database, Name: b.owner(c), InVPC: true, Tier: Isolated, Facts: facts}, c)
+		n := b.add(&Node{Kind: Database, Name: b.owner(c), InVPC: true, Tier: b.groupTier(str(c, "dbSubnetGroupName")), Facts: facts}, c)
 		b.uses(n, strs(c, "vpcSecurityGroupIds"))
 		if id, _ := c.Outputs["clusterResourceId"].(string); id != "" {
 			b.byARN["dbuser:"+id] = n
 		}
+		var instances []*plan.Resource
 		for _, i := range b.p.ByType("aws:rds/clusterInstance:ClusterInstance") {
-			if str(i, "clusterIdentifier") != c.ID {
-				continue
+			if str(i, "clusterIdentifier") == c.ID {
+				instances = append(instances, i)
 			}
-			role := "reader"
-			if num(i, "promotionTier") == 0.0 {
-				role = "writer"
+		}
+		for _, i := range instances {
+			// Which instance writes is decided by RDS at creation and after
+			// each failover, not by the plan: only a lone instance is
+			// known to be the writer; the others show their failover tier.
+			role := "writer"
+			if len(instances) > 1 {
+				role = fmt.Sprintf("failover tier %v", num(i, "promotionTier"))
 			}
-			in := b.add(&Node{Kind: Instance, Name: i.Name, InVPC: true, Tier: Isolated, AZ: str(i, "availabilityZone"), Facts: []string{str(i, "instanceClass"), role}}, i)
+			in := b.add(&Node{Kind: Instance, Name: i.Name, InVPC: true, Tier: n.Tier, AZ: str(i, "availabilityZone"), Facts: []string{str(i, "instanceClass"), role}}, i)
 			b.edge(n, in, Part, "")
 		}
 	}
+	for _, i := range b.p.ByType("aws:rds/instance:Instance") {
+		facts := []string{fmt.Sprintf("RDS %s %s", str(i, "engine"), str(i, "engineVersion")), str(i, "instanceClass")}
+		if boolean(i, "publiclyAccessible") {
+			facts = append(facts, "publicly accessible")
+		}
+		n := b.add(&Node{Kind: Database, Name: b.owner(i), InVPC: true, Tier: b.groupTier(str(i, "dbSubnetGroupName")), Facts: facts}, i)
+		b.uses(n, strs(i, "vpcSecurityGroupIds"))
+	}
+}
+
+// groupTier is the tier of a DB subnet group's subnets, read from their
+// routes, or "" when the plan cannot tell (a group or subnets it does not
+// hold, or subnets of different tiers).
+func (b *builder) groupTier(name string) string {
+	for _, g := range b.p.ByType("aws:rds/subnetGroup:SubnetGroup") {
+		if g.ID == name || str(g, "name") == name {
+			ids := strs(g, "subnetIds")
+			for _, id := range ids {
+				if b.subnet[id] == nil {
+					return ""
+				}
+			}
+			return b.tierOf(ids)
+		}
+	}
+	return ""
 }
 
 func (b *builder) tables() {
@@ -693,17 +729,27 @@ func (b *builder) baseline() {
 // reach draws who can reach whom: every ingress rule from a security group
 // or an address range to the nodes using the rule's group.
 func (b *builder) reach() {
-	for _, r := range b.p.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
-		label := ports(r)
-		targets := b.sgUser[str(r, "securityGroupId")]
+	// Every ingress rule, in every form (standalone, legacy, inline).
+	rules, _ := awsread.Rules(b.p)
+	for _, x := range rules {
+		if !x.Ingress {
+			continue
+		}
+		label := ports(x)
+		targets := b.sgUser[x.Group]
 		var sources []*Node
-		switch {
-		case str(r, "referencedSecurityGroupId") != "":
-			sources = b.sgUser[str(r, "referencedSecurityGroupId")]
-		case str(r, "cidrIpv4") == "0.0.0.0/0" || str(r, "cidrIpv6") == "::/0":
-			sources = []*Node{b.internet()}
-		case str(r, "cidrIpv4") != "":
-			sources = []*Node{b.clients(str(r, "cidrIpv4"))}
+		for _, peer := range x.Peers {
+			if peer == "self" {
+				peer = x.Group
+			}
+			sources = append(sources, b.sgUser[peer]...)
+		}
+		for _, c := range x.CIDRs {
+			if c == "0.0.0.0/0" || c == "::/0" {
+				sources = append(sources, b.internet())
+			} else {
+				sources = append(sources, b.clients(c))
+			}
 		}
 		for _, s := range sources {
 			for _, t := range targets {
@@ -728,16 +774,20 @@ func (b *builder) clients(cidr string) *Node {
 }
 
 // ports is a rule's protocol and ports as a label.
-func ports(r *plan.Resource) string {
-	proto := strings.ToUpper(str(r, "ipProtocol"))
-	from, to := num(r, "fromPort"), num(r, "toPort")
+func ports(x awsread.Rule) string {
+	proto := strings.ToUpper(x.Protocol)
 	switch {
-	case proto == "-1":
+	case x.AllPorts:
 		return "all traffic"
-	case from == to:
-		return fmt.Sprintf("%s %v", proto, from)
+	case proto == "6":
+		proto = "TCP"
+	case proto == "17":
+		proto = "UDP"
 	}
-	return fmt.Sprintf("%s %v-%v", proto, from, to)
+	if x.From == x.To {
+		return fmt.Sprintf("%s %d", proto, x.From)
+	}
+	return fmt.Sprintf("%s %d-%d", proto, x.From, x.To)
 }
 
 // grants draws the IAM permissions of runtime roles on resources the model

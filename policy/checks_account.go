@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -180,7 +179,7 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 		}
 		for _, id := range groups {
 			for _, x := range e.rules() {
-				if x.ingress && x.group == fmt.Sprint(id) && x.world() != "" && (x.allPorts || !(x.from == x.to && (x.from == 80 || x.from == 443))) {
+				if x.Ingress && x.Group == fmt.Sprint(id) && x.World() != "" && (x.AllPorts || !(x.From == x.To && (x.From == 80 || x.From == 443))) {
 					return ""
 				}
 			}
@@ -228,7 +227,7 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 func (e *env) httpOnlyRedirects() bool {
 	any := false
 	for _, l := range e.p.ByType(listenerType) {
-		if e.str(l, "protocol") == "HTTP" {
+		if e.listenerProtocol(l) == "HTTP" {
 			any = true
 			if e.str(l, "defaultActions.0.type") != "redirect" || e.str(l, "defaultActions.0.redirect.protocol") != "HTTPS" {
 				return false
@@ -236,16 +235,6 @@ func (e *env) httpOnlyRedirects() bool {
 		}
 	}
 	return any
-}
-
-// httpWarned reports whether a plain-HTTP listener carries strata:warning.
-func (e *env) httpWarned() bool {
-	for _, l := range e.p.ByType(listenerType) {
-		if _, ok := l.Input("tags." + tags.Warning); ok && e.str(l, "protocol") == "HTTP" {
-			return true
-		}
-	}
-	return false
 }
 
 // accessLogTarget reports whether a bucket is an access-log target: it

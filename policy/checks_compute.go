@@ -64,7 +64,7 @@ var _ = register(
 		Settings: []string{"appservice.CertificateARN"},
 		eval: func(e *env) []Finding {
 			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
-				if e.str(r, "protocol") != "HTTP" {
+				if e.listenerProtocol(r) != "HTTP" {
 					return "", false
 				}
 				if e.str(r, "defaultActions.0.type") != "redirect" || e.str(r, "defaultActions.0.redirect.protocol") != "HTTPS" {
@@ -80,7 +80,7 @@ var _ = register(
 		Fix: "Set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter.",
 		eval: func(e *env) []Finding {
 			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
-				if p := e.str(r, "protocol"); p == "HTTPS" || p == "TLS" {
+				if p := e.listenerProtocol(r); p == "HTTPS" || p == "TLS" {
 					if policy := e.str(r, "sslPolicy"); !strings.HasPrefix(policy, "ELBSecurityPolicy-TLS13-") {
 						return fmt.Sprintf("uses TLS policy %q (empty means AWS's TLS 1.0 default)", policy), false
 					}
@@ -381,3 +381,27 @@ var _ = register(
 		},
 	},
 )
+
+// listenerProtocol is a listener's protocol as AWS applies it: the one it
+// names, else its load balancer's default (HTTP for an application load
+// balancer, TCP for a network one, GENEVE for a gateway one); a load
+// balancer the plan does not hold leaves it undecided.
+func (e *env) listenerProtocol(l *plan.Resource) string {
+	if p := e.str(l, "protocol"); p != "" {
+		return p
+	}
+	arn := e.str(l, "loadBalancerArn")
+	for _, lb := range e.p.ByType(lbType) {
+		if lb.ID == arn || lb.Outputs["arn"] == arn {
+			switch e.str(lb, "loadBalancerType") {
+			case "network":
+				return "TCP"
+			case "gateway":
+				return "GENEVE"
+			}
+			return "HTTP"
+		}
+	}
+	e.undecided(l, "protocol", "is not set, and its load balancer is not in the plan")
+	return ""
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/awsread"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -22,7 +23,6 @@ const (
 	routeTableType = "aws:ec2/routeTable:RouteTable"
 	ec2RouteType   = "aws:ec2/route:Route"
 	assocType      = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	mainAssocType  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
 )
 
 var vpcTypes = []string{awsxVpcType, vpcType}
@@ -36,78 +36,25 @@ func vpcID(r *plan.Resource) string {
 	return r.ID
 }
 
-// rule is one security group rule in any form AWS and the provider accept:
-// an aws:vpc ingress or egress rule, a legacy aws:ec2 rule, or an inline
-// ingress or egress block of a security group; cidrs holds every IPv4 and
-// IPv6 block it admits or allows.
-type rule struct {
-	r        *plan.Resource
-	where    string // "" for a rule resource, "ingress[0]" for an inline block
-	ingress  bool
-	group    string // the group the rule belongs to
-	cidrs    []string
-	peer     string // a referenced security group, or "self"
-	from, to int
-	allPorts bool
-}
+// rule is one security-group rule in any form AWS and the provider accept,
+// as awsread reads it for every tool.
+type rule = awsread.Rule
 
 // ruleTypes are the resources that carry rules.
-var ruleTypes = []string{ingressType, egressType, sgRuleType, sgType}
+var ruleTypes = awsread.RuleTypes
 
 // rulesOf reads the rules r carries, recording what it cannot read.
 func (e *env) rulesOf(r *plan.Resource) []rule {
-	switch r.Type {
-	case ingressType, egressType:
-		x := rule{r: r, ingress: r.Type == ingressType, group: e.str(r, "securityGroupId"),
-			peer: e.str(r, "referencedSecurityGroupId"), from: int(e.number(r, "fromPort")), to: int(e.number(r, "toPort"))}
-		for _, k := range []string{"cidrIpv4", "cidrIpv6"} {
-			if c := e.str(r, k); c != "" {
-				x.cidrs = append(x.cidrs, c)
-			}
-		}
-		x.allPorts = allProtocols(e.str(r, "ipProtocol"))
-		return []rule{x}
-	case sgRuleType:
-		x := rule{r: r, ingress: e.str(r, "type") == "ingress", group: e.str(r, "securityGroupId"),
-			peer: e.str(r, "sourceSecurityGroupId"), from: int(e.number(r, "fromPort")), to: int(e.number(r, "toPort")),
-			allPorts: allProtocols(e.str(r, "protocol"))}
-		if e.boolean(r, "self") {
-			x.peer = "self"
-		}
-		x.cidrs = e.strings(r, "cidrBlocks", "ipv6CidrBlocks")
-		return []rule{x}
-	case sgType, defaultSGType:
-		var out []rule
-		for _, dir := range []string{"ingress", "egress"} {
-			for i := range e.list(r, dir) {
-				at := fmt.Sprintf("%s.%d", dir, i)
-				x := rule{r: r, where: fmt.Sprintf("%s[%d]", dir, i), ingress: dir == "ingress", group: r.ID,
-					from: int(e.number(r, at+".fromPort")), to: int(e.number(r, at+".toPort")),
-					allPorts: allProtocols(e.str(r, at+".protocol"))}
-				x.cidrs = e.strings(r, at+".cidrBlocks", at+".ipv6CidrBlocks")
-				if groups := e.strings(r, at+".securityGroups"); len(groups) > 0 {
-					x.peer = strings.Join(groups, ",")
-				}
-				if e.boolean(r, at+".self") {
-					x.peer = "self"
-				}
-				out = append(out, x)
-			}
-		}
-		return out
-	}
-	return nil
+	rules, undecided := awsread.RulesOf(r)
+	e.reads = append(e.reads, undecided...)
+	return rules
 }
 
 // rules are every rule of the plan, in every form.
 func (e *env) rules() []rule {
-	var out []rule
-	for _, typ := range ruleTypes {
-		for _, r := range e.p.ByType(typ) {
-			out = append(out, e.rulesOf(r)...)
-		}
-	}
-	return out
+	rules, undecided := awsread.Rules(e.p)
+	e.reads = append(e.reads, undecided...)
+	return rules
 }
 
 // strings reads the string lists at paths as one list.
@@ -115,59 +62,32 @@ func (e *env) strings(r *plan.Resource, paths ...string) []string {
 	var out []string
 	for _, path := range paths {
 		for i, v := range e.list(r, path) {
-			switch v := v.(type) {
-			case string:
-				out = append(out, v)
-			default:
-				if plan.IsUnknown(v) {
-					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not known until deploy")
-				} else if s, ok := v.(plan.Secret); ok {
-					if str, ok := s.Reveal().(string); ok {
-						out = append(out, str)
-						continue
-					}
-					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
-				} else {
-					e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
+			for {
+				s, ok := v.(plan.Secret)
+				if !ok {
+					break
 				}
+				v = s.Reveal()
+			}
+			switch s, ok := v.(string); {
+			case ok:
+				out = append(out, s)
+			case plan.IsUnknown(v):
+				e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not known until deploy")
+			default:
+				e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
 			}
 		}
 	}
 	return out
 }
 
-// allProtocols is the protocol AWS reads as every protocol and port.
-func allProtocols(p string) bool { return p == "-1" || strings.EqualFold(p, "all") }
-
-// world is the rule's CIDR that is the whole Internet, or "".
-func (x rule) world() string {
-	for _, c := range x.cidrs {
-		if c == "0.0.0.0/0" || c == "::/0" {
-			return c
-		}
-	}
-	return ""
-}
-
-// ports says which ports the rule opens.
-func (x rule) ports() string {
-	if x.allPorts {
-		return "every port"
-	}
-	if x.from == x.to {
-		return fmt.Sprintf("port %d", x.from)
-	}
-	return fmt.Sprintf("ports %d-%d", x.from, x.to)
-}
-
-func (x rule) covers(port int) bool { return x.allPorts || (x.from <= port && port <= x.to) }
-
-// name is where the rule is: its resource, and its block for inline rules.
-func (x rule) name() string {
-	if x.where == "" {
+// where is where rule x is in its resource: "" or "ingress[0] ".
+func where(x rule) string {
+	if x.Where == "" {
 		return ""
 	}
-	return x.where + " "
+	return x.Where + " "
 }
 
 // eachRule judges every resource that carries rules: f is given each of
@@ -187,7 +107,7 @@ func (e *env) eachRule(f func(x rule) string) []Finding {
 				var problems []string
 				for _, x := range e.rulesOf(r) {
 					if msg := f(x); msg != "" {
-						problems = append(problems, x.name()+msg)
+						problems = append(problems, where(x)+msg)
 					}
 				}
 				return strings.Join(problems, "; "), false
@@ -198,77 +118,6 @@ func (e *env) eachRule(f func(x rule) string) []Finding {
 		}
 	}
 	return out
-}
-
-// routeTargets are the keys of a route that send traffic out of the VPC to
-// the Internet, directly or through something that forwards it.
-var routeTargets = []struct{ key, what string }{
-	{"gatewayId", "a gateway"}, {"natGatewayId", "a NAT gateway"}, {"egressOnlyGatewayId", "an egress-only gateway"},
-	{"instanceId", "an instance"}, {"networkInterfaceId", "a network interface"},
-}
-
-// tableEgress is what the route table id sends out: a description of its
-// route to the Internet, or "", and why that cannot be decided.
-func (e *env) tableEgress(id string) (out, undecided string) {
-	var routes []map[string]any
-	for _, t := range e.p.ByType(routeTableType) {
-		if t.ID == id {
-			for _, rt := range e.list(t, "routes") {
-				if m, ok := rt.(map[string]any); ok {
-					routes = append(routes, m)
-				}
-			}
-		}
-	}
-	for _, r := range e.p.ByType(ec2RouteType) {
-		if e.str(r, "routeTableId") == id {
-			routes = append(routes, r.Inputs)
-		}
-	}
-	for _, rt := range routes {
-		for _, t := range routeTargets {
-			v, ok := rt[t.key]
-			if !ok || v == nil || v == "" {
-				continue
-			}
-			target, known := v.(string)
-			if !known {
-				return "", fmt.Sprintf("route table %s routes to %s not known until deploy", id, t.what)
-			}
-			if t.key == "gatewayId" && !strings.HasPrefix(target, "igw-") {
-				continue // a virtual private gateway or a local route
-			}
-			return fmt.Sprintf("%s (%s) through route table %s", t.what, target, id), ""
-		}
-	}
-	return "", ""
-}
-
-// subnetEgress is how subnet id reaches the Internet, read from the route
-// tables the plan holds: its associated table, else its VPC's main one
-// (AWS's, which routes only inside the VPC, unless the plan replaces it).
-func (e *env) subnetEgress(id string) (out, undecided string) {
-	var subnet *plan.Resource
-	for _, s := range e.p.ByType(subnetType) {
-		if s.ID == id {
-			subnet = s
-		}
-	}
-	if subnet == nil {
-		return "", fmt.Sprintf("subnet %s is not in the plan, so its routes are not known", id)
-	}
-	for _, a := range e.p.ByType(assocType) {
-		if e.str(a, "subnetId") == id {
-			return e.tableEgress(e.str(a, "routeTableId"))
-		}
-	}
-	vpc := e.str(subnet, "vpcId")
-	for _, m := range e.p.ByType(mainAssocType) {
-		if e.str(m, "vpcId") == vpc {
-			return e.tableEgress(e.str(m, "routeTableId"))
-		}
-	}
-	return "", ""
 }
 
 // highRiskPorts are FSBP EC2.19's.
@@ -350,11 +199,11 @@ var _ = register(
 				ids := e.strings(r, "subnetIds")
 				var problems, undecided []string
 				for _, id := range ids {
-					switch out, why := e.subnetEgress(id); {
-					case why != "":
-						undecided = append(undecided, why)
-					case out != "":
-						problems = append(problems, fmt.Sprintf("subnet %s routes to %s", id, out))
+					switch out := awsread.SubnetEgress(e.p, id); {
+					case out.Undecided != "":
+						undecided = append(undecided, out.Undecided)
+					case out.Kind != "":
+						problems = append(problems, fmt.Sprintf("subnet %s routes to %s", id, out.Via))
 					}
 				}
 				if len(problems) > 0 {
@@ -373,7 +222,7 @@ var _ = register(
 		Fix: "Remove the rule; reach instances through SSM Session Manager, not open ports.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if w := x.world(); x.ingress && w != "" && (x.covers(22) || x.covers(3389)) {
+				if w := x.World(); x.Ingress && w != "" && (x.Covers(22) || x.Covers(3389)) {
 					return fmt.Sprintf("admits %s to port 22 or 3389", w)
 				}
 				return ""
@@ -386,8 +235,8 @@ var _ = register(
 		Fix: "Admit the world only on 443 (and 80 for the redirect); admit other ports from a security group or a narrow CIDR.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if w := x.world(); x.ingress && w != "" && !(x.from == x.to && (x.from == 80 || x.from == 443) && !x.allPorts) {
-					return fmt.Sprintf("admits %s to %s", w, x.ports())
+				if w := x.World(); x.Ingress && w != "" && !(x.From == x.To && (x.From == 80 || x.From == 443) && !x.AllPorts) {
+					return fmt.Sprintf("admits %s to %s", w, x.Ports())
 				}
 				return ""
 			})
@@ -399,12 +248,12 @@ var _ = register(
 		Fix: "Admit databases and admin ports only from the security group of their client (the app tier).",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				w := x.world()
-				if !x.ingress || w == "" {
+				w := x.World()
+				if !x.Ingress || w == "" {
 					return ""
 				}
 				for _, port := range highRiskPorts {
-					if x.covers(port) {
+					if x.Covers(port) {
 						return fmt.Sprintf("admits %s to high-risk port %d", w, port)
 					}
 				}
@@ -418,7 +267,7 @@ var _ = register(
 		Fix: "Serve HTTPS only, or answer 80 with nothing but a redirect to HTTPS.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if w := x.world(); x.ingress && w != "" && x.covers(80) {
+				if w := x.World(); x.Ingress && w != "" && x.Covers(80) {
 					return fmt.Sprintf("admits %s to port 80", w)
 				}
 				return ""
@@ -443,8 +292,8 @@ var _ = register(
 				}
 			}
 			return e.eachRule(func(x rule) string {
-				if x.ingress && private[x.group] && len(x.cidrs) > 0 {
-					return fmt.Sprintf("admits %s into a tier that only its callers' security group should reach", strings.Join(x.cidrs, ", "))
+				if x.Ingress && private[x.Group] && len(x.CIDRs) > 0 {
+					return fmt.Sprintf("admits %s into a tier that only its callers' security group should reach", strings.Join(x.CIDRs, ", "))
 				}
 				return ""
 			})
@@ -469,7 +318,7 @@ var _ = register(
 		Fix: "Allow egress only to the ports (and peers) the tier needs, such as 443 or the database's group.",
 		eval: func(e *env) []Finding {
 			return e.eachRule(func(x rule) string {
-				if w := x.world(); !x.ingress && w != "" && (x.allPorts || (x.from <= 0 && x.to >= 65535)) {
+				if w := x.World(); !x.Ingress && w != "" && (x.AllPorts || (x.From <= 0 && x.To >= 65535)) {
 					return fmt.Sprintf("allows all traffic out to %s", w)
 				}
 				return ""

@@ -10,18 +10,19 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/plan"
-	"github.com/strata-infra/strata/policy/testdata/foreign/buckets"
-	"github.com/strata-infra/strata/policy/testdata/foreign/database"
-	"github.com/strata-infra/strata/policy/testdata/foreign/iamusers"
-	"github.com/strata-infra/strata/policy/testdata/foreign/outputtags"
-	"github.com/strata-infra/strata/policy/testdata/foreign/webserver"
+	"github.com/strata-infra/strata/testdata/foreign/buckets"
+	"github.com/strata-infra/strata/testdata/foreign/database"
+	"github.com/strata-infra/strata/testdata/foreign/iamusers"
+	"github.com/strata-infra/strata/testdata/foreign/loadbalancers"
+	"github.com/strata-infra/strata/testdata/foreign/outputtags"
+	"github.com/strata-infra/strata/testdata/foreign/webserver"
 )
 
 // foreign are programs written the way teams write Pulumi Go without
-// strata (policy/testdata/foreign), planned with the plan engine.
+// strata (testdata/foreign), planned with the plan engine.
 var foreign = map[string]pulumi.RunFunc{
 	"webserver": webserver.Program, "database": database.Program, "iamusers": iamusers.Program,
-	"buckets": buckets.Program, "outputtags": outputtags.Program,
+	"buckets": buckets.Program, "outputtags": outputtags.Program, "loadbalancers": loadbalancers.Program,
 }
 
 // findingsOf plans a foreign program and lists its findings at or above
@@ -95,6 +96,26 @@ var want = map[string][]string{
 		"STRATA-TAG-001 Role admin fail",
 		"STRATA-TAG-001 Role worker fail",
 		"STRATA-TAG-001 User ci fail",
+	},
+	"loadbalancers": {
+		"STRATA-ALB-003 LoadBalancer web fail",
+		"STRATA-ALB-007 LoadBalancer mqtt fail",
+		"STRATA-ALB-007 LoadBalancer web fail",
+		"STRATA-ALB-008 LoadBalancer mqtt fail",
+		"STRATA-ALB-008 LoadBalancer web fail",
+		"STRATA-SG-008 SecurityGroup alb fail",
+		"STRATA-TAG-001 Instance web fail",
+		"STRATA-TAG-001 InternetGateway gw fail",
+		"STRATA-TAG-001 LoadBalancer mqtt fail",
+		"STRATA-TAG-001 LoadBalancer web fail",
+		"STRATA-TAG-001 RouteTable public fail",
+		"STRATA-TAG-001 SecurityGroup alb fail",
+		"STRATA-TAG-001 SecurityGroup web fail",
+		"STRATA-TAG-001 Subnet public-us-east-1a fail",
+		"STRATA-TAG-001 Subnet public-us-east-1b fail",
+		"STRATA-TAG-001 Vpc main fail",
+		"STRATA-VPC-001 Vpc main fail",
+		"STRATA-VPC-002 Vpc main fail",
 	},
 	"outputtags": {
 		"STRATA-S3-001 BucketV2 data fail",
@@ -231,5 +252,18 @@ func TestStrataSuppressesOnlyByTagsAWSAccepts(t *testing.T) {
 		if found == 0 {
 			t.Errorf("%s: no suppression tag at all", stack)
 		}
+	}
+}
+
+// TestListenerProtocolDefaults: a listener that names no protocol has its
+// load balancer's default: HTTP on an application load balancer, which
+// ALB-001 fails when it does not redirect.
+func TestListenerProtocolDefaults(t *testing.T) {
+	p := clone(stackPlan(t, "prod"))
+	l := find(t, p, listenerType, "web-http")
+	delete(l.Inputs, "protocol")
+	set(t, l, "defaultActions", []any{map[string]any{"type": "forward"}})
+	if fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-ALB-001")).Failures(); len(fails) != 1 {
+		t.Errorf("a forwarding listener with no protocol gave %d failures, want 1 (HTTP is the default)", len(fails))
 	}
 }

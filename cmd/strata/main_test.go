@@ -91,7 +91,7 @@ func TestPlanSummary(t *testing.T) {
 		"service       web: Fargate 256 CPU / 512 MiB ARM64, 2-10 tasks, port 8080, private subnets",
 		"loadbalancer  web: internet-facing ALB, HTTP 80, HTTPS 443, public subnets",
 		"database      main: Aurora postgresql 16.6, 1-16 ACU, deletion-protected,",
-		"2 instances (writer us-east-1a, reader us-east-1b)",
+		"2 instances (failover tier 0 us-east-1a, failover tier 1 us-east-1b)",
 		"7 alarms → topic alarms",
 	} {
 		if !strings.Contains(screen, want) {

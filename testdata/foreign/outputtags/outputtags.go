@@ -1,6 +1,6 @@
 // Package outputtags is a program written without strata whose explicit
 // provider takes its default tags from another resource's output, so they
-// are not known at plan time. It is planned and checked by policy's tests;
+// are not known at plan time. It is planned and checked by strata's tests;
 // it is never deployed.
 package outputtags
 

@@ -1,7 +1,7 @@
 // Package database is a program written without strata: a PostgreSQL RDS
 // instance, public and unencrypted, with its password in the code, in a
 // subnet group of the account's subnets. It is planned and checked by
-// policy's tests; it is never deployed.
+// strata's tests; it is never deployed.
 package database
 
 import (

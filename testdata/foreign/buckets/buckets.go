@@ -1,7 +1,7 @@
 // Package buckets is a program written without strata on pulumi-aws v6's
 // legacy bucket: a website bucket readable by everyone through its ACL and
 // an inline policy, with no encryption, versioning or public access block.
-// It is planned and checked by policy's tests; it is never deployed.
+// It is planned and checked by strata's tests; it is never deployed.
 package buckets
 
 import (

@@ -1,7 +1,7 @@
 // Package iamusers is a program written without strata: a CI user with an
 // inline admin policy, an ops group with one, a role whose inline policy
 // allows everything, and a role with AdministratorAccess attached by
-// managedPolicyArns. It is planned and checked by policy's tests; it is
+// managedPolicyArns. It is planned and checked by strata's tests; it is
 // never deployed.
 package iamusers
 

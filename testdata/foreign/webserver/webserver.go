@@ -2,7 +2,7 @@
 // Go without strata: a VPC with a public and a private subnet, a web server
 // whose security group opens SSH to the world inline, a legacy rule whose
 // second CIDR is the whole Internet, and an IPv6 rule open to every
-// address. It is planned and checked by policy's tests; it is never
+// address. It is planned and checked by strata's tests; it is never
 // deployed.
 package webserver
 
