@@ -30,24 +30,35 @@ var guardDutyFeatures = []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "LAMBDA_N
 // statefulTypes hold data that is lost when they are deleted.
 var statefulTypes = []string{clusterType, rdsInstanceType, bucketType, bucketV1Type, tableType, keyType, logGroupType, "aws:secretsmanager/secret:Secret"}
 
-// sourceKeys limit a service principal to this account's requests.
-var sourceKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID"}
-
 // limitedToAccount reports whether a service statement of a resource policy
 // is limited to this account: by a source condition, by an encryption
 // context or caller account naming this account, or, in a bucket policy,
-// by resources only under AWSLogs/<account>/.
+// by resources only under AWSLogs/<account>/. A condition counts only with
+// an operator that must match (no Not..., no ...IfExists, which an absent
+// key satisfies) and values that name this account: aws:SourceAccount
+// equal to it, aws:SourceArn with it in the account field.
 func limitedToAccount(st statement, account string) bool {
-	keys := st.ConditionKeys()
-	for _, k := range sourceKeys {
-		if keys[k] {
-			return true
+	for op, kv := range st.Condition {
+		if !binding(op) {
+			continue
 		}
-	}
-	for _, kv := range st.Condition {
 		for k, vals := range kv {
-			if (strings.HasPrefix(k, "kms:EncryptionContext:") || k == "kms:CallerAccount") && slices.ContainsFunc(vals, func(v string) bool { return strings.Contains(v, account) }) {
-				return true
+			if len(vals) == 0 {
+				continue
+			}
+			switch {
+			case k == "aws:SourceAccount" || k == "aws:SourceOwner" || k == "kms:CallerAccount":
+				if !slices.ContainsFunc(vals, func(v string) bool { return v != account }) {
+					return true
+				}
+			case k == "aws:SourceArn" || strings.HasPrefix(k, "kms:EncryptionContext:"):
+				if !slices.ContainsFunc(vals, func(v string) bool { return arnAccount(v) != account }) {
+					return true
+				}
+			case k == "aws:SourceOrgID":
+				if !slices.ContainsFunc(vals, func(v string) bool { return strings.Contains(v, "*") || v == "" }) {
+					return true
+				}
 			}
 		}
 	}
@@ -60,6 +71,48 @@ func limitedToAccount(st statement, account string) bool {
 		}
 	}
 	return true
+}
+
+// sourceArnBound reports whether a statement requires aws:SourceArn, with a
+// binding operator, naming this account.
+func sourceArnBound(st statement, account string) bool {
+	for op, kv := range st.Condition {
+		if vals := kv["aws:SourceArn"]; binding(op) && len(vals) > 0 &&
+			!slices.ContainsFunc(vals, func(v string) bool { return arnAccount(v) != account }) {
+			return true
+		}
+	}
+	return false
+}
+
+// logGroupNamed reports whether a key-policy statement for CloudWatch Logs
+// names the log groups (a name or a name prefix, not log-group:*) in a
+// binding kms:EncryptionContext:aws:logs:arn condition.
+func logGroupNamed(st statement) bool {
+	for op, kv := range st.Condition {
+		if vals := kv["kms:EncryptionContext:aws:logs:arn"]; binding(op) && len(vals) > 0 &&
+			!slices.ContainsFunc(vals, func(v string) bool { return wildName(":log-group:", v) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// binding reports whether a condition operator must match for the
+// statement to apply: not a negation, not an ...IfExists that an absent
+// key satisfies.
+func binding(op string) bool {
+	op = strings.TrimPrefix(strings.TrimPrefix(op, "ForAnyValue:"), "ForAllValues:")
+	return !strings.HasSuffix(op, "IfExists") && !strings.Contains(op, "Not") && op != "Null"
+}
+
+// arnAccount is the account field of an ARN, or "".
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }
 
 var _ = register(
@@ -212,8 +265,17 @@ var _ = register(
 							continue
 						}
 						for _, p := range st.Principals() {
-							if strings.HasPrefix(p, "Service:") && !limitedToAccount(st, e.p.Account) {
-								return fmt.Sprintf("statement %q lets %s act for any account", st.Sid, strings.TrimPrefix(p, "Service:")), false
+							service, ok := strings.CutPrefix(p, "Service:")
+							switch {
+							case !ok:
+							case !limitedToAccount(st, e.p.Account):
+								return fmt.Sprintf("statement %q lets %s act for any account", st.Sid, service), false
+							case src.typ == topicPolicyType && !sourceArnBound(st, e.p.Account):
+								// A service that publishes to a topic sends
+								// the ARN of what publishes: name it.
+								return fmt.Sprintf("statement %q lets %s publish for any of its resources: add aws:SourceArn", st.Sid, service), false
+							case strings.HasPrefix(service, "logs.") && src.typ == keyType && !logGroupNamed(st):
+								return fmt.Sprintf("statement %q lets CloudWatch Logs use the key for any log group: name the groups in kms:EncryptionContext:aws:logs:arn", st.Sid), false
 							}
 						}
 					}

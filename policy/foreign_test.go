@@ -93,6 +93,12 @@ var want = map[string][]string{
 		"STRATA-IAM-010 Role admin fail",
 		"STRATA-IAM-010 Role worker fail",
 		"STRATA-IAM-010 UserPolicy ci fail",
+		"STRATA-IAM-014 GroupPolicy ops fail",
+		"STRATA-IAM-014 Role worker fail",
+		"STRATA-IAM-014 UserPolicy ci fail",
+		"STRATA-IAM-015 GroupPolicy ops fail",
+		"STRATA-IAM-015 Role worker fail",
+		"STRATA-IAM-015 UserPolicy ci fail",
 		"STRATA-TAG-001 Role admin fail",
 		"STRATA-TAG-001 Role worker fail",
 		"STRATA-TAG-001 User ci fail",
@@ -103,6 +109,8 @@ var want = map[string][]string{
 		"STRATA-ALB-007 LoadBalancer web fail",
 		"STRATA-ALB-008 LoadBalancer mqtt fail",
 		"STRATA-ALB-008 LoadBalancer web fail",
+		"STRATA-EC2-001 Instance web fail",
+		"STRATA-EC2-002 Instance web fail",
 		"STRATA-SG-008 SecurityGroup alb fail",
 		"STRATA-TAG-001 Instance web fail",
 		"STRATA-TAG-001 InternetGateway gw fail",
@@ -129,6 +137,8 @@ var want = map[string][]string{
 		"STRATA-TAG-001 Parameter owner fail",
 	},
 	"webserver": {
+		"STRATA-EC2-001 Instance web fail",
+		"STRATA-EC2-002 Instance web fail",
 		"STRATA-SG-001 SecurityGroup web fail",
 		"STRATA-SG-001 SecurityGroupRule rdp fail",
 		"STRATA-SG-002 SecurityGroup web fail",
@@ -198,19 +208,19 @@ func TestTheReportNamesWhatNoCheckRead(t *testing.T) {
 	}
 	p.Resources = append(p.Resources, &plan.Resource{Name: "mystery", Custom: true})
 	rep := Evaluate(p, Options{})
-	for typ, n := range map[string]int{"aws:ec2/internetGateway:InternetGateway": 1, "aws:ec2/instance:Instance": 1, "(untyped)": 1} {
+	for typ, n := range map[string]int{"aws:ec2/internetGateway:InternetGateway": 1, "(untyped)": 1} {
 		if rep.Uninspected[typ] != n {
 			t.Errorf("uninspected %s = %d, want %d (all: %v)", typ, rep.Uninspected[typ], n, rep.Uninspected)
 		}
 	}
-	for _, typ := range []string{"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpc:Vpc", "aws:ec2/routeTableAssociation:RouteTableAssociation"} {
+	for _, typ := range []string{"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpc:Vpc", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/instance:Instance"} {
 		if _, listed := rep.Uninspected[typ]; listed {
 			t.Errorf("%s is listed as uninspected, but checks read it", typ)
 		}
 	}
 	var text strings.Builder
 	rep.Text(&text)
-	if !strings.Contains(text.String(), "Not inspected by any check:") || !strings.Contains(text.String(), "aws:ec2/instance:Instance (1)") {
+	if !strings.Contains(text.String(), "Not inspected by any check:") || !strings.Contains(text.String(), "aws:ec2/internetGateway:InternetGateway (1)") {
 		t.Errorf("the text report does not list what no check read:\n%s", text.String())
 	}
 }

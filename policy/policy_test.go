@@ -356,6 +356,50 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 	"STRATA-IAM-009": func(t *testing.T, p *plan.Plan) string {
 		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
 	},
+	"STRATA-IAM-014": func(t *testing.T, p *plan.Plan) string {
+		// The execution role reading every secret of the account.
+		return addStatement(t, find(t, p, rolePolicyType, "web-execution"), "policy", map[string]any{"Effect": "Allow",
+			"Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:*"})
+	},
+	"STRATA-IAM-015": func(t *testing.T, p *plan.Plan) string {
+		// kms:ViaService matched by a wildcard.
+		return edit(t, find(t, p, rolePolicyType, "web-execution"), "policy", func(d *policyDoc) {
+			for _, st := range d.Statement {
+				if st["Sid"] == "DecryptSecrets" {
+					st["Condition"] = map[string]any{"StringLike": map[string]any{"kms:ViaService": "*.amazonaws.com"}}
+				}
+			}
+		})
+	},
+	"STRATA-EC2-001": func(t *testing.T, p *plan.Plan) string {
+		return add(p, ec2InstanceType, "bastion", map[string]any{"instanceType": "t4g.nano", "rootBlockDevice": map[string]any{"encrypted": true}})
+	},
+	"STRATA-EC2-002": func(t *testing.T, p *plan.Plan) string {
+		drop(p, ebsDefaultType)
+		return add(p, ec2InstanceType, "bastion", map[string]any{"instanceType": "t4g.nano",
+			"metadataOptions": map[string]any{"httpTokens": "required"}, "rootBlockDevice": map[string]any{"encrypted": false}})
+	},
+	"STRATA-EC2-003": func(t *testing.T, p *plan.Plan) string {
+		// A NAT instance in the load balancer's group, which admits the world.
+		return add(p, ec2InstanceType, "nat", map[string]any{"instanceType": "t4g.nano", "sourceDestCheck": false,
+			"vpcSecurityGroupIds": []any{find(t, p, sgType, stacks.AppName+"-alb").ID},
+			"metadataOptions":     map[string]any{"httpTokens": "required"}, "rootBlockDevice": map[string]any{"encrypted": true}})
+	},
+	"STRATA-SG-009": func(t *testing.T, p *plan.Plan) string {
+		// A consumer's egress to 0.0.0.0/0 on the database port.
+		r := world(find(t, p, sgType, stacks.AppName+"-tasks").ID, 5432, false)
+		return add(p, egressType, "db-anywhere", r)
+	},
+	"STRATA-S3-011": func(t *testing.T, p *plan.Plan) string {
+		// The ELB log account allowed to write anywhere in the log bucket.
+		return edit(t, find(t, p, bucketPolType, "access-logs"), "policy", func(d *policyDoc) {
+			for _, st := range d.Statement {
+				if st["Sid"] == "ELBAccessLogsRegionalAccount" {
+					st["Resource"] = "arn:aws:s3:::strata-access-logs-prod-123456789012/*"
+				}
+			}
+		})
+	},
 	"STRATA-ALB-001": func(t *testing.T, p *plan.Plan) string {
 		r := find(t, p, listenerType, "web-http")
 		return set(t, r, "defaultActions", []any{map[string]any{"type": "forward", "targetGroupArn": "x"}})

@@ -709,7 +709,7 @@ func TestDiagram(t *testing.T) {
 // listed as unused.
 func TestCheckReadsSuppressions(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "suppressions.yaml")
-	if err := os.WriteFile(file, []byte("- check: STRATA-SG-009\n  resource: web\n  reason: no such check exists here\n"), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte("- check: STRATA-SG-999\n  resource: web\n  reason: no such check exists here\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errOut := strata(t, "check", "--stack", "dev", "--dir", repo, "--suppressions", file); code != 1 || !strings.Contains(errOut, file+":1") {

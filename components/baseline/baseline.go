@@ -257,7 +257,9 @@ func (b *Baseline) config(ctx *pulumi.Context, name string, a Args, env awsenv.E
 				iamdoc.Statement{Sid: "Deliver", Effect: iamdoc.Allow, Action: []string{"s3:PutObject"},
 					Resource:  []string{bucketArn + "/AWSLogs/" + env.AccountID + "/Config/*"},
 					Condition: map[string]map[string]any{"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
-				iamdoc.Statement{Sid: "EncryptDeliveries", Effect: iamdoc.Allow, Action: []string{"kms:GenerateDataKey", "kms:Decrypt"}, Resource: []string{keyArn}},
+				// Only S3 uses the key for Config, when it writes a delivery.
+				iamdoc.Statement{Sid: "EncryptDeliveries", Effect: iamdoc.Allow, Action: []string{"kms:GenerateDataKey", "kms:Decrypt"}, Resource: []string{keyArn},
+					Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + env.Region + ".amazonaws.com"}}},
 			).JSON()
 		}).(pulumi.StringOutput),
 	}, parent)
