@@ -356,6 +356,7 @@ func TestBadConfig(t *testing.T) {
 			[]string{`strata:baseline.configRules[0] "GUARDDUTY_ENABLED" is not an AWS managed rule strata knows`}},
 		{"an unknown deploy role key", "prod", map[string]string{"strata:baseline": `{"deployRole":{"principal":"x"}}`}, []string{`strata:baseline.deployRole: unknown key "principal"`}},
 		{"no budget subscriber in prod", "prod", map[string]string{"strata:budget": `{}`}, []string{"strata:budget.emails must list at least one address in production"}},
+		{"no alarm subscriber in prod", "prod", map[string]string{"strata:alarms": `{}`}, []string{"strata:alarms.emails must list at least one address in production"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

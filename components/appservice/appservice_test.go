@@ -121,6 +121,9 @@ func TestValidation(t *testing.T) {
 		{name: "a non-canonical ingress block", args: Args{AllowedIngressCIDRs: []string{"203.0.113.7/24"}}, want: []string{"AllowedIngressCIDRs[0]", `did you mean "203.0.113.0/24"`}},
 		{name: "an internal load balancer open to the world", args: Args{Internal: true, AllowedIngressCIDRs: []string{"0.0.0.0/0"}},
 			want: []string{"AllowedIngressCIDRs[0] is 0.0.0.0/0, but the load balancer is Internal"}},
+		{name: "an internal load balancer open to the world beside a group", args: Args{Internal: true, AllowedIngressCIDRs: []string{"0.0.0.0/0"},
+			AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String("sg-0123456789abcdef0")}},
+			want: []string{"AllowedIngressCIDRs[0] is 0.0.0.0/0, but the load balancer is Internal"}},
 		{name: "an internal load balancer that admits no one", args: Args{Internal: true}, want: []string{"an Internal load balancer admits no one"}},
 		{name: "an internal load balancer for the VPC", args: Args{Internal: true, AllowedIngressCIDRs: []string{"10.0.0.0/16"}}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
@@ -537,7 +540,9 @@ func TestAlarms(t *testing.T) {
 	for name, want := range map[string]map[string]any{
 		"web-p99-latency":   {"extendedStatistic": "p99", "threshold": 0.5, "treatMissingData": "notBreaching", "dimensions.LoadBalancer": lb.Outputs["arnSuffix"]},
 		"web-running-tasks": {"threshold": 2.0, "comparisonOperator": "LessThanThreshold", "treatMissingData": "breaching", "dimensions.ServiceName": svc.Outputs["name"]},
-		"web-lb-5xx":        {"threshold": 5.0, "metricQueries.0.metric.dimensions.LoadBalancer": lb.Outputs["arnSuffix"], "metricQueries.2.expression": "IF(m2 > 0, 100 * m1 / m2, 0)"},
+		// One unhealthy task for two minutes is enough to page.
+		"web-unhealthy-targets": {"threshold": 1.0, "comparisonOperator": "GreaterThanOrEqualToThreshold", "evaluationPeriods": 2.0, "dimensions.TargetGroup": plantest.One(t, p, "aws:lb/targetGroup:TargetGroup").Outputs["arnSuffix"]},
+		"web-lb-5xx":            {"threshold": 5.0, "metricQueries.0.metric.dimensions.LoadBalancer": lb.Outputs["arnSuffix"], "metricQueries.2.expression": "IF(m2 > 0, 100 * m1 / m2, 0)"},
 	} {
 		for path, v := range want {
 			if got, _ := alarms[name].Input(path); got != v {

@@ -433,6 +433,15 @@ func TestAlarms(t *testing.T) {
 			t.Errorf("connections threshold = %v, want 200", got)
 		}
 	}
-	_, err := run(t, base(Args{Alarms: Alarms{ACUPercent: 0.5}}))
+	// FreeLocalStorage is in bytes: 4 GiB is 4 << 30.
+	p, err := run(t, base(Args{Alarms: Alarms{FreeLocalStorageGB: 4}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	storage := plantest.Find(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "orders-free-local-storage-1")
+	if got := storage.Inputs["threshold"]; got != float64(4<<30) || storage.Inputs["comparisonOperator"] != "LessThanThreshold" {
+		t.Errorf("free local storage alarm: threshold %v %v, want LessThanThreshold %v bytes", storage.Inputs["comparisonOperator"], got, float64(4<<30))
+	}
+	_, err = run(t, base(Args{Alarms: Alarms{ACUPercent: 0.5}}))
 	plantest.ExpectProblems(t, nil, err, "Alarms.ACUPercent must be 1 to 100, got 0.5")
 }
