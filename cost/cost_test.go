@@ -1,7 +1,9 @@
 package cost
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -312,5 +314,67 @@ func TestFreeSaysOnlyWhatIsTrue(t *testing.T) {
 	rep = price(t, p, DefaultUsage())
 	if !slices.ContainsFunc(rep.Unpriced, func(u string) bool { return strings.Contains(u, "Trail (data events") }) {
 		t.Errorf("a trail of S3 data events is not listed as unpriced: %v", rep.Unpriced)
+	}
+}
+
+// TestREADMECostTable keeps the README's table of what the stacks cost
+// equal to what strata cost computes: floor, expected and maximum.
+func TestREADMECostTable(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		rep := price(t, planStack(t, stack), DefaultUsage())
+		row := fmt.Sprintf("| %s | %s | %s | %s |", stack, money(rep.Floor), money(rep.Expected), money(rep.Maximum))
+		if !strings.Contains(string(raw), row) {
+			t.Errorf("README's cost table has no row starting %q", row)
+		}
+	}
+}
+
+// money prints an amount as the README does: 3,096.27.
+func money(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	whole, cents, _ := strings.Cut(s, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return whole + "." + cents
+}
+
+// TestQuantitiesAsAWSBills: a rotated key reaches three key-months after
+// its first two rotations; an alarm on metric math is billed per metric it
+// reads; log storage is the compressed size.
+func TestQuantitiesAsAWSBills(t *testing.T) {
+	p := planStack(t, "prod")
+	rep := price(t, p, DefaultUsage())
+	line := func(typ, name string) []Item {
+		r, err := p.Find(typ, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []Item
+		for _, it := range rep.Items {
+			if it.URN == r.URN {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	key := line("aws:kms/key:Key", "data")[0]
+	if key.Quantity != 1 || key.MaxQuantity != 3 || !strings.Contains(key.Description, "rotated every 365 days") {
+		t.Errorf("rotated key line = %+v, want 1 key-month rising to 3", key)
+	}
+	if alarm := line("aws:cloudwatch/metricAlarm:MetricAlarm", "web-lb-5xx")[0]; alarm.Quantity != 2 {
+		t.Errorf("metric-math alarm line = %+v, want 2 metrics billed", alarm)
+	}
+	if alarm := line("aws:cloudwatch/metricAlarm:MetricAlarm", "web-cpu")[0]; alarm.Quantity != 1 {
+		t.Errorf("plain alarm line = %+v, want 1", alarm)
+	}
+	for _, it := range line("aws:cloudwatch/logGroup:LogGroup", "web") {
+		if strings.HasPrefix(it.Description, "log storage") && it.Quantity != 12*0.15 {
+			t.Errorf("log storage = %+v, want 1 GB a month for 12 months at 0.15 compressed", it)
+		}
 	}
 }

@@ -199,7 +199,18 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		return nil
 	},
 	"aws:kms/key:Key": func(pr *pricer, r *plan.Resource) error {
-		pr.add(r, "customer-managed key", "key-month", "kmsKeyMonth", 1, Baseline, 0)
+		// Each of a key's first two rotations adds a key-month: a key
+		// rotated yearly costs 1 the first year, 2 the second, 3 after.
+		if inputOf(r, "enableKeyRotation") == true {
+			days := num(r, "rotationPeriodInDays")
+			if days == 0 {
+				days = 365
+			}
+			pr.add(r, fmt.Sprintf("customer-managed key, rotated every %v days (+1 key-month for each of the first two rotations)", days),
+				"key-month", "kmsKeyMonth", 1, Baseline, 3)
+		} else {
+			pr.add(r, "customer-managed key", "key-month", "kmsKeyMonth", 1, Baseline, 0)
+		}
 		pr.add(r, "KMS requests", "10,000 requests", "kmsRequests10k", pr.usage.of(r, "kmsRequests10k"), UsageKind, 0)
 		return nil
 	},
@@ -214,11 +225,24 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 			months = 12
 		}
 		pr.add(r, "log ingestion", "GB", "logsIngestGB", gb, UsageKind, 0)
-		pr.add(r, fmt.Sprintf("log storage (%.0f months kept)", months), "GB-month", "logsStorageGBMonth", gb*months, UsageKind, 0)
+		// Storage is billed on the compressed size.
+		stored := gb * months * pr.usage.of(r, "logsStoredRatio")
+		pr.add(r, fmt.Sprintf("log storage (%.0f months kept, compressed)", months), "GB-month", "logsStorageGBMonth", stored, UsageKind, 0)
 		return nil
 	},
 	"aws:cloudwatch/metricAlarm:MetricAlarm": func(pr *pricer, r *plan.Resource) error {
-		pr.add(r, "alarm", "alarm-month", "alarmMonth", 1, Baseline, 0)
+		// An alarm on metric math is billed for each metric it reads.
+		metrics := 0
+		for _, q := range listOf(r, "metricQueries") {
+			if m, _ := q.(map[string]any); m["metric"] != nil {
+				metrics++
+			}
+		}
+		if metrics <= 1 {
+			pr.add(r, "alarm", "alarm-metric-month", "alarmMonth", 1, Baseline, 0)
+		} else {
+			pr.add(r, fmt.Sprintf("alarm on metric math (%d metrics)", metrics), "alarm-metric-month", "alarmMonth", float64(metrics), Baseline, 0)
+		}
 		return nil
 	},
 	"aws:cloudwatch/dashboard:Dashboard": func(pr *pricer, r *plan.Resource) error {

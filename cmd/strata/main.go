@@ -177,7 +177,7 @@ with no AWS account and no Pulumi CLI.
 // it takes.
 type flags struct {
 	stack, dir, program, planFile, usage string
-	suppressions                         string
+	suppressions, diff                   string
 	// project is the folder load found the project in ("" for a saved plan).
 	project              string
 	format, output       string
@@ -308,11 +308,13 @@ Pulumi.yaml, or of --suppressions FILE. --json prints the report as JSON,
 func costCommand() *cobra.Command {
 	var f flags
 	cmd := &cobra.Command{
-		Use:   "cost (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--json] [--usage FILE]",
+		Use:   "cost (--stack NAME [--dir PATH | --program DIR] | --plan FILE) [--json] [--usage FILE] [--diff OLD.json]",
 		Short: "Price a stack's plan",
 		Long: `cost prices the plan: line items and the monthly floor (idle, at minimum
 scale), expected (floor plus usage) and maximum (at maximum scale),
 at on-demand list prices. --usage FILE overrides the usage assumptions.
+--diff OLD.json compares with a report saved by cost --json: what the
+change adds to or removes from the bill, line by line, and the totals.
 
 ` + exitText,
 		Args: cobra.NoArgs,
@@ -321,9 +323,13 @@ at on-demand list prices. --usage FILE overrides the usage assumptions.
 			if err != nil {
 				return err
 			}
+			if f.diff != "" {
+				return status(diffIt(p, f.usage, f.diff, f.json, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+			}
 			return status(priceIt(p, f.usage, f.json, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
+	cmd.Flags().StringVar(&f.diff, "diff", "", "compare with a report saved by cost --json (`OLD.json`)")
 	f.common(cmd, "cost report")
 	f.savedPlan(cmd)
 	cmd.Flags().StringVar(&f.usage, "usage", "", "usage assumptions over cost's defaults (a YAML `FILE`)")
@@ -544,6 +550,40 @@ func priced(p *plan.Plan, usageFile string) (*cost.Report, error) {
 		return nil, err
 	}
 	return cost.Price(p, prices, u)
+}
+
+// diffIt prints what the plan's bill changes from a saved report: 0 when
+// compared, 1 when the plan cannot be priced, 2 for a file that does not
+// read.
+func diffIt(p *plan.Plan, usageFile, oldFile string, asJSON bool, stdout, stderr io.Writer) int {
+	old, err := cost.ReadReport(oldFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "strata cost: %v\n", err)
+		return 2
+	}
+	rep, err := priced(p, usageFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "strata cost: %v\n", err)
+		return 1
+	}
+	d := cost.Compare(old, rep)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
+			fmt.Fprintf(stderr, "strata cost: %v\n", err)
+			return 2
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "Cost of stack %s against %s, a month:\n\n", p.Stack, oldFile)
+	d.Text(stdout, func(urn string) string {
+		if r := p.ByURN(urn); r != nil {
+			return r.Name
+		}
+		return urn
+	})
+	return 0
 }
 
 // priceIt prints a plan's cost: 0 when priced, 1 when the plan cannot be
