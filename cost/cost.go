@@ -54,8 +54,23 @@ func LoadPrices() (Prices, error) {
 // Usage are the usage assumptions: per-key defaults and per-resource
 // overrides keyed "type name".
 type Usage struct {
-	Defaults  map[string]float64            `yaml:"defaults"`
-	Resources map[string]map[string]float64 `yaml:"resources"`
+	Defaults map[string]float64 `yaml:"defaults"`
+	// NonProduction replaces defaults in a stack that is not production.
+	NonProduction map[string]float64            `yaml:"nonProduction"`
+	Resources     map[string]map[string]float64 `yaml:"resources"`
+}
+
+// For is the usage of a production stack, or of one that is not: the
+// defaults with NonProduction over them.
+func (u Usage) For(production bool) Usage {
+	if production || len(u.NonProduction) == 0 {
+		return u
+	}
+	out := u
+	out.Defaults = maps.Clone(u.Defaults)
+	maps.Copy(out.Defaults, u.NonProduction)
+	out.NonProduction = nil
+	return out
 }
 
 // DefaultUsage returns the documented defaults (usage.yaml).
@@ -103,9 +118,16 @@ func ReadUsage(r io.Reader) (Usage, error) {
 	if err := check("defaults.", over.Defaults); err != nil {
 		return u, err
 	}
+	if err := check("nonProduction.", over.NonProduction); err != nil {
+		return u, err
+	}
+	// A default the file sets is its usage everywhere, unless the file
+	// also sets it for non-production.
 	for k, v := range over.Defaults {
 		u.Defaults[k] = v
+		delete(u.NonProduction, k)
 	}
+	maps.Copy(u.NonProduction, over.NonProduction)
 	if u.Resources == nil {
 		u.Resources = map[string]map[string]float64{}
 	}
@@ -231,14 +253,17 @@ type Report struct {
 	PricesDate string `json:"pricesDate"`
 	// Approximate says, for a Region the price table does not hold, whose
 	// prices stand in for its own.
-	Approximate string   `json:"approximate,omitempty"`
-	Items       []Item   `json:"items"`
-	Floor       float64  `json:"floor"`
-	Expected    float64  `json:"expected"`
-	Maximum     float64  `json:"maximum"`
-	Budget      *Budget  `json:"budget,omitempty"`
-	Unpriced    []string `json:"unpriced"`
-	Free        []string `json:"free"`
+	Approximate string `json:"approximate,omitempty"`
+	// UsageProfile says which usage priced it: "production" or
+	// "non-production" (Usage.For), when the caller chose.
+	UsageProfile string   `json:"usageProfile,omitempty"`
+	Items        []Item   `json:"items"`
+	Floor        float64  `json:"floor"`
+	Expected     float64  `json:"expected"`
+	Maximum      float64  `json:"maximum"`
+	Budget       *Budget  `json:"budget,omitempty"`
+	Unpriced     []string `json:"unpriced"`
+	Free         []string `json:"free"`
 }
 
 // Price prices a plan in its Region with the given usage.

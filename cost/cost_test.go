@@ -325,7 +325,7 @@ func TestREADMECostTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, stack := range []string{"dev", "prod"} {
-		rep := price(t, planStack(t, stack), DefaultUsage())
+		rep := price(t, planStack(t, stack), DefaultUsage().For(stack == "prod"))
 		row := fmt.Sprintf("| %s | %s | %s | %s |", stack, money(rep.Floor), money(rep.Expected), money(rep.Maximum))
 		if !strings.Contains(string(raw), row) {
 			t.Errorf("README's cost table has no row starting %q", row)
@@ -376,5 +376,26 @@ func TestQuantitiesAsAWSBills(t *testing.T) {
 		if strings.HasPrefix(it.Description, "log storage") && it.Quantity != 12*0.15 {
 			t.Errorf("log storage = %+v, want 1 GB a month for 12 months at 0.15 compressed", it)
 		}
+	}
+}
+
+// TestUsageProfiles: a stack that is not production is priced with the
+// smaller nonProduction usage; a usage file's default applies to both
+// unless it sets nonProduction too.
+func TestUsageProfiles(t *testing.T) {
+	u := DefaultUsage()
+	if prod, dev := u.For(true).Defaults["natGatewayGB"], u.For(false).Defaults["natGatewayGB"]; dev >= prod {
+		t.Errorf("natGatewayGB: production %v, non-production %v; want less outside production", prod, dev)
+	}
+	p := planStack(t, "dev")
+	if prod, dev := price(t, p, u.For(true)), price(t, p, u.For(false)); dev.Expected >= prod.Expected || dev.Floor != prod.Floor {
+		t.Errorf("dev expected %v with non-production usage, %v with production's; floors %v, %v", dev.Expected, prod.Expected, dev.Floor, prod.Floor)
+	}
+	mine, err := ReadUsage(strings.NewReader("defaults:\n  natGatewayGB: 7\nnonProduction:\n  albLCU: 3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mine.For(false).Defaults; got["natGatewayGB"] != 7 || got["albLCU"] != 3 {
+		t.Errorf("non-production usage = %v, want the file's natGatewayGB 7 and albLCU 3", got)
 	}
 }

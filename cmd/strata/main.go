@@ -549,7 +549,14 @@ func priced(p *plan.Plan, usageFile string) (*cost.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cost.Price(p, prices, u)
+	// A stack that is not production is priced with its own, smaller
+	// usage (usage.yaml's nonProduction), by the rule check uses.
+	production := stacks.EnvironmentOf(p.Project, p.Stack, p.Config) == stacks.Production
+	rep, err := cost.Price(p, prices, u.For(production))
+	if rep != nil {
+		rep.UsageProfile = map[bool]string{true: "production", false: "non-production"}[production]
+	}
+	return rep, err
 }
 
 // diffIt prints what the plan's bill changes from a saved report: 0 when
@@ -606,8 +613,8 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "Cost of stack %s in %s (%s, on-demand list prices of %s), a month of %d hours:\n\n",
-		p.Stack, rep.Region, rep.Currency, rep.PricesDate, cost.HoursPerMonth)
+	fmt.Fprintf(stdout, "Cost of stack %s in %s (%s, on-demand list prices of %s, %s usage), a month of %d hours:\n\n",
+		p.Stack, rep.Region, rep.Currency, rep.PricesDate, rep.UsageProfile, cost.HoursPerMonth)
 	if rep.Approximate != "" {
 		fmt.Fprintf(stdout, "  APPROXIMATE: %s\n\n", rep.Approximate)
 	}
