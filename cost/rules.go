@@ -258,6 +258,9 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		if mem == 0 {
 			mem = 128
 		}
+		if inputOf(r, "tracingConfig.mode") == "Active" {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (X-Ray traces, billed per million recorded beyond the free tier)")
+		}
 		req := pr.usage.of(r, "lambdaRequestsMillion")
 		pr.add(r, "Lambda requests", "million requests", "lambdaRequestsMillion", req, UsageKind, 0)
 		pr.add(r, fmt.Sprintf("Lambda compute (%s, %v MB)", arch, mem), "GB-second", "lambdaGBSecond"+arch,
