@@ -1,6 +1,7 @@
 package architecture
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -77,5 +78,25 @@ func TestForeignSubnetsAndDatabases(t *testing.T) {
 	}
 	if len(m.OfKind(Database)) != 1 {
 		t.Errorf("%d databases, want the RDS instance", len(m.OfKind(Database)))
+	}
+}
+
+// TestV7BucketsAreDrawn: a pulumi-aws v7 plan's buckets are drawn, with
+// versioning read from v7's unsuffixed companion.
+func TestV7BucketsAreDrawn(t *testing.T) {
+	f, err := os.Open("../testdata/v7/buckets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, _ := facts(Read(p))
+	for _, want := range []string{"bucket assets: S3, versioned", "bucket site: S3"} {
+		if !slices.Contains(nodes, want) {
+			t.Errorf("no node %q in %v", want, nodes)
+		}
 	}
 }

@@ -599,18 +599,15 @@ func (b *builder) tables() {
 }
 
 func (b *builder) buckets() {
-	for _, bk := range b.p.ByType("aws:s3/bucketV2:BucketV2") {
+	// Buckets of either provider generation, with their companions.
+	for _, bk := range awsread.Buckets(b.p) {
 		name := cmp.Or(str(bk, "bucket"), bk.ID)
 		facts := []string{"S3"}
-		for _, v := range b.p.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2") {
-			if str(v, "bucket") == name && str(v, "versioningConfiguration", "status") == "Enabled" {
-				facts = append(facts, "versioned")
-			}
+		if awsread.Versioned(b.p, bk, name) {
+			facts = append(facts, "versioned")
 		}
-		for _, lc := range b.p.ByType("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2") {
-			if str(lc, "bucket") == name {
-				facts = append(facts, lifecycle(lc))
-			}
+		if lc := awsread.Companion(b.p, name, awsread.LifecycleTypes); lc != nil {
+			facts = append(facts, lifecycle(lc))
 		}
 		n := b.add(&Node{Kind: Bucket, Name: b.owner(bk), Facts: facts}, bk)
 		b.byARN["arn:aws:s3:::"+name] = n

@@ -399,3 +399,44 @@ func TestUsageProfiles(t *testing.T) {
 		t.Errorf("non-production usage = %v, want the file's natGatewayGB 7 and albLCU 3", got)
 	}
 }
+
+// TestV7BucketsArePriced: a pulumi-aws v7 plan's buckets are priced as
+// v6's BucketV2 are.
+func TestV7BucketsArePriced(t *testing.T) {
+	f, err := os.Open("../testdata/v7/buckets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := price(t, p, DefaultUsage())
+	storage := 0
+	for _, it := range rep.Items {
+		if it.Type == "aws:s3/bucket:Bucket" && it.Description == "S3 Standard storage" {
+			storage++
+		}
+	}
+	if storage != 2 {
+		t.Errorf("%d v7 buckets priced, want 2: %+v (unpriced %v)", storage, rep.Items, rep.Unpriced)
+	}
+}
+
+// TestV7CompanionsAreNotUnpriced: v7's bucket companions are free
+// configuration, not unpriced resources.
+func TestV7CompanionsAreNotUnpriced(t *testing.T) {
+	f, err := os.Open("../testdata/v7/buckets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := price(t, p, DefaultUsage()); len(rep.Unpriced) != 0 {
+		t.Errorf("unpriced = %v, want none", rep.Unpriced)
+	}
+}

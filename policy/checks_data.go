@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-infra/strata/internal/awsread"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 )
@@ -39,12 +40,12 @@ var dbTypes = []string{clusterType, rdsInstanceType}
 // BucketV2, with companions unsuffixed. Each check reads a bucket's
 // companion of either generation, and the inline form when there is none.
 var (
-	bucketTypes     = []string{bucketType, bucketV1Type}
-	sseTypes        = []string{sseType, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"}
-	versioningTypes = []string{versioningType, "aws:s3/bucketVersioning:BucketVersioning"}
-	lifecycleTypes  = []string{lifecycleType, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"}
-	loggingTypes    = []string{loggingType, "aws:s3/bucketLogging:BucketLogging"}
-	aclTypes        = []string{"aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"}
+	bucketTypes     = awsread.BucketTypes
+	sseTypes        = awsread.SSETypes
+	versioningTypes = awsread.VersioningTypes
+	lifecycleTypes  = awsread.LifecycleTypes
+	loggingTypes    = awsread.LoggingTypes
+	aclTypes        = awsread.ACLTypes
 )
 
 // sideOf indexes a bucket's side resources of the given types by bucket

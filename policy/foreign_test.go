@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -275,5 +276,38 @@ func TestListenerProtocolDefaults(t *testing.T) {
 	set(t, l, "defaultActions", []any{map[string]any{"type": "forward"}})
 	if fails := EvaluateChecks(p, Options{Production: true}, Lookup("STRATA-ALB-001")).Failures(); len(fails) != 1 {
 		t.Errorf("a forwarding listener with no protocol gave %d failures, want 1 (HTTP is the default)", len(fails))
+	}
+}
+
+// TestV7Buckets: a plan of a pulumi-aws v7 program (testdata/v7), whose
+// bucket is aws:s3/bucket:Bucket with unsuffixed companions, is checked
+// like a v6 one: the private, encrypted, versioned bucket passes what its
+// companions decide; the public one fails.
+func TestV7Buckets(t *testing.T) {
+	f, err := os.Open("../testdata/v7/buckets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Evaluate(p, Options{})
+	failed := map[string][]string{}
+	for _, res := range rep.Results {
+		for _, f := range res.Findings {
+			failed[f.Name] = append(failed[f.Name], f.Check)
+		}
+	}
+	for _, c := range []string{"STRATA-S3-001", "STRATA-S3-003", "STRATA-S3-004", "STRATA-TAG-001"} {
+		if slices.Contains(failed["assets"], c) {
+			t.Errorf("the private, encrypted, versioned v7 bucket fails %s", c)
+		}
+	}
+	for _, c := range []string{"STRATA-S3-001", "STRATA-S3-003", "STRATA-S3-004", "STRATA-S3-007"} {
+		if !slices.Contains(failed["site"], c) {
+			t.Errorf("the public v7 bucket does not fail %s: %v", c, failed["site"])
+		}
 	}
 }
