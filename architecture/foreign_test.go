@@ -100,3 +100,20 @@ func TestV7BucketsAreDrawn(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantsFromEveryPolicyForm: a grant edge from a role's inline policy
+// and from a managed policy attached to it, read with the one IAM parser
+// (which takes Action and Resource as a string or a list).
+func TestGrantsFromEveryPolicyForm(t *testing.T) {
+	p, err := plan.Run(grantProgram, plan.Options{Project: "foreign", Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, edges := facts(Read(p))
+	if !slices.Contains(edges, "function worker -> bucket reports (IAM s3)") {
+		t.Errorf("no grant edge from the function's inline policy to its bucket: %v", edges)
+	}
+	if !slices.Contains(edges, "function worker -> table jobs (IAM dynamodb)") {
+		t.Errorf("no grant edge from the managed policy attached to the role: %v", edges)
+	}
+}

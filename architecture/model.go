@@ -13,7 +13,6 @@ package architecture
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -22,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/awsread"
+	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -791,9 +791,31 @@ func ports(x awsread.Rule) string {
 // holds: a service's bucket, a function's table, IAM database users and the
 // database secret.
 func (b *builder) grants() {
+	// A role's policies wherever they live: RolePolicy, the role's inline
+	// policies, and managed policies of the plan attached to it.
 	policies := map[string][]string{} // role name -> policy documents
 	for _, rp := range b.p.ByType("aws:iam/rolePolicy:RolePolicy") {
 		policies[str(rp, "role")] = append(policies[str(rp, "role")], str(rp, "policy"))
+	}
+	for _, r := range b.p.ByType("aws:iam/role:Role") {
+		for i := range list(r, "inlinePolicies") {
+			if doc, ok := r.Input(fmt.Sprintf("inlinePolicies.%d.policy", i)); ok {
+				if doc, ok := doc.(string); ok {
+					policies[r.ID] = append(policies[r.ID], doc)
+				}
+			}
+		}
+	}
+	managed := map[string]string{} // policy ARN -> document
+	for _, mp := range b.p.ByType("aws:iam/policy:Policy") {
+		if arn, _ := mp.Outputs["arn"].(string); arn != "" {
+			managed[arn] = str(mp, "policy")
+		}
+	}
+	for _, a := range b.p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if doc, ok := managed[str(a, "policyArn")]; ok {
+			policies[str(a, "role")] = append(policies[str(a, "role")], doc)
+		}
 	}
 	for role, docs := range policies {
 		user := b.byRole[role]
@@ -802,8 +824,15 @@ func (b *builder) grants() {
 		}
 		found := map[*Node]map[string]bool{}
 		for _, doc := range docs {
-			for _, st := range statements(doc) {
-				for _, res := range st.resources {
+			parsed, err := iampolicy.Parse(doc)
+			if err != nil {
+				continue
+			}
+			for _, st := range parsed.Statement {
+				if st.Effect != "Allow" {
+					continue
+				}
+				for _, res := range st.Resource {
 					target := b.resourceNode(res)
 					if target == nil || target == user {
 						continue
@@ -811,7 +840,7 @@ func (b *builder) grants() {
 					if found[target] == nil {
 						found[target] = map[string]bool{}
 					}
-					for _, a := range st.actions {
+					for _, a := range st.Action {
 						service, _, _ := strings.Cut(a, ":")
 						found[target][service] = true
 					}
@@ -847,29 +876,6 @@ func (b *builder) resourceNode(arn string) *Node {
 		}
 	}
 	return nil
-}
-
-type statement struct{ actions, resources []string }
-
-// statements reads the Allow statements of a policy document.
-func statements(doc string) []statement {
-	var d struct {
-		Statement []struct {
-			Effect   string
-			Action   any
-			Resource any
-		}
-	}
-	if json.Unmarshal([]byte(doc), &d) != nil {
-		return nil
-	}
-	var out []statement
-	for _, s := range d.Statement {
-		if s.Effect == "Allow" {
-			out = append(out, statement{stringList(s.Action), stringList(s.Resource)})
-		}
-	}
-	return out
 }
 
 // logsAndAlarms draws where each component's logs and alarms go: from
