@@ -327,11 +327,36 @@ func (e *engine) answer(tok string, args resource.PropertyMap, providerRef strin
 		return nil, fmt.Errorf("plan: %w for invoke %q of parameter %v: plan answers only AWS's public AMI parameters (%s*)",
 			errNoAnswer, tok, args["name"].V, amiParameterPrefix)
 	}
+	for _, a := range e.opts.Answers {
+		if a.matches(tok, args) {
+			return resource.NewPropertyMapFromMap(a.Result), nil
+		}
+	}
+	region := e.regionFor(providerRef)
+	pure := map[string]func(resource.PropertyMap) (resource.PropertyMap, error){
+		"aws:iam/getPolicyDocument:getPolicyDocument": policyDocument, "aws:index/getArn:getArn": parseARN,
+	}
+	if fn, ok := pure[tok]; ok {
+		ret, err := fn(args)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w for invoke %q: %v; answer it in %s beside Pulumi.yaml", errNoAnswer, tok, err, AnswersFile)
+		}
+		return ret, nil
+	}
+	if fn, ok := lookups[tok]; ok {
+		ret, what := fn(e, region, args)
+		e.assume(tok, args, what)
+		return ret, nil
+	}
 	fn, ok := invokes[tok]
 	if !ok {
-		return nil, fmt.Errorf("plan: %w for invoke %q; known invokes: %s", errNoAnswer, tok, strings.Join(SortedKeys(invokes), ", "))
+		known := append(SortedKeys(invokes), SortedKeys(lookups)...)
+		known = append(known, "aws:iam/getPolicyDocument:getPolicyDocument", "aws:index/getArn:getArn")
+		slices.Sort(known)
+		return nil, fmt.Errorf("plan: %w for invoke %q (args %s); answer it in %s beside Pulumi.yaml (token, args, result); known invokes: %s",
+			errNoAnswer, tok, argsText(args), AnswersFile, strings.Join(known, ", "))
 	}
-	return fn(e, e.regionFor(providerRef), args), nil
+	return fn(e, region, args), nil
 }
 
 // log keeps a message the program logged.

@@ -40,7 +40,7 @@ func TestMocksAnswerAsRunDoes(t *testing.T) {
 	}
 }
 
-// getAMI looks an AMI up, an invoke plan does not answer.
+// getAMI looks an AMI up, which plan answers with an assumed image.
 func getAMI(ctx *pulumi.Context) error {
 	ami, err := ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{Owners: []string{"amazon"}, MostRecent: pulumi.BoolRef(true)})
 	if err != nil {
@@ -50,7 +50,8 @@ func getAMI(ctx *pulumi.Context) error {
 	return err
 }
 
-// withAMI answers getAmi itself and leaves everything else to Mocks.
+// withAMI answers getAmi itself, with the team's own image, and leaves
+// everything else to Mocks.
 type withAMI struct{ *Mocks }
 
 func (m withAMI) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
@@ -64,9 +65,12 @@ func (m withAMI) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 // token and how to answer it; a wrapper that answers it runs the program,
 // and Mocks still records what registered.
 func TestMocksCanBeWrapped(t *testing.T) {
-	err := pulumi.RunErr(getAMI, NewMocks(Options{}).RunOption())
-	if err == nil || !strings.Contains(err.Error(), "aws:ec2/getAmi:getAmi") || !strings.Contains(err.Error(), "wrap plan.Mocks") {
-		t.Fatalf("getAmi under Mocks: error = %v, want one naming the token and how to answer it", err)
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := ec2.LookupKeyPair(ctx, &ec2.LookupKeyPairArgs{KeyName: pulumi.StringRef("ops")})
+		return err
+	}, NewMocks(Options{}).RunOption())
+	if err == nil || !strings.Contains(err.Error(), "aws:ec2/getKeyPair:getKeyPair") || !strings.Contains(err.Error(), "wrap plan.Mocks") {
+		t.Fatalf("getKeyPair under Mocks: error = %v, want one naming the token and how to answer it", err)
 	}
 	m := withAMI{NewMocks(Options{Project: "p", Stack: "s"})}
 	if err := pulumi.RunErr(getAMI, pulumi.WithMocks("p", "s", m)); err != nil {

@@ -62,6 +62,9 @@ type Options struct {
 	// AvailabilityZones are the zone names the AZ invoke answers with.
 	// Default: the region's real zone count, named <region>a, <region>b, ...
 	AvailabilityZones []string
+	// Answers answer invokes before plan's own (ReadAnswers; StackOptions
+	// reads AnswersFile beside Pulumi.yaml). Default: none.
+	Answers []Answer
 	// Update runs the program as `pulumi up` runs it (ctx.DryRun false)
 	// rather than as a preview, to test what a program refuses to deploy.
 	// Default: false, a preview.

@@ -176,10 +176,10 @@ func TestRunIsStable(t *testing.T) {
 
 func TestRunFailsOnUnknownInvoke(t *testing.T) {
 	_, err := Run(func(ctx *pulumi.Context) error {
-		_, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)})
+		_, err := ec2.LookupKeyPair(ctx, &ec2.LookupKeyPairArgs{KeyName: pulumi.StringRef("ops")})
 		return err
 	}, Options{})
-	if err == nil || !strings.Contains(err.Error(), "aws:ec2/getVpc:getVpc") {
+	if err == nil || !strings.Contains(err.Error(), "aws:ec2/getKeyPair:getKeyPair") {
 		t.Fatalf("Run() error = %v, want it to name the invoke token", err)
 	}
 }

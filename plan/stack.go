@@ -53,6 +53,9 @@ func StackOptions(dir, stack string) (Options, error) {
 	}
 	opts := Options{Project: proj.Name.String(), Stack: stack, Config: map[string]string{}}
 	var problems []error
+	if opts.Answers, err = ReadAnswers(filepath.Join(dir, AnswersFile)); err != nil {
+		problems = append(problems, err)
+	}
 	for key, v := range ps.Config {
 		k := key.String()
 		var d config.Decrypter = config.NewBlindingDecrypter()

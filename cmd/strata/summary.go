@@ -77,6 +77,18 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
+	var assumed []string
+	for _, d := range p.Diagnostics {
+		if strings.HasPrefix(d.Message, "assumed: ") {
+			assumed = append(assumed, strings.TrimPrefix(d.Message, "assumed: "))
+		}
+	}
+	if len(assumed) > 0 {
+		fmt.Fprintln(w, "\nAssumed answers to look-ups (the account's real resources may differ):")
+		for _, line := range assumed {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
 	if rep, err := priced(p, ""); err == nil {
 		fmt.Fprintf(w, "\nCost: floor %.2f %s a month, expected %.2f, maximum %.2f (strata cost for the lines)\n", rep.Floor, rep.Currency, rep.Expected, rep.Maximum)
 	}
