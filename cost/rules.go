@@ -94,6 +94,10 @@ func round6(v float64) float64 { return float64(int64(v*1e6+0.5)) / 1e6 }
 // run prices every resource of the plan.
 func (pr *pricer) run() error {
 	for _, r := range pr.p.Resources {
+		if r.Remote && len(pr.p.Children(r.URN)) == 0 {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (not constructed: what it creates is not in the plan)")
+			continue
+		}
 		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 			continue
 		}

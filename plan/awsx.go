@@ -13,6 +13,9 @@ import (
 
 const awsxVpcType = "awsx:ec2:Vpc"
 
+// awsxModeledVersion is the awsx release whose VPC the expansion builds.
+const awsxModeledVersion = "2.22.0"
+
 // awsxVpcModeled are the awsx:ec2:Vpc arguments the expansion models
 // exactly; any other argument set makes the plan fail naming it.
 var awsxVpcModeled = []string{

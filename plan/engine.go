@@ -216,11 +216,29 @@ func (e *engine) record(ctx context.Context, reg registration) (*Resource, resou
 	}
 
 	id, state := e.synthesize(r, reg.props, req.GetProvider(), "")
-	if r.Type == awsxVpcType && r.Remote {
+	switch {
+	case r.Type == awsxVpcType && r.Remote:
+		if v := req.GetVersion(); v != "" && v != awsxModeledVersion {
+			err := fmt.Errorf("plan: awsx:ec2:Vpc %q is registered by awsx %s; the offline model is of awsx %s, whose children it builds: pin awsx %s, or plan with the awsx plugin installed",
+				r.Name, v, awsxModeledVersion, awsxModeledVersion)
+			e.fail(err)
+			return nil, nil, err
+		}
 		if err := e.expandVpc(ctx, r, reg.props, state); err != nil {
 			e.fail(err)
 			return nil, nil, err // the program sees it too; result reports it once
 		}
+	case r.Remote:
+		// A component whose provider plan neither runs nor models: say so,
+		// rather than plan an empty box in silence.
+		pkg, _, _ := strings.Cut(r.Type, ":")
+		version := cmp.Or(req.GetVersion(), "(no version given)")
+		e.mu.Lock()
+		e.logs = append(e.logs, Diagnostic{Severity: "warning", URN: r.URN, Message: fmt.Sprintf(
+			"%s %q was not constructed: the plan holds none of the resources its provider would create (package %s %s). "+
+				"Install the provider (pulumi plugin install resource %s %s) or put pulumi-resource-%s on PATH",
+			r.Type, r.Name, pkg, version, pkg, strings.TrimPrefix(req.GetVersion(), "v"), pkg)})
+		e.mu.Unlock()
 	}
 	e.finish(r, id, reg.props, state)
 	return r, state, nil

@@ -146,3 +146,36 @@ func TestAnswersFile(t *testing.T) {
 		t.Errorf("an invoke with no answer: error = %v, want it named with how to answer it", err)
 	}
 }
+
+// remoteBox is a component of a package plan neither runs nor models.
+type remoteBox struct{ pulumi.ResourceState }
+
+// TestAnEmptyBoxIsNeverSilent: a remote component plan cannot construct is
+// a warning naming its package, version and how to install its provider;
+// an awsx VPC of a version the model is not of fails the plan naming both.
+func TestAnEmptyBoxIsNeverSilent(t *testing.T) {
+	p, err := Run(func(ctx *pulumi.Context) error {
+		var box remoteBox
+		return ctx.RegisterRemoteComponentResource("eks:index:Cluster", "main", pulumi.Map{}, &box, pulumi.Version("3.9.1"))
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, d := range p.Diagnostics {
+		if d.Severity == "warning" {
+			warned = append(warned, d.Message)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "eks:index:Cluster \"main\" was not constructed") ||
+		!strings.Contains(warned[0], "pulumi plugin install resource eks 3.9.1") {
+		t.Errorf("warnings = %q, want one naming the component, its package, version and how to install it", warned)
+	}
+	_, err = Run(func(ctx *pulumi.Context) error {
+		var vpc remoteBox
+		return ctx.RegisterRemoteComponentResource("awsx:ec2:Vpc", "net", pulumi.Map{}, &vpc, pulumi.Version("2.19.0"))
+	}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "awsx 2.19.0") || !strings.Contains(err.Error(), "awsx 2.22.0") {
+		t.Errorf("awsx 2.19.0: error = %v, want it to name that version and the modelled one", err)
+	}
+}

@@ -311,3 +311,13 @@ func TestV7Buckets(t *testing.T) {
 		}
 	}
 }
+
+// TestAnUnconstructedComponentIsUninspected: a remote component whose
+// provider did not run is listed as not inspected, never passed.
+func TestAnUnconstructedComponentIsUninspected(t *testing.T) {
+	p := &plan.Plan{Project: "p", Stack: "dev", Resources: []*plan.Resource{
+		{Type: "eks:index:Cluster", Name: "main", URN: "urn:pulumi:dev::p::eks:index:Cluster::main", Remote: true}}}
+	if rep := Evaluate(p, Options{}); rep.Uninspected["eks:index:Cluster (not constructed)"] != 1 {
+		t.Errorf("uninspected = %v, want the component", rep.Uninspected)
+	}
+}

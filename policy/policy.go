@@ -243,6 +243,10 @@ func uninspected(p *plan.Plan, checks []*Check) map[string]int {
 		switch {
 		case r.Type == "":
 			out["(untyped)"]++
+		case r.Remote && len(p.Children(r.URN)) == 0:
+			// A component whose provider did not run: what it creates was
+			// never seen.
+			out[r.Type+" (not constructed)"]++
 		case r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") && !read[r.Type]:
 			out[r.Type]++
 		}
