@@ -51,6 +51,9 @@ type engine struct {
 	parents         map[string]string
 	stackTransforms []*pulumirpc.Callback
 	callbacks       map[string]*grpc.ClientConn
+	// addr is the engine's own address, which component providers get.
+	addr    string
+	plugins plugins
 }
 
 type resourceState struct {
@@ -95,6 +98,7 @@ func (e *engine) fail(err error) {
 }
 
 func (e *engine) close() {
+	e.stopPlugins()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, c := range e.callbacks {
@@ -153,6 +157,18 @@ func (e *engine) register(ctx context.Context, req *pulumirpc.RegisterResourceRe
 		e.root = urn
 		e.mu.Unlock()
 		return &pulumirpc.RegisterResourceResponse{Urn: urn, Object: &structpb.Struct{}}, nil
+	}
+	if req.GetRemote() && e.addr != "" {
+		// A component provider, when installed, constructs the component
+		// (awsx's too: then the model is only the fallback).
+		resp, err := e.construct(ctx, req)
+		if err != nil {
+			e.fail(err)
+			return nil, err
+		}
+		if resp != nil {
+			return resp, nil
+		}
 	}
 	props, err := plugin.UnmarshalProperties(req.GetObject(), unmarshal)
 	if err != nil {

@@ -2,8 +2,11 @@ package plan
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -177,5 +180,62 @@ func TestAnEmptyBoxIsNeverSilent(t *testing.T) {
 	}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "awsx 2.19.0") || !strings.Contains(err.Error(), "awsx 2.22.0") {
 		t.Errorf("awsx 2.19.0: error = %v, want it to name that version and the modelled one", err)
+	}
+}
+
+// TestAComponentProviderConstructs: a remote component whose provider is
+// installed (here pulumi-resource-boxes on PATH, built from plan/internal/boxes
+// as a team builds one with Pulumi's provider package) is constructed as
+// the engine constructs it: the provider registers the component and its
+// children through plan's own monitor, and the plan holds them, parented
+// under the component, with the outputs the provider returned.
+func TestAComponentProviderConstructs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a provider plugin")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "pulumi-resource-boxes"), "./internal/boxes")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("PULUMI_HOME", t.TempDir())
+	p, err := Run(func(ctx *pulumi.Context) error {
+		var box struct {
+			pulumi.ResourceState
+			BucketName pulumi.StringOutput `pulumi:"bucketName"`
+		}
+		if err := ctx.RegisterRemoteComponentResource("boxes:index:Box", "reports",
+			pulumi.Map{"prefix": pulumi.String("acme"), "twice": pulumi.Bool(true)}, &box, pulumi.Version("1.0.0")); err != nil {
+			return err
+		}
+		ctx.Export("bucket", box.BucketName)
+		return nil
+	}, Options{Project: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := p.Find("boxes:index:Box", "reports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !box.Remote {
+		t.Errorf("the component is not marked remote")
+	}
+	var children []string
+	for _, c := range p.Children(box.URN) {
+		children = append(children, c.Type+" "+c.Name+" "+fmt.Sprint(c.Inputs["bucket"]))
+	}
+	want := []string{"aws:s3/bucketV2:BucketV2 reports-1 acme-reports-1", "aws:s3/bucketV2:BucketV2 reports-2 acme-reports-2"}
+	if !slices.Equal(children, want) {
+		t.Errorf("children = %v, want %v", children, want)
+	}
+	if p.Outputs["bucket"] != "acme-reports-1" {
+		t.Errorf("stack output bucket = %v, want the provider's output acme-reports-1", p.Outputs["bucket"])
+	}
+	for _, d := range p.Diagnostics {
+		if d.Severity == "warning" {
+			t.Errorf("a constructed component warned: %s", d.Message)
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -37,6 +39,9 @@ func serve(e *engine) (*server, error) {
 	s := &server{e: e, grpc: grpc.NewServer(grpc.MaxRecvMsgSize(256 << 20)), addr: lis.Addr().String()}
 	pulumirpc.RegisterResourceMonitorServer(s.grpc, s)
 	pulumirpc.RegisterEngineServer(s.grpc, s)
+	// A provider plugin checks that the engine that started it is alive.
+	healthpb.RegisterHealthServer(s.grpc, health.NewServer())
+	e.addr = s.addr
 	go func() { _ = s.grpc.Serve(lis) }()
 	return s, nil
 }
