@@ -187,3 +187,20 @@ func (e *engine) construct(ctx context.Context, req *pulumirpc.RegisterResourceR
 	e.recorder.mu.Unlock()
 	return &pulumirpc.RegisterResourceResponse{Urn: resp.GetUrn(), Object: resp.GetState()}, nil
 }
+
+// call sends a component method to its provider (nil, nil when it is not
+// installed).
+func (e *engine) call(ctx context.Context, req *pulumirpc.ResourceCallRequest) (*pulumirpc.CallResponse, error) {
+	pkg, _, _ := strings.Cut(req.GetTok(), ":")
+	p, err := e.plugin(ctx, pkg, req.GetVersion())
+	if err != nil || p == nil {
+		return nil, err
+	}
+	deps := map[string]*pulumirpc.CallRequest_ArgumentDependencies{}
+	for k, v := range req.GetArgDependencies() {
+		deps[k] = &pulumirpc.CallRequest_ArgumentDependencies{Urns: v.GetUrns()}
+	}
+	return p.client.Call(ctx, &pulumirpc.CallRequest{Tok: req.GetTok(), Args: req.GetArgs(), ArgDependencies: deps,
+		Project: e.opts.Project, Stack: e.opts.Stack, Organization: e.opts.Organization, Config: e.opts.Config,
+		ConfigSecretKeys: e.opts.SecretKeys, DryRun: !e.opts.Update, Parallel: 1, MonitorEndpoint: e.addr})
+}

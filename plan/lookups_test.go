@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -210,6 +211,11 @@ func TestAComponentProviderConstructs(t *testing.T) {
 			return err
 		}
 		ctx.Export("bucket", box.BucketName)
+		text, err := ctx.Call("boxes:index:Box/describe", pulumi.Map{"greeting": pulumi.String("hello")}, describeOutput{}, &box)
+		if err != nil {
+			return err
+		}
+		ctx.Export("description", text.ApplyT(func(d describe) string { return d.Text }))
 		return nil
 	}, Options{Project: "shop"})
 	if err != nil {
@@ -230,6 +236,9 @@ func TestAComponentProviderConstructs(t *testing.T) {
 	if !slices.Equal(children, want) {
 		t.Errorf("children = %v, want %v", children, want)
 	}
+	if p.Outputs["description"] != "hello from a box" {
+		t.Errorf("the method's answer = %v, want the provider's", p.Outputs["description"])
+	}
 	if p.Outputs["bucket"] != "acme-reports-1" {
 		t.Errorf("stack output bucket = %v, want the provider's output acme-reports-1", p.Outputs["bucket"])
 	}
@@ -239,3 +248,14 @@ func TestAComponentProviderConstructs(t *testing.T) {
 		}
 	}
 }
+
+// describe is what boxes:index:Box/describe returns.
+type describe struct {
+	Text string `pulumi:"text"`
+}
+
+type describeOutput struct{ *pulumi.OutputState }
+
+func (describeOutput) ElementType() reflect.Type { return reflect.TypeOf(describe{}) }
+
+func init() { pulumi.RegisterOutputType(describeOutput{}) }

@@ -80,8 +80,13 @@ func (s *server) Invoke(_ context.Context, req *pulumirpc.ResourceInvokeRequest)
 	return s.e.invoke(req)
 }
 
-func (s *server) Call(_ context.Context, req *pulumirpc.ResourceCallRequest) (*pulumirpc.CallResponse, error) {
-	err := fmt.Errorf("plan: no offline answer for method call %q", req.GetTok())
+func (s *server) Call(ctx context.Context, req *pulumirpc.ResourceCallRequest) (*pulumirpc.CallResponse, error) {
+	// A component method goes to the component's provider, as the engine
+	// sends it.
+	if resp, err := s.e.call(ctx, req); resp != nil || err != nil {
+		return resp, err
+	}
+	err := fmt.Errorf("plan: no offline answer for method call %q: its provider is not installed", req.GetTok())
 	s.e.fail(err)
 	return nil, status.Error(codes.Unimplemented, err.Error())
 }

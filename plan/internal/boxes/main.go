@@ -1,7 +1,7 @@
 // Command pulumi-resource-boxes is a component provider built by plan's
 // tests, as any team writes one with Pulumi's provider package: its
 // boxes:index:Box component holds a bucket named after the box and, when
-// asked, a second one.
+// asked, a second one; its method describe answers with a greeting.
 package main
 
 import (
@@ -59,8 +59,22 @@ func construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 	return provider.NewConstructResult(box)
 }
 
+// call is the component's method boxes:index:Box/describe.
+func call(ctx *pulumi.Context, tok string, args provider.CallArgs) (*provider.CallResult, error) {
+	if tok != "boxes:index:Box/describe" {
+		return nil, fmt.Errorf("unknown method %s", tok)
+	}
+	var in struct {
+		Greeting string `pulumi:"greeting"`
+	}
+	if _, err := args.CopyTo(&in); err != nil {
+		return nil, err
+	}
+	return &provider.CallResult{Return: pulumi.Map{"text": pulumi.String(in.Greeting + " from a box")}}, nil
+}
+
 func main() {
-	if err := provider.ComponentMain("boxes", "1.0.0", nil, construct); err != nil {
+	if err := provider.MainWithOptions(provider.Options{Name: "boxes", Version: "1.0.0", Construct: construct, Call: call}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
