@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -16,12 +17,19 @@ const awsxVpcType = "awsx:ec2:Vpc"
 // awsxModeledVersion is the awsx release whose VPC the expansion builds.
 const awsxModeledVersion = "2.22.0"
 
-// awsxVpcModeled are the awsx:ec2:Vpc arguments the expansion models
-// exactly; any other argument set makes the plan fail naming it.
-var awsxVpcModeled = []string{
-	"cidrBlock", "availabilityZoneNames", "subnetStrategy", "subnetSpecs", "natGateways",
-	"enableDnsHostnames", "enableDnsSupport", "instanceTenancy", "tags",
-}
+// awsxVpcModeled are the awsx:ec2:Vpc arguments the expansion models;
+// any other argument set makes the plan fail naming it. awsxVpcPassed are
+// those awsx passes on to its aws:ec2/vpc:Vpc.
+var (
+	awsxVpcPassed = []string{
+		"enableDnsHostnames", "enableDnsSupport", "instanceTenancy", "assignGeneratedIpv6CidrBlock", "ipv6CidrBlock",
+		"ipv6CidrBlockNetworkBorderGroup", "ipv6IpamPoolId", "ipv6NetmaskLength", "enableNetworkAddressUsageMetrics",
+	}
+	awsxVpcModeled = append([]string{
+		"cidrBlock", "availabilityZoneNames", "numberOfAvailabilityZones", "availabilityZoneCidrMask", "subnetStrategy",
+		"subnetSpecs", "natGateways", "vpcEndpointSpecs", "tags",
+	}, awsxVpcPassed...)
+)
 
 // vpcSubnet is one subnet awsx creates: its type, AZ and block.
 type vpcSubnet struct {
@@ -31,34 +39,45 @@ type vpcSubnet struct {
 }
 
 // expandVpc registers the children awsx v2.22.0 creates for an
-// awsx:ec2:Vpc with an explicit subnet layout (every spec gives its
-// cidrBlocks, subnetStrategy not Legacy), named and parented as awsx names
-// them, and fills the component's outputs from them:
+// awsx:ec2:Vpc, named and parented as awsx names them, and fills the
+// component's outputs from them:
 //
-//   - aws:ec2/vpc:Vpc <name> (tags Name=<name> and the given tags), and
-//     aws:ec2/internetGateway:InternetGateway <name> under it;
-//   - per AZ, public subnets first, then private, then isolated: a subnet
-//     <name>-<type>-<az#> under the VPC (mapPublicIpOnLaunch true for
-//     public ones, before transforms; tags Name and SubnetType), a route
-//     table of the same name under the subnet and an association under the
-//     route table;
+//   - aws:ec2/vpc:Vpc <name> (the block, 10.0.0.0/16 unless given; tags
+//     Name=<name> and the given tags; the DNS, tenancy and IPv6 arguments),
+//     and aws:ec2/internetGateway:InternetGateway <name> under it;
+//   - for each vpcEndpointSpecs entry, aws:ec2/vpcEndpoint:VpcEndpoint
+//     <serviceName> under the VPC (awsx leaves them out of its
+//     vpcEndpoints output);
+//   - the AZs given, or the first numberOfAvailabilityZones (3) the
+//     Region offers; subnets laid out by the strategy (Legacy, awsx's
+//     default; Auto; Exact; or the specs' cidrBlocks); per AZ, public
+//     subnets first, then private, then isolated: a subnet
+//     <name>-<spec name or type>-<az#> under the VPC (mapPublicIpOnLaunch
+//     true for public ones, before transforms; tags Name and SubnetType),
+//     a route table of the same name under the subnet and an association
+//     under the route table;
 //   - for a public subnet, when the NAT strategy asks (Single: the first
-//     AZ; OnePerAz: every AZ), an Elastic IP and a NAT gateway
-//     <name>-<az#> under the subnet; a route 0.0.0.0/0 to the internet
-//     gateway from public route tables, and to the NAT gateway (Single: the
-//     one; OnePerAz: its AZ's) from private ones; isolated route tables get
-//     no route.
+//     AZ; OnePerAz: every AZ), an Elastic IP <name>-<az#> under the subnet
+//     unless elasticIpAllocationIds are given, and a NAT gateway of that
+//     name under the subnet; a route 0.0.0.0/0 to the internet gateway
+//     from public route tables, and to the NAT gateway (Single: the one;
+//     OnePerAz: its AZ's) from private ones; isolated route tables get no
+//     route.
 //
 // Each child is marked SynthesizedBy the component and goes through the
 // transforms the component and its ancestors carry, and the stack's.
 func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resource.PropertyMap) error {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("plan: awsx:ec2:Vpc %q: %s; the offline expansion models only an explicit layout (%s)",
-			vpc.Name, fmt.Sprintf(format, args...), strings.Join(awsxVpcModeled, ", "))
+		return fmt.Errorf("plan: awsx:ec2:Vpc %q: %s", vpc.Name, fmt.Sprintf(format, args...))
 	}
 	for k, v := range in {
 		if !v.IsNull() && !slices.Contains(awsxVpcModeled, string(k)) {
-			return fail("argument %s is set", k)
+			return fail("argument %s is set; the offline model of awsx %s covers %s", k, awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+		}
+	}
+	for k, v := range in {
+		if v.ContainsUnknowns() && k != "tags" && k != "vpcEndpointSpecs" {
+			return fail("argument %s is not known until deploy, so its subnets cannot be laid out", k)
 		}
 	}
 	str := func(k string) string {
@@ -67,8 +86,11 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 		}
 		return ""
 	}
-	if s := str("subnetStrategy"); s == "" || s == "Legacy" {
-		return fail("subnetStrategy is %q (Legacy, awsx's default, allocates its own blocks)", s)
+	num := func(k string) int {
+		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsNumber() {
+			return int(v.NumberValue())
+		}
+		return 0
 	}
 	var zones []string
 	if v, ok := in["availabilityZoneNames"]; ok && v.IsArray() {
@@ -76,28 +98,77 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 			zones = append(zones, z.StringValue())
 		}
 	}
-	if len(zones) == 0 {
-		return fail("availabilityZoneNames is not given")
+	switch n := num("numberOfAvailabilityZones"); {
+	case len(zones) > 0 && n > 0:
+		return fail("only one of [availabilityZoneNames] and [numberOfAvailabilityZones] can be specified")
+	case len(zones) == 0:
+		// awsx asks the provider for the Region's zones and takes the first.
+		want := cmpOr(n, 3)
+		region := e.regionFor(providerOf(vpc))
+		offered := e.zones(region)
+		if len(offered) < want {
+			return fail("the configured region for this provider does not have at least %d Availability Zones", want)
+		}
+		zones = offered[:want]
 	}
+	cidrBlock := cmp.Or(str("cidrBlock"), "10.0.0.0/16")
 	strategy := "OnePerAz" // awsx's default
+	var allocationIDs []resource.PropertyValue
 	if v, ok := in["natGateways"]; ok && v.IsObject() {
-		for k, x := range v.ObjectValue() {
-			switch {
-			case k == "strategy" && x.IsString():
-				strategy = x.StringValue()
-			case !x.IsNull():
-				return fail("natGateways.%s is set", k)
-			}
+		if s, ok := v.ObjectValue()["strategy"]; ok && s.IsString() {
+			strategy = s.StringValue()
+		}
+		if ids, ok := v.ObjectValue()["elasticIpAllocationIds"]; ok && ids.IsArray() {
+			allocationIDs = ids.ArrayValue()
 		}
 	}
-	subnets, err := vpcSubnets(vpc.Name, in, zones)
+	switch strings.ToLower(strategy) {
+	case "none":
+		if len(allocationIDs) > 0 {
+			return fail("Elastic IP allocation IDs cannot be specified when NAT Gateway strategy is '%s'", strategy)
+		}
+	case "single":
+		if len(allocationIDs) > 1 {
+			return fail("exactly one Elastic IP may be specified when NAT Gateway strategy is '%s'", strategy)
+		}
+	case "oneperaz":
+		if len(allocationIDs) > 0 && len(allocationIDs) != len(zones) {
+			return fail("the number of Elastic IPs, if specified, must match the number of availability zones for the VPC (%d) when NAT Gateway strategy is '%s'", len(zones), strategy)
+		}
+	default:
+		return fail("unknown NatGatewayStrategy '%s'", strategy)
+	}
+	specs, explicit, err := awsxSpecs(in, len(zones))
 	if err != nil {
 		return fail("%v", err)
 	}
-	if strategy != "None" && (!slices.ContainsFunc(subnets, func(s vpcSubnet) bool { return s.kind == "public" }) ||
-		!slices.ContainsFunc(subnets, func(s vpcSubnet) bool { return s.kind == "private" })) {
-		return fail("NAT strategy %s needs public and private subnets", strategy)
+	subnetStrategy := cmp.Or(str("subnetStrategy"), "Legacy")
+	var laid []laidOut
+	switch {
+	case subnetStrategy == "Legacy" || (specs == nil && subnetStrategy != "Auto"):
+		laid, err = legacyLayout(vpc.Name, cidrBlock, zones, specs, num("availabilityZoneCidrMask"))
+	case explicit:
+		laid = explicitLayout(vpc.Name, zones, specs)
+	default:
+		laid, err = autoLayout(vpc.Name, cidrBlock, zones, specs, num("availabilityZoneCidrMask"))
+		if err == nil && subnetStrategy == "Exact" {
+			err = noGaps(cidrBlock, laid)
+		}
 	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	var subnets []vpcSubnet
+	for _, l := range creationOrder(laid, len(zones)) {
+		subnets = append(subnets, vpcSubnet{kind: strings.ToLower(l.kind), name: l.name, zone: l.zone, cidr: l.cidr,
+			tags: resource.NewPropertyMapFromMap(l.tags), azIndex: l.azIndex})
+	}
+	if strings.ToLower(strategy) != "none" && (!slices.ContainsFunc(subnets, func(s vpcSubnet) bool { return s.kind == "public" }) ||
+		!slices.ContainsFunc(subnets, func(s vpcSubnet) bool { return s.kind == "private" })) {
+		return fail("if NAT Gateway strategy is 'OnePerAz' or 'Single', both private and public subnets must be declared")
+	}
+	strategy = map[string]string{"none": "None", "single": "Single", "oneperaz": "OnePerAz"}[strings.ToLower(strategy)]
+	state["subnetLayout"] = resource.NewProperty(subnetLayout(laid, vpc.Name))
 
 	x := &vpcExpansion{e: e, ctx: ctx, vpc: vpc, provider: ""}
 	for pkg, ref := range vpc.Providers {
@@ -111,10 +182,10 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 			sharedTags[k] = t
 		}
 	}
-	vpcProps := resource.PropertyMap{"cidrBlock": in["cidrBlock"], "tags": resource.NewProperty(sharedTags)}
-	for _, k := range []resource.PropertyKey{"enableDnsHostnames", "enableDnsSupport", "instanceTenancy"} {
-		if v, ok := in[k]; ok && !v.IsNull() {
-			vpcProps[k] = v
+	vpcProps := resource.PropertyMap{"cidrBlock": resource.NewProperty(cidrBlock), "tags": resource.NewProperty(sharedTags)}
+	for _, k := range awsxVpcPassed {
+		if v, ok := in[resource.PropertyKey(k)]; ok && !v.IsNull() {
+			vpcProps[resource.PropertyKey(k)] = v
 		}
 	}
 	awsVpc, err := x.child("aws:ec2/vpc:Vpc", vpc.Name, vpc.URN, vpcProps)
@@ -125,6 +196,28 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 		resource.PropertyMap{"vpcId": resource.NewProperty(awsVpc.id), "tags": resource.NewProperty(sharedTags)}, awsVpc.urn)
 	if err != nil {
 		return err
+	}
+	// Endpoints, named by their service, under the VPC.
+	if v, ok := in["vpcEndpointSpecs"]; ok && v.IsArray() {
+		for i, spec := range v.ArrayValue() {
+			if !spec.IsObject() {
+				return fail("vpcEndpointSpecs[%d] is not known until deploy", i)
+			}
+			o := spec.ObjectValue()
+			service, ok := o["serviceName"]
+			if !ok || !service.IsString() {
+				return fail("vpcEndpointSpecs[%d].serviceName is not known until deploy", i)
+			}
+			props := resource.PropertyMap{"vpcId": resource.NewProperty(awsVpc.id), "serviceName": service}
+			for _, k := range []resource.PropertyKey{"autoAccept", "policy", "privateDnsEnabled", "routeTableIds", "securityGroupIds", "subnetIds", "tags", "vpcEndpointType"} {
+				if v, ok := o[k]; ok && !v.IsNull() {
+					props[k] = v
+				}
+			}
+			if _, err := x.child("aws:ec2/vpcEndpoint:VpcEndpoint", service.StringValue(), awsVpc.urn, props, awsVpc.urn); err != nil {
+				return err
+			}
+		}
 	}
 
 	ids := map[string][]resource.PropertyValue{"public": {}, "private": {}, "isolated": {}}
@@ -171,17 +264,26 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 				}
 				gwTags["Name"] = resource.NewProperty(gw)
 			}
-			eip, err := x.child("aws:ec2/eip:Eip", gw, subnet.urn, resource.PropertyMap{"tags": resource.NewProperty(gwTags)}, subnet.urn)
-			if err != nil {
-				return err
+			// An Elastic IP unless the program gave allocation IDs, which
+			// awsx takes by AZ.
+			allocation, deps := resource.PropertyValue{}, []string{subnet.urn}
+			if len(allocationIDs) == 0 {
+				eip, err := x.child("aws:ec2/eip:Eip", gw, subnet.urn, resource.PropertyMap{"tags": resource.NewProperty(gwTags)}, subnet.urn)
+				if err != nil {
+					return err
+				}
+				refs.eips = append(refs.eips, eip.ref())
+				allocation, deps = resource.NewProperty(eip.id), append(deps, eip.urn)
+			} else if s.azIndex < len(allocationIDs) {
+				allocation = allocationIDs[s.azIndex]
 			}
 			nat, err := x.child("aws:ec2/natGateway:NatGateway", gw, subnet.urn, resource.PropertyMap{
-				"subnetId": resource.NewProperty(subnet.id), "allocationId": resource.NewProperty(eip.id), "tags": resource.NewProperty(gwTags),
-			}, subnet.urn, eip.urn)
+				"subnetId": resource.NewProperty(subnet.id), "allocationId": allocation, "tags": resource.NewProperty(gwTags),
+			}, deps...)
 			if err != nil {
 				return err
 			}
-			refs.eips, refs.nats, nats = append(refs.eips, eip.ref()), append(refs.nats, nat.ref()), append(nats, nat)
+			refs.nats, nats = append(refs.nats, nat.ref()), append(nats, nat)
 		}
 		var route resource.PropertyMap
 		var target string
@@ -211,7 +313,7 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 	for k, v := range map[string][]resource.PropertyValue{
 		"publicSubnetIds": ids["public"], "privateSubnetIds": ids["private"], "isolatedSubnetIds": ids["isolated"],
 		"subnets": refs.subnets, "routeTables": refs.tables, "routeTableAssociations": refs.assocs, "routes": refs.routes,
-		"natGateways": refs.nats, "eips": refs.eips, "vpcEndpoints": {}, "subnetLayout": {},
+		"natGateways": refs.nats, "eips": refs.eips, "vpcEndpoints": {},
 	} {
 		if v == nil {
 			v = []resource.PropertyValue{}
@@ -231,64 +333,6 @@ func wantNAT(strategy string, made, azIndex int) bool {
 		return made < azIndex+1
 	}
 	return false
-}
-
-// vpcSubnets lays out the subnets of an explicit layout in awsx's order:
-// AZ by AZ, public before private before isolated.
-func vpcSubnets(vpcName string, in resource.PropertyMap, zones []string) ([]vpcSubnet, error) {
-	specs, ok := in["subnetSpecs"]
-	if !ok || !specs.IsArray() || len(specs.ArrayValue()) == 0 {
-		return nil, fmt.Errorf("subnetSpecs is not given")
-	}
-	rank := map[string]int{"public": 0, "private": 1, "isolated": 2}
-	var out []vpcSubnet
-	for i, spec := range specs.ArrayValue() {
-		if !spec.IsObject() {
-			return nil, fmt.Errorf("subnetSpecs[%d] is not known", i)
-		}
-		o := spec.ObjectValue()
-		kind := ""
-		if t, ok := o["type"]; ok && t.IsString() {
-			kind = strings.ToLower(t.StringValue())
-		}
-		if kind == "unused" {
-			continue
-		}
-		if _, ok := rank[kind]; !ok {
-			return nil, fmt.Errorf("subnetSpecs[%d].type %q is not Public, Private or Isolated", i, kind)
-		}
-		for k, v := range o {
-			if !v.IsNull() && !slices.Contains([]string{"type", "cidrBlocks", "name", "tags"}, string(k)) {
-				return nil, fmt.Errorf("subnetSpecs[%d].%s is set", i, k)
-			}
-		}
-		blocks, ok := o["cidrBlocks"]
-		if !ok || !blocks.IsArray() || len(blocks.ArrayValue()) != len(zones) {
-			return nil, fmt.Errorf("subnetSpecs[%d].cidrBlocks does not give one block per AZ", i)
-		}
-		specName := kind
-		if n, ok := o["name"]; ok && n.IsString() {
-			specName = n.StringValue()
-		}
-		var tags resource.PropertyMap
-		if t, ok := o["tags"]; ok && t.IsObject() {
-			tags = t.ObjectValue()
-		}
-		for az, b := range blocks.ArrayValue() {
-			if !b.IsString() {
-				return nil, fmt.Errorf("subnetSpecs[%d].cidrBlocks[%d] is not known", i, az)
-			}
-			out = append(out, vpcSubnet{kind: kind, name: fmt.Sprintf("%s-%s-%d", vpcName, specName, az+1), zone: zones[az],
-				cidr: b.StringValue(), tags: tags, azIndex: az})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b vpcSubnet) int {
-		if a.azIndex != b.azIndex {
-			return a.azIndex - b.azIndex
-		}
-		return rank[a.kind] - rank[b.kind]
-	})
-	return out, nil
 }
 
 // vpcExpansion registers one awsx VPC's children.
@@ -329,4 +373,133 @@ func (x *vpcExpansion) child(typ, name, parent string, props resource.PropertyMa
 func (x *vpcExpansion) vpcProtect() *bool {
 	p := x.vpc.Protect
 	return &p
+}
+
+// providerOf is the aws provider reference a component passes its
+// children.
+func providerOf(vpc *Resource) string {
+	if ref, ok := vpc.Providers["aws"]; ok {
+		return ref
+	}
+	return vpc.Provider
+}
+
+// awsxSpecs reads subnetSpecs as awsx normalizes them: a size becomes its
+// mask, and the specs are explicit when any gives cidrBlocks (then all
+// must, one per AZ). nil when none are given.
+func awsxSpecs(in resource.PropertyMap, zones int) ([]subnetSpec, bool, error) {
+	v, ok := in["subnetSpecs"]
+	if !ok || v.IsNull() {
+		return nil, false, nil
+	}
+	if !v.IsArray() {
+		return nil, false, fmt.Errorf("subnetSpecs is not a list")
+	}
+	var out []subnetSpec
+	explicit := false
+	var issues []string
+	for i, raw := range v.ArrayValue() {
+		if !raw.IsObject() {
+			return nil, false, fmt.Errorf("subnetSpecs[%d] is not known until deploy", i)
+		}
+		o := plainMap(raw.ObjectValue())
+		s := subnetSpec{}
+		s.kind, _ = o["type"].(string)
+		s.name, _ = o["name"].(string)
+		if m, ok := o["cidrMask"].(float64); ok {
+			s.cidrMask = int(m)
+		}
+		if size, ok := o["size"].(float64); ok {
+			mask, valid := sizeToMask(uint64(size))
+			switch {
+			case !valid:
+				issues = append(issues, fmt.Sprintf("the subnet size %v is invalid", size))
+			case s.cidrMask != 0 && s.cidrMask != mask:
+				issues = append(issues, fmt.Sprintf("subnet size %v does not match the expected size for a /%d subnet", size, s.cidrMask))
+			default:
+				s.cidrMask = mask
+			}
+		}
+		if blocks, ok := o["cidrBlocks"].([]any); ok {
+			explicit = true
+			for _, b := range blocks {
+				str, _ := b.(string)
+				s.cidrBlocks = append(s.cidrBlocks, str)
+			}
+		}
+		if tags, ok := o["tags"].(map[string]any); ok {
+			s.tags = tags
+		}
+		if _, known := map[string]bool{"Public": true, "Private": true, "Isolated": true, "Unused": true}[s.kind]; !known {
+			issues = append(issues, fmt.Sprintf("subnetSpecs[%d].type %q is not Public, Private, Isolated or Unused", i, s.kind))
+		}
+		out = append(out, s)
+	}
+	if explicit {
+		for i, s := range out {
+			switch {
+			case s.cidrBlocks == nil:
+				issues = append(issues, "if any subnet spec has explicit cidrBlocks, all subnets must have explicit cidrBlocks")
+			case len(s.cidrBlocks) != zones:
+				issues = append(issues, fmt.Sprintf("the number of CIDR blocks in subnetSpecs[%d] must match the number of availability zones (%d)", i, zones))
+			}
+		}
+	}
+	if len(issues) > 0 {
+		return nil, false, fmt.Errorf("invalid subnet specifications: %s", strings.Join(issues, "; "))
+	}
+	return out, explicit, nil
+}
+
+// noGaps is the Exact strategy's check: the subnets, in order, fill the
+// VPC's block from its first address to its last.
+func noGaps(vpcCidr string, laid []laidOut) error {
+	vpc, err := parseBlock(vpcCidr)
+	if err != nil {
+		return err
+	}
+	next := vpc.start()
+	for _, l := range laid {
+		if l.azIndex > 0 {
+			break
+		}
+		b, err := parseBlock(l.cidr)
+		if err != nil {
+			return err
+		}
+		if b.start() != next {
+			return fmt.Errorf("there are gaps in the subnet ranges before %s (%s)", l.name, l.cidr)
+		}
+		next = b.end() + 1
+	}
+	return nil
+}
+
+// subnetLayout is awsx's subnetLayout output: the specs it used, or for
+// the Legacy allocator and awsx's own defaults, the first AZ's subnets as
+// specs (type, name where it is not the type's, cidrMask, size).
+func subnetLayout(laid []laidOut, vpcName string) []resource.PropertyValue {
+	var out []resource.PropertyValue
+	add := func(kind, name string, mask int, tags map[string]any) {
+		m := map[string]any{"type": kind}
+		if name != "" && name != strings.ToLower(kind) {
+			m["name"] = name
+		}
+		if mask != 0 {
+			m["cidrMask"], m["size"] = mask, float64(uint64(1)<<(32-mask))
+		}
+		if tags != nil {
+			m["tags"] = tags
+		}
+		out = append(out, resource.NewProperty(resource.NewPropertyMapFromMap(m)))
+	}
+	for _, l := range laid {
+		if l.azIndex != 0 {
+			continue
+		}
+		b, _ := parseBlock(l.cidr)
+		name := strings.TrimSuffix(strings.TrimPrefix(l.name, vpcName+"-"), "-1")
+		add(l.kind, name, b.mask, l.tags)
+	}
+	return out
 }

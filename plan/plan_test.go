@@ -406,18 +406,21 @@ func TestGoneSeesRenamesWithoutAliases(t *testing.T) {
 	}
 }
 
-// TestAWSXArgumentsPlanCannotModel: a VPC whose layout awsx would allocate
-// itself, or with arguments the expansion does not model, fails the plan
-// naming them, once.
+// TestAWSXArgumentsPlanCannotModel: a VPC with arguments the expansion
+// does not model (an IPAM pool), or that awsx itself refuses, fails the
+// plan naming them, once.
 func TestAWSXArgumentsPlanCannotModel(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		args *awsxec2.VpcArgs
 		want string
 	}{
-		{"awsx's own allocation", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a", "us-east-1b"}}, `subnetStrategy is ""`},
-		{"an endpoint spec", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a"},
-			VpcEndpointSpecs: []awsxec2.VpcEndpointSpecArgs{{ServiceName: "com.amazonaws.us-east-1.s3"}}}, "argument vpcEndpointSpecs is set"},
+		{"an IPAM pool", &awsxec2.VpcArgs{Ipv4IpamPoolId: pulumi.String("ipam-pool-0123"), Ipv4NetmaskLength: pulumi.Int(16)}, "argument ipv4IpamPoolId is set"},
+		{"zones named and counted", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a"}, NumberOfAvailabilityZones: pulumi.IntRef(2)},
+			"only one of [availabilityZoneNames] and [numberOfAvailabilityZones]"},
+		{"more Elastic IPs than zones", &awsxec2.VpcArgs{NumberOfAvailabilityZones: pulumi.IntRef(2), NatGateways: &awsxec2.NatGatewayConfigurationArgs{
+			Strategy: awsxec2.NatGatewayStrategyOnePerAz, ElasticIpAllocationIds: pulumi.StringArray{pulumi.String("eipalloc-1")}}},
+			"must match the number of availability zones"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Run(func(ctx *pulumi.Context) error {
