@@ -1,7 +1,6 @@
 package architecture
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/testdata/foreign/database"
 	"github.com/strata-infra/strata/testdata/foreign/loadbalancers"
 	"github.com/strata-infra/strata/testdata/foreign/webserver"
@@ -84,15 +84,7 @@ func TestForeignSubnetsAndDatabases(t *testing.T) {
 // TestV7BucketsAreDrawn: a pulumi-aws v7 plan's buckets are drawn, with
 // versioning read from v7's unsuffixed companion.
 func TestV7BucketsAreDrawn(t *testing.T) {
-	f, err := os.Open("../testdata/v7/buckets.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := plan.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plantest.Load(t, "../testdata/v7/buckets.json")
 	nodes, _ := facts(Read(p))
 	for _, want := range []string{"bucket assets: S3, versioned", "bucket site: S3"} {
 		if !slices.Contains(nodes, want) {

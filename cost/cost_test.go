@@ -403,15 +403,7 @@ func TestUsageProfiles(t *testing.T) {
 // TestV7BucketsArePriced: a pulumi-aws v7 plan's buckets are priced as
 // v6's BucketV2 are.
 func TestV7BucketsArePriced(t *testing.T) {
-	f, err := os.Open("../testdata/v7/buckets.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := plan.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plantest.Load(t, "../testdata/v7/buckets.json")
 	rep := price(t, p, DefaultUsage())
 	storage := 0
 	for _, it := range rep.Items {
@@ -427,15 +419,7 @@ func TestV7BucketsArePriced(t *testing.T) {
 // TestV7CompanionsAreNotUnpriced: v7's bucket companions are free
 // configuration, not unpriced resources.
 func TestV7CompanionsAreNotUnpriced(t *testing.T) {
-	f, err := os.Open("../testdata/v7/buckets.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := plan.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plantest.Load(t, "../testdata/v7/buckets.json")
 	if rep := price(t, p, DefaultUsage()); len(rep.Unpriced) != 0 {
 		t.Errorf("unpriced = %v, want none", rep.Unpriced)
 	}

@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"github.com/strata-infra/strata/internal/yamllist"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"gopkg.in/yaml.v3"
 )
 
 // AnswersFile is the file beside Pulumi.yaml whose answers plan gives to
@@ -31,26 +30,13 @@ type Answer struct {
 
 // ReadAnswers reads an answers file; a missing file is no answers.
 func ReadAnswers(path string) ([]Answer, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := yamllist.Read(path, "answers (token, args, result)")
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil
-	}
-	if doc.Content[0].Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("%s:%d: want a list of answers (token, args, result)", path, doc.Content[0].Line)
-	}
 	var out []Answer
 	var problems []error
-	for _, n := range doc.Content[0].Content {
+	for _, n := range entries {
 		var a Answer
 		if err := n.Decode(&a); err != nil {
 			problems = append(problems, fmt.Errorf("%s:%d: %w", path, n.Line, err))

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 	"github.com/strata-infra/strata/testdata/foreign/buckets"
 	"github.com/strata-infra/strata/testdata/foreign/database"
 	"github.com/strata-infra/strata/testdata/foreign/iamusers"
@@ -284,15 +284,7 @@ func TestListenerProtocolDefaults(t *testing.T) {
 // like a v6 one: the private, encrypted, versioned bucket passes what its
 // companions decide; the public one fails.
 func TestV7Buckets(t *testing.T) {
-	f, err := os.Open("../testdata/v7/buckets.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := plan.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := plantest.Load(t, "../testdata/v7/buckets.json")
 	rep := Evaluate(p, Options{})
 	failed := map[string][]string{}
 	for _, res := range rep.Results {

@@ -3,10 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"os"
+	"github.com/strata-infra/strata/internal/yamllist"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/plan"
@@ -38,27 +36,13 @@ const minReason = 12
 // reason shorter than a sentence is an error naming its line. A missing
 // file is no suppressions.
 func ReadSuppressions(path string) ([]Suppression, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := yamllist.Read(path, "suppressions (check, resource, reason)")
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil
-	}
-	list := doc.Content[0]
-	if list.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("%s:%d: want a list of suppressions (check, resource, reason)", path, list.Line)
-	}
 	var out []Suppression
 	var problems []error
-	for _, n := range list.Content {
+	for _, n := range entries {
 		var s Suppression
 		if err := n.Decode(&s); err != nil {
 			problems = append(problems, fmt.Errorf("%s:%d: %w", path, n.Line, err))

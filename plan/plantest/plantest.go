@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -188,6 +189,22 @@ func PlanStack(t testing.TB, dir, stack string, program pulumi.RunFunc) *plan.Pl
 	p, err := plan.Run(program, opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return p
+}
+
+// Load reads a plan saved as JSON (strata plan --json, or a fixture such
+// as testdata/v7/buckets.json), failing the test when it does not read.
+func Load(t testing.TB, path string) *plan.Plan {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return p
 }
