@@ -642,11 +642,12 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 
 // planProgram builds the Go program in dir and plans it with dir's stack.
 func planProgram(dir string, opts plan.Options) (*plan.Plan, error) {
-	bin, err := plan.Build(context.Background(), dir)
+	// Built once per change of the program: plan, check, cost and diagram
+	// of an unchanged program reuse the binary.
+	bin, _, err := plan.BuildOnce(context.Background(), dir)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(filepath.Dir(bin))
 	return plan.RunProgram(bin, dir, opts, 0)
 }
 
