@@ -424,3 +424,28 @@ func TestV7CompanionsAreNotUnpriced(t *testing.T) {
 		t.Errorf("unpriced = %v, want none", rep.Unpriced)
 	}
 }
+
+// TestConfigRulesByTrigger: a periodic Config rule is priced per period,
+// one triggered by changes by the usage's evaluations.
+func TestConfigRulesByTrigger(t *testing.T) {
+	p := planStack(t, "prod")
+	rules := p.ByType("aws:cfg/rule:Rule")
+	if len(rules) < 2 {
+		t.Fatalf("prod has %d Config rules", len(rules))
+	}
+	rules[0].Inputs["maximumExecutionFrequency"] = "TwentyFour_Hours"
+	delete(rules[1].Inputs, "maximumExecutionFrequency")
+	rep := price(t, p, DefaultUsage())
+	for _, it := range rep.Items {
+		switch it.URN {
+		case rules[0].URN:
+			if !strings.Contains(it.Description, "periodic") || it.Quantity < 30 || it.Quantity > 31 {
+				t.Errorf("daily rule line = %+v, want about 30 evaluations", it)
+			}
+		case rules[1].URN:
+			if !strings.Contains(it.Description, "on configuration changes") || it.Quantity != DefaultUsage().Defaults["configRuleEvaluations"] {
+				t.Errorf("change-triggered rule line = %+v", it)
+			}
+		}
+	}
+}

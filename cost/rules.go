@@ -305,7 +305,15 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		return nil
 	},
 	"aws:cfg/rule:Rule": func(pr *pricer, r *plan.Resource) error {
-		pr.add(r, "Config rule evaluations", "evaluation", "configRuleEvaluation", pr.usage.of(r, "configRuleEvaluations"), UsageKind, 0)
+		// A periodic rule evaluates once per period; one triggered by
+		// changes evaluates each configuration change in its scope (the
+		// usage's configRuleEvaluations).
+		if periods, ok := map[string]float64{"One_Hour": 730, "Three_Hours": 730.0 / 3, "Six_Hours": 730.0 / 6,
+			"Twelve_Hours": 730.0 / 12, "TwentyFour_Hours": 730.0 / 24}[str(r, "maximumExecutionFrequency")]; ok {
+			pr.add(r, "Config rule evaluations (periodic, "+str(r, "maximumExecutionFrequency")+")", "evaluation", "configRuleEvaluation", periods, UsageKind, 0)
+			return nil
+		}
+		pr.add(r, "Config rule evaluations (on configuration changes)", "evaluation", "configRuleEvaluation", pr.usage.of(r, "configRuleEvaluations"), UsageKind, 0)
 		return nil
 	},
 	"aws:cloudtrail/trail:Trail": func(pr *pricer, r *plan.Resource) error {
