@@ -235,6 +235,10 @@ type Item struct {
 	// MaxQuantity is the quantity at maximum scale, for baseline lines
 	// that scale (tasks, ACUs); 0 means the same as Quantity.
 	MaxQuantity float64 `json:"maxQuantity,omitempty"`
+	// WithinMaximum marks a usage line the maximum already holds (a paused
+	// cluster's awake hours, which maximum prices as always awake at its
+	// maximum), so it is not counted twice.
+	WithinMaximum bool `json:"withinMaximum,omitempty"`
 }
 
 // Budget is the stack's budget, when the plan has one.
@@ -298,7 +302,9 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 			rep.Maximum += max
 		default:
 			rep.Expected += it.Monthly
-			rep.Maximum += it.Monthly
+			if !it.WithinMaximum {
+				rep.Maximum += it.Monthly
+			}
 		}
 	}
 	rep.Floor, rep.Expected, rep.Maximum = round(rep.Floor), round(rep.Expected), round(rep.Maximum)

@@ -449,3 +449,32 @@ func TestConfigRulesByTrigger(t *testing.T) {
 		}
 	}
 }
+
+// TestMaximumCountsNothingTwice: a cluster that pauses is priced at its
+// maximum as awake every hour at maximum ACU; its awake-hours usage line
+// is not added on top.
+func TestMaximumCountsNothingTwice(t *testing.T) {
+	rep := price(t, planStack(t, "dev"), DefaultUsage())
+	var sum float64
+	awake := false
+	for _, it := range rep.Items {
+		max := it.Monthly
+		if it.MaxQuantity > 0 {
+			max = round(it.MaxQuantity * it.UnitPrice)
+		}
+		if strings.HasPrefix(it.Description, "Aurora ACU hours while awake") {
+			awake = true
+			if !it.WithinMaximum {
+				t.Errorf("the awake-hours line %+v is counted again at maximum", it)
+			}
+			continue
+		}
+		sum += max
+	}
+	if !awake {
+		t.Fatal("dev's cluster has no awake-hours line")
+	}
+	if round(sum) != rep.Maximum {
+		t.Errorf("maximum %v, want the lines' maxima without the awake hours, %v", rep.Maximum, round(sum))
+	}
+}

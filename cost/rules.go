@@ -197,8 +197,14 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, fmt.Sprintf("Aurora Serverless v2 ACU hours (%v to %v ACU × %v instances; 0 while paused)", minACU, maxACU, instances),
 			"ACU-hour", "auroraACUHour", minACU*instances*HoursPerMonth, Baseline, maxACU*instances*HoursPerMonth)
 		if minACU == 0 {
+			n := len(pr.rep.Items)
 			pr.add(r, "Aurora ACU hours while awake (a paused cluster wakes on connections)", "ACU-hour", "auroraACUHour",
 				0.5*instances*pr.usage.of(r, "auroraActiveHours"), UsageKind, 0)
+			// At maximum the cluster is awake every hour at its maximum:
+			// the baseline line's maximum holds these hours already.
+			if len(pr.rep.Items) > n {
+				pr.rep.Items[n].WithinMaximum = true
+			}
 		}
 		pr.add(r, "Aurora storage", "GB-month", "auroraStorageGBMonth", pr.usage.of(r, "auroraStorageGB"), UsageKind, 0)
 		pr.add(r, "Aurora I/O", "million requests", "auroraIOMillion", pr.usage.of(r, "auroraIOMillion"), UsageKind, 0)

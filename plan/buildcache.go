@@ -107,6 +107,10 @@ func prune(dir string, keep int) {
 
 // buildKey hashes what determines the program built from dir.
 func buildKey(ctx context.Context, dir, target string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	root, err := moduleRoot(dir)
 	if err != nil {
 		return "", err
@@ -116,7 +120,10 @@ func buildKey(ctx context.Context, dir, target string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("plan: go env: %w", err)
 	}
-	rel, _ := filepath.Rel(root, dir)
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return "", err
+	}
 	fmt.Fprintf(h, "go env\n%s\ndir %s\ntarget %s\n", env, filepath.ToSlash(rel), target)
 	roots := append([]string{root}, localReplacements(root)...)
 	for _, r := range roots {

@@ -50,6 +50,15 @@ func TestBuildOnce(t *testing.T) {
 	if err != nil || cached || changed == first || len(builds) != 2 {
 		t.Errorf("changed program: %s cached %v (%v), %d builds; want a new build", changed, cached, err, len(builds))
 	}
+	// Two programs of one module, named by relative paths, are two builds.
+	write("other/main.go", "package main\nfunc main() {}\n")
+	write("other/Pulumi.yaml", "name: other\nruntime: go\n")
+	t.Chdir(mod)
+	other, _, err := BuildOnce(context.Background(), "other")
+	again, _, _ = BuildOnce(context.Background(), "app")
+	if err != nil || other == again {
+		t.Errorf("two programs of one module share a binary %s (%v)", other, err)
+	}
 	write("go.sum", "example.org/x v1.0.0 h1:abc=\n")
 	if _, cached, _ := BuildOnce(context.Background(), dir); cached {
 		t.Errorf("a changed go.sum reused the old binary")
