@@ -51,8 +51,10 @@ func TestValidation(t *testing.T) {
 				return err
 			}, plan.Options{})
 			plantest.ExpectProblems(t, nil, err, tt.want...)
-			if tt.want != nil && len(p.Resources) != 0 {
-				t.Errorf("invalid args registered %d resources", len(p.Resources))
+			for _, r := range p.Resources {
+				if tt.want != nil && r.Type != plan.RootStackType {
+					t.Errorf("invalid args registered %s %q", r.Type, r.Name)
+				}
 			}
 		})
 	}

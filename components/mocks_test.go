@@ -323,7 +323,12 @@ func TestEveryComponentUnderStrataMocks(t *testing.T) {
 		mocked = append(mocked, r.URN)
 	}
 	for _, r := range run.Resources {
-		planned = append(planned, r.URN)
+		// Run reads awsx's children back through getResource, for which
+		// the engine registers the pulumi package's default provider;
+		// Pulumi's mock monitor answers getResource itself.
+		if r.Type != "pulumi:providers:pulumi" {
+			planned = append(planned, r.URN)
+		}
 	}
 	if !slices.Equal(mocked, planned) {
 		t.Errorf("under plan.Mocks %d URNs, under plan.Run %d; they differ", len(mocked), len(planned))

@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,9 +20,12 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// rootStackType is the type of the stack resource every program registers
-// first; the plan does not list it.
-const rootStackType = "pulumi:pulumi:Stack"
+// RootStackType is the type of the stack resource every program registers
+// first; the plan lists it, as the engine does, with every top-level
+// resource its child.
+const RootStackType = "pulumi:pulumi:Stack"
+
+const rootStackType = RootStackType
 
 // engine is the core of the offline plan: it consumes the Pulumi engine
 // protocol's own requests (RegisterResourceRequest, ReadResourceRequest,
@@ -152,10 +156,7 @@ type registration struct {
 // register records a resource, as the engine's RegisterResource does.
 func (e *engine) register(ctx context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
 	if req.GetType() == rootStackType {
-		urn := e.urn(req.GetParent(), req.GetType(), req.GetName())
-		e.mu.Lock()
-		e.root = urn
-		e.mu.Unlock()
+		urn := e.registerRoot(req.GetName())
 		return &pulumirpc.RegisterResourceResponse{Urn: urn, Object: &structpb.Struct{}}, nil
 	}
 	if req.GetRemote() && e.addr != "" {
@@ -224,10 +225,18 @@ func (e *engine) record(ctx context.Context, reg registration) (*Resource, resou
 	e.transforms[r.URN] = req.GetTransforms()
 	e.mu.Unlock()
 
-	if r.Custom && r.Provider == "" && !strings.HasPrefix(r.Type, "pulumi:providers:") {
-		if pkg, _, _ := strings.Cut(r.Type, ":"); slices.Contains(e.noDefault, pkg) {
+	if (r.Custom || r.Remote) && r.Provider == "" && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+		pkg, _, _ := strings.Cut(r.Type, ":")
+		switch _, given := r.Providers[pkg]; {
+		case given && r.Remote:
+			r.Provider = r.Providers[pkg]
+		case slices.Contains(e.noDefault, pkg):
 			e.fail(fmt.Errorf("%s %q would use the default %s provider, which pulumi:disable-default-providers forbids: pass an explicit provider",
 				r.Type, r.Name, pkg))
+		default:
+			// As the engine does: the package's default provider, made
+			// from the stack's config for it, registered once.
+			r.Provider = e.defaultProvider(pkg, req.GetVersion())
 		}
 	}
 
@@ -322,6 +331,11 @@ func (e *engine) invoke(req *pulumirpc.ResourceInvokeRequest) (*pulumirpc.Resour
 	args, err := plugin.UnmarshalProperties(req.GetArgs(), unmarshal)
 	if err != nil {
 		return nil, err
+	}
+	if req.GetProvider() == "" {
+		if pkg, _, _ := strings.Cut(req.GetTok(), ":"); !slices.Contains(e.noDefault, pkg) {
+			e.defaultProvider(pkg, req.GetVersion())
+		}
 	}
 	ret, err := e.answer(req.GetTok(), args, req.GetProvider())
 	if errors.Is(err, errNoAnswer) {
@@ -518,4 +532,59 @@ func (e *engine) regionFor(providerRef string) string {
 		}
 	}
 	return e.opts.Region
+}
+
+// registerRoot records the stack resource every program registers first,
+// as the engine lists it.
+func (e *engine) registerRoot(name string) string {
+	urn := e.urn("", rootStackType, name)
+	e.mu.Lock()
+	if e.root == urn {
+		e.mu.Unlock()
+		return urn
+	}
+	e.root = urn
+	e.state[urn] = resourceState{props: resource.PropertyMap{}}
+	e.mu.Unlock()
+	e.add(&Resource{Type: rootStackType, Name: name, URN: urn, Inputs: map[string]any{}})
+	return urn
+}
+
+// defaultProvider is the URN of the package's default provider, which
+// the engine registers for resources, components and invokes that name no
+// provider: pulumi:providers:<pkg> named default (default_<version> for a
+// versioned package), its inputs the stack's config for the package.
+func (e *engine) defaultProvider(pkg, version string) string {
+	name := "default"
+	if version != "" {
+		name += "_" + strings.NewReplacer(".", "_", "-", "_", "+", "_").Replace(version)
+	}
+	urn := e.urn("", "pulumi:providers:"+pkg, name)
+	e.mu.Lock()
+	if _, ok := e.providers[urn]; ok {
+		e.mu.Unlock()
+		return urn
+	}
+	inputs := resource.PropertyMap{}
+	for k, v := range e.opts.Config {
+		key, ok := strings.CutPrefix(k, pkg+":")
+		if !ok {
+			continue
+		}
+		var decoded any
+		if (strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[")) && json.Unmarshal([]byte(v), &decoded) == nil {
+			inputs[resource.PropertyKey(key)] = resource.NewPropertyValue(decoded)
+		} else {
+			inputs[resource.PropertyKey(key)] = resource.NewProperty(v)
+		}
+	}
+	if version != "" {
+		inputs["version"] = resource.NewProperty(version)
+	}
+	e.providers[urn] = inputs
+	id := uuid(urn)
+	e.state[urn] = resourceState{id: id, props: inputs}
+	e.mu.Unlock()
+	e.add(&Resource{Type: "pulumi:providers:" + pkg, Name: name, URN: urn, ID: id, Custom: true, Default: true, Inputs: plainMap(inputs)})
+	return urn
 }

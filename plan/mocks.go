@@ -46,7 +46,12 @@ type Mocks struct {
 // NewMocks makes mocks for the stack opts describes; opts' defaults are
 // Run's.
 func NewMocks(opts Options) *Mocks {
-	return &Mocks{e: newEngine(opts.withDefaults())}
+	opts = opts.withDefaults()
+	e := newEngine(opts)
+	// Pulumi's mock monitor answers the stack's registration itself; the
+	// plan lists it as Run does.
+	e.registerRoot(opts.Project + "-" + opts.Stack)
+	return &Mocks{e: e}
 }
 
 // RunOption runs a program under m, as pulumi.WithMocks does, for the

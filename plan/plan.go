@@ -107,6 +107,9 @@ type Resource struct {
 	SynthesizedBy string `json:"synthesizedBy,omitempty"`
 	// Read is true for existing resources read with ctx.ReadResource.
 	Read bool `json:"read,omitempty"`
+	// Default is true for a package's default provider, which the engine
+	// registers for what names no provider.
+	Default bool `json:"default,omitempty"`
 	// Inputs are plain Go values: string, float64, bool, []any,
 	// map[string]any, plus Secret and Unknown markers.
 	Inputs map[string]any `json:"inputs"`
@@ -230,6 +233,18 @@ func zonesOf(region string) []string {
 		zones[i] = region + string(rune('a'+i))
 	}
 	return zones
+}
+
+// Registered are the resources the program registered: every resource but
+// the stack and the default providers the engine adds.
+func (p *Plan) Registered() []*Resource {
+	var out []*Resource
+	for _, r := range p.Resources {
+		if r.Type != RootStackType && !r.Default {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // ByType returns the resources of type typ, in plan order.

@@ -108,7 +108,7 @@ func TestCheckedInStacksPlan(t *testing.T) {
 			if !maps.Equal(tags.(map[string]any), want) {
 				t.Errorf("default tags = %v, want %v", tags, want)
 			}
-			for _, r := range p.Resources {
+			for _, r := range p.Registered() {
 				if r.Custom && r != prov && r.Provider != prov.URN {
 					t.Errorf("%s %q uses provider %q, want the explicit one", r.Type, r.Name, r.Provider)
 				}
@@ -369,8 +369,8 @@ func TestBadConfig(t *testing.T) {
 					t.Errorf("error = %v\nwant it to mention %q", err, w)
 				}
 			}
-			if p != nil && len(p.Resources) > 0 {
-				t.Errorf("bad config registered %d resources, want none", len(p.Resources))
+			if p != nil && len(p.Registered()) > 0 {
+				t.Errorf("bad config registered %d resources, want none", len(p.Registered()))
 			}
 		})
 	}
@@ -666,8 +666,8 @@ func TestPlaceholderCertificate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "strata:app.certificateArn is the placeholder") || !strings.Contains(err.Error(), "Pulumi.prod.yaml") {
 		t.Fatalf("pulumi up with the placeholder: error = %v, want one naming strata:app.certificateArn", err)
 	}
-	if len(p.Resources) != 0 {
-		t.Errorf("pulumi up with the placeholder registered %d resources, want none", len(p.Resources))
+	if len(p.Registered()) != 0 {
+		t.Errorf("pulumi up with the placeholder registered %d resources, want none", len(p.Registered()))
 	}
 
 	// A real certificate deploys.

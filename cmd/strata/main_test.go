@@ -85,7 +85,7 @@ func TestPlanSummary(t *testing.T) {
 	}
 	screen := strings.Join(lines[:min(30, len(lines))], "\n")
 	for _, want := range []string{
-		"Stack prod (project strata, production profile): 214 resources in us-east-1, account 123456789012",
+		"Stack prod (project strata, production profile): 217 resources in us-east-1, account 123456789012",
 		"3 × NAT gateway (us-east-1a, us-east-1b, us-east-1c)",
 		"subnets 3 public, 3 private, 3 isolated",
 		"service       web: Fargate 256 CPU / 512 MiB ARM64, 2-10 tasks, port 8080, private subnets",

@@ -129,7 +129,7 @@ func TestSecureByDefault(t *testing.T) {
 	}
 	keyArn := p.Outputs["keyArn"].(string)
 	comp := plantest.Find(t, p, Type, "orders")
-	for _, r := range p.Resources {
+	for _, r := range p.Registered() {
 		if r != comp && r.Parent != comp.URN {
 			t.Errorf("%s %q is not a child of the database", r.Type, r.Name)
 		}

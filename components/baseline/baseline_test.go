@@ -293,9 +293,9 @@ func TestPartsSwitchOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Resources) != 1 {
+	if len(p.Registered()) != 1 {
 		var seen []string
-		for _, r := range p.Resources {
+		for _, r := range p.Registered() {
 			seen = append(seen, r.Type)
 		}
 		t.Errorf("everything off still registered %v, want only the component", seen)

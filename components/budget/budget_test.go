@@ -107,7 +107,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := plantest.Find(t, p, Type, "monthly")
-	for _, r := range p.Resources {
+	for _, r := range p.Registered() {
 		if r != comp && r.Parent != comp.URN {
 			t.Errorf("%s %q is not a child of the budget", r.Type, r.Name)
 		}

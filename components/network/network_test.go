@@ -192,7 +192,7 @@ func TestSecureByDefault(t *testing.T) {
 	comp := plantest.Find(t, p, Type, "main")
 
 	// Every child hangs off the component and uses the explicit provider.
-	for _, r := range p.Resources {
+	for _, r := range p.Registered() {
 		if r == prov || r == comp {
 			continue
 		}

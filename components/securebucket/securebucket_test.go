@@ -134,7 +134,7 @@ func TestSecureByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := plantest.Find(t, p, Type, "data")
-	for _, r := range p.Resources {
+	for _, r := range p.Registered() {
 		if r.Type != "pulumi:providers:aws" && r != comp && r.Parent != comp.URN {
 			t.Errorf("%s %q is not a child of the bucket component", r.Type, r.Name)
 		}

@@ -127,7 +127,7 @@ func TestSecureByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := plantest.Find(t, p, Type, "api")
-	for _, r := range p.Resources {
+	for _, r := range p.Registered() {
 		if r != comp && r.Parent != comp.URN {
 			t.Errorf("%s %q is not a child of the API", r.Type, r.Name)
 		}
