@@ -168,7 +168,7 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 		return fail("if NAT Gateway strategy is 'OnePerAz' or 'Single', both private and public subnets must be declared")
 	}
 	strategy = map[string]string{"none": "None", "single": "Single", "oneperaz": "OnePerAz"}[strings.ToLower(strategy)]
-	state["subnetLayout"] = resource.NewProperty(subnetLayout(laid, vpc.Name))
+	state["subnetLayout"] = resource.NewProperty(subnetLayout(laid, specs, subnetStrategy == "Legacy" || specs == nil, vpc.Name, len(zones)))
 
 	x := &vpcExpansion{e: e, ctx: ctx, vpc: vpc, provider: ""}
 	for pkg, ref := range vpc.Providers {
@@ -475,31 +475,97 @@ func noGaps(vpcCidr string, laid []laidOut) error {
 	return nil
 }
 
-// subnetLayout is awsx's subnetLayout output: the specs it used, or for
-// the Legacy allocator and awsx's own defaults, the first AZ's subnets as
-// specs (type, name where it is not the type's, cidrMask, size).
-func subnetLayout(laid []laidOut, vpcName string) []resource.PropertyValue {
+// subnetLayout is awsx's subnetLayout output. With the Legacy allocator or
+// no specs, awsx reads it back from the subnets: the first N it laid out,
+// N being the subnets per AZ (in the Legacy default, that is the first two
+// AZs' private subnets, as awsx does), with an Unused spec for each gap
+// between them; otherwise it is the specs as given, sizes and masks
+// resolved.
+func subnetLayout(laid []laidOut, specs []subnetSpec, fromSubnets bool, vpcName string, zones int) []resource.PropertyValue {
 	var out []resource.PropertyValue
-	add := func(kind, name string, mask int, tags map[string]any) {
+	add := func(kind, name string, mask int, blocks []string, tags map[string]any) {
 		m := map[string]any{"type": kind}
-		if name != "" && name != strings.ToLower(kind) {
+		if name != "" {
 			m["name"] = name
 		}
 		if mask != 0 {
 			m["cidrMask"], m["size"] = mask, float64(uint64(1)<<(32-mask))
+		}
+		if blocks != nil {
+			m["cidrBlocks"] = toAny(blocks)
 		}
 		if tags != nil {
 			m["tags"] = tags
 		}
 		out = append(out, resource.NewProperty(resource.NewPropertyMapFromMap(m)))
 	}
-	for _, l := range laid {
-		if l.azIndex != 0 {
+	if !fromSubnets {
+		for _, s := range specs {
+			add(s.kind, s.name, s.cidrMask, s.cidrBlocks, s.tags)
+		}
+		return out
+	}
+	perAZ := len(laid) / max(zones, 1)
+	var prev *block
+	for _, l := range laid[:perAZ] {
+		b, err := parseBlock(l.cidr)
+		if err != nil {
 			continue
 		}
-		b, _ := parseBlock(l.cidr)
-		name := strings.TrimSuffix(strings.TrimPrefix(l.name, vpcName+"-"), "-1")
-		add(l.kind, name, b.mask, l.tags)
+		b = b.network()
+		if prev != nil {
+			for _, gap := range subnetGaps(*prev, b) {
+				add("Unused", "", gap.mask, nil, nil)
+			}
+		}
+		name := strings.TrimPrefix(l.name, vpcName+"-")
+		if i := strings.LastIndex(name, "-"); i >= 0 && strings.Trim(name[i+1:], "0123456789") == "" {
+			name = name[:i]
+		}
+		if name == strings.ToLower(l.kind) {
+			name = ""
+		}
+		add(l.kind, name, b.mask, nil, l.tags)
+		prev = &b
 	}
 	return out
+}
+
+// subnetGaps are the widest blocks that fill the space between a and b
+// without touching either (awsx's findSubnetGap, with the netmask
+// library's first and last usable addresses).
+func subnetGaps(a, b block) []block {
+	start, end := a, b
+	if b.start() < a.start() {
+		start, end = b, a
+	}
+	first := func(x block) uint32 {
+		if x.mask <= 30 {
+			return x.start() + 1
+		}
+		return x.start()
+	}
+	last := func(x block) uint32 {
+		if x.mask <= 30 {
+			return x.end() - 1
+		}
+		return x.end()
+	}
+	contains := func(x block, ip uint32) bool { return x.start() <= ip && ip <= x.end() }
+	var gaps []block
+	previous := a
+	next := block{start.end() + 1, start.mask}
+	for next.start() < end.start() {
+		for next.mask > 0 {
+			wider := block{next.start(), next.mask - 1}.network()
+			if contains(wider, last(previous)) || contains(wider, first(end)) {
+				break
+			}
+			next = wider
+		}
+		gaps = append(gaps, next)
+		previous = next
+		next = block{next.end() + 1, next.mask}
+	}
+	return gaps
 }

@@ -203,3 +203,27 @@ func TestAwsxVpcShapes(t *testing.T) {
 		}
 	})
 }
+
+// TestSubnetLayout: awsx's subnetLayout output. For its Legacy default it
+// reads back the first two subnets it laid out, the first two AZs'
+// private ones, with the gap between them as Unused, as awsx's
+// extractSubnetSpecInputFromLegacyLayout does; with Auto specs it is the
+// specs, masks and sizes resolved.
+func TestSubnetLayout(t *testing.T) {
+	_, _, p := vpcShape(t, nil)
+	vpc, _ := p.Find("awsx:ec2:Vpc", "vpc")
+	got, _ := json.Marshal(vpc.Outputs["subnetLayout"])
+	want := `[{"cidrMask":19,"size":8192,"type":"Private"},{"cidrMask":19,"size":8192,"type":"Unused"},{"cidrMask":19,"size":8192,"type":"Private"}]`
+	if string(got) != want {
+		t.Errorf("default subnetLayout = %s\nwant %s", got, want)
+	}
+	auto := awsxec2.SubnetAllocationStrategyAuto
+	_, _, p = vpcShape(t, &awsxec2.VpcArgs{SubnetStrategy: &auto, SubnetSpecs: []awsxec2.SubnetSpecArgs{
+		{Type: awsxec2.SubnetTypePublic, Size: pulumi.IntRef(256)}, {Type: awsxec2.SubnetTypePrivate, Name: pulumi.StringRef("app"), CidrMask: pulumi.IntRef(20)}}})
+	vpc, _ = p.Find("awsx:ec2:Vpc", "vpc")
+	got, _ = json.Marshal(vpc.Outputs["subnetLayout"])
+	want = `[{"cidrMask":24,"size":256,"type":"Public"},{"cidrMask":20,"name":"app","size":4096,"type":"Private"}]`
+	if string(got) != want {
+		t.Errorf("Auto subnetLayout = %s\nwant %s", got, want)
+	}
+}
