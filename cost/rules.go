@@ -349,6 +349,31 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (%s, billed by the volume it protects)", r.Type, str(r, "name")))
 		return nil
 	},
+	"aws:rds/instance:Instance": func(pr *pricer, r *plan.Resource) error {
+		engine, class := str(r, "engine"), str(r, "instanceClass")
+		key := "rdsHour" + camel(engine) + camel(class)
+		if _, ok := pr.price[key]; !ok {
+			pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (%s %s: the table has no price for it in %s)", r.Type, engine, class, pr.p.Region))
+			return nil
+		}
+		copies, how := 1.0, "Single-AZ"
+		if inputOf(r, "multiAz") == true {
+			copies, how = 2, "Multi-AZ (a standby in another AZ)"
+		}
+		pr.add(r, fmt.Sprintf("RDS %s %s, %s", engine, class, how), "instance-hour", key, copies*HoursPerMonth, Baseline, 0)
+		gb := num(r, "allocatedStorage")
+		switch st := str(r, "storageType"); {
+		case st != "" && st != "gp2" && st != "gp3":
+			pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (%s storage)", r.Type, st))
+		case gb > 0:
+			if _, ok := pr.price["rdsStorageGBMonth"]; ok {
+				pr.add(r, "RDS storage", "GB-month", "rdsStorageGBMonth", copies*gb, Baseline, 0)
+			} else {
+				pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (storage: no price in %s)", r.Type, pr.p.Region))
+			}
+		}
+		return nil
+	},
 	"aws:guardduty/detector:Detector": func(pr *pricer, r *plan.Resource) error {
 		pr.add(r, "GuardDuty CloudTrail events analyzed", "million events", "guardDutyEventsMillion", pr.usage.of(r, "guardDutyEventsMillion"), UsageKind, 0)
 		return nil
@@ -394,4 +419,14 @@ func anyList(v any) []any {
 func bucketStorage(pr *pricer, r *plan.Resource) error {
 	pr.add(r, "S3 Standard storage", "GB-month", "s3StandardGBMonth", pr.usage.of(r, "s3StandardGB"), UsageKind, 0)
 	return nil
+}
+
+// camel turns "db.t4g.micro" into "DbT4gMicro" and "postgres" into
+// "Postgres", for price keys.
+func camel(s string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
 }
