@@ -3,7 +3,7 @@
 // services, functions, APIs, databases and their instances, tables,
 // buckets, keys and topics, the account baseline, and who can reach whom.
 // It is what `strata plan` summarizes and what `strata diagram` draws, in
-// DOT, Mermaid, SVG and PNG, with no Graphviz installed.
+// DOT and Mermaid, and in SVG and PNG through Graphviz's dot.
 //
 // The model is read from the AWS resources the plan holds, not from
 // strata's components, so it draws any Go Pulumi program strata can plan;

@@ -39,11 +39,9 @@ type layout struct {
 	Edges   []map[string]any `json:"edges"`
 }
 
-// drawPNG draws a laid-out graph (Graphviz's "json" output) as a PNG.
-// go-graphviz's own PNG renderer fills the path of curved edges into
-// blobs; this one draws the same operations with gg, strokes edges as
-// strokes, and writes all text in the Go font, so the picture does not
-// depend on the fonts a machine has.
+// drawPNG draws a laid-out graph (Graphviz's "json" output) as a PNG with
+// gg, strokes edges as strokes, and writes all text in the Go font, so the
+// picture does not depend on the fonts or the cairo build a machine has.
 func drawPNG(laidOut []byte, w io.Writer) error {
 	var l layout
 	if err := json.Unmarshal(laidOut, &l); err != nil {
@@ -166,9 +164,9 @@ func (d *drawer) op(op drawOp) {
 				dc.LineTo(d.x(p[0]), d.y(p[1]))
 			}
 		}
-		// This Graphviz build marks filled and unfilled beziers the other
-		// way round (its rounded, filled boxes come as B and its edges as
-		// b), so a bezier is filled when it is closed and has a fill color.
+		// Graphviz builds differ on which of B and b marks a filled bezier
+		// (the WebAssembly one swapped them), so a bezier is filled when it
+		// is closed and has a fill color.
 		first, last := op.Points[0], op.Points[len(op.Points)-1]
 		closed := op.Op == "P" || op.Op == "p" || (op.Op == "B" || op.Op == "b") && first[0] == last[0] && first[1] == last[1]
 		if closed {

@@ -3,23 +3,25 @@ package architecture
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-
-	"github.com/goccy/go-graphviz"
+	"os/exec"
+	"strings"
 )
 
-// Render lays the model out with Graphviz (compiled to WebAssembly and run
-// inside this process: no Graphviz install) and writes it as format, "svg"
-// or "png". SVG is Graphviz's own; PNG is drawn from Graphviz's layout by
-// drawPNG.
+// Render lays the model out with Graphviz's dot, run as a subprocess only
+// when a picture is asked for (no command pays for it at start-up), and
+// writes it as format, "svg" or "png". SVG is Graphviz's own; PNG is drawn
+// from Graphviz's JSON layout by drawPNG, with the Go font, so it is the
+// same on every machine. DOT and Mermaid (DOT, Mermaid) need no Graphviz.
 func (m *Model) Render(ctx context.Context, format string, w io.Writer) error {
-	var f graphviz.Format
+	var output string
 	switch format {
 	case "svg":
-		f = graphviz.SVG
+		output = "svg"
 	case "png":
-		f = "json"
+		output = "json"
 	default:
 		return fmt.Errorf("architecture: cannot render %q (svg or png)", format)
 	}
@@ -27,22 +29,32 @@ func (m *Model) Render(ctx context.Context, format string, w io.Writer) error {
 	if err := m.DOT(&dot); err != nil {
 		return err
 	}
-	g, err := graphviz.New(ctx)
+	laidOut, err := runDot(ctx, output, dot.Bytes())
 	if err != nil {
 		return err
 	}
-	defer g.Close()
-	graph, err := graphviz.ParseBytes(dot.Bytes())
-	if err != nil {
-		return fmt.Errorf("architecture: the DOT does not parse: %w", err)
-	}
-	defer graph.Close()
 	if format == "svg" {
-		return g.Render(ctx, graph, f, w)
-	}
-	var laidOut bytes.Buffer
-	if err := g.Render(ctx, graph, f, &laidOut); err != nil {
+		_, err := w.Write(laidOut)
 		return err
 	}
-	return drawPNG(laidOut.Bytes(), w)
+	return drawPNG(laidOut, w)
+}
+
+// ErrNoGraphviz is returned when Graphviz's dot is not on PATH.
+var ErrNoGraphviz = errors.New("architecture: SVG and PNG need Graphviz's dot on PATH (apt-get install graphviz, brew install graphviz, ...); --format dot and mermaid need nothing")
+
+// runDot lays out a DOT graph with dot -T<output>.
+func runDot(ctx context.Context, output string, graph []byte) ([]byte, error) {
+	path, err := exec.LookPath("dot")
+	if err != nil {
+		return nil, ErrNoGraphviz
+	}
+	cmd := exec.CommandContext(ctx, path, "-T"+output)
+	cmd.Stdin = bytes.NewReader(graph)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("architecture: dot -T%s: %v: %s", output, err, strings.TrimSpace(stderr.String()))
+	}
+	return out.Bytes(), nil
 }

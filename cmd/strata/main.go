@@ -351,8 +351,8 @@ public, private and isolated subnets, NAT and database instances; the load
 balancers, services, functions and databases; the regional services and
 the account baseline beside it; and edges for who can reach whom (security
 groups with ports, IAM grants, invocations) and where logs and alarms go.
-SVG and PNG are laid out by Graphviz compiled to WebAssembly, inside
-strata: nothing to install. Mermaid is for Markdown; DOT for Graphviz.
+SVG and PNG are laid out by Graphviz's dot (install Graphviz), run only
+for them. Mermaid is for Markdown; DOT for Graphviz; neither needs it.
 Without -o the diagram goes to stdout.
 
 ` + exitText,
