@@ -31,6 +31,25 @@ var (
 	}, awsxVpcPassed...)
 )
 
+// layoutNeedsKnown reports whether the awsx VPC argument k, holding an
+// unknown, stops the subnets being laid out. Tags, endpoint specs and the
+// arguments awsx passes to its VPC go on to the children as they are, and
+// so do Elastic IP allocation IDs, which only their count shapes.
+func layoutNeedsKnown(k string, v resource.PropertyValue) bool {
+	if k == "tags" || k == "vpcEndpointSpecs" || slices.Contains(awsxVpcPassed, k) {
+		return false
+	}
+	if k == "natGateways" && v.IsObject() {
+		for field, fv := range v.ObjectValue() {
+			if fv.ContainsUnknowns() && (field != "elasticIpAllocationIds" || !fv.IsArray()) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
 // vpcSubnet is one subnet awsx creates: its type, AZ and block.
 type vpcSubnet struct {
 	kind, name, zone, cidr string
@@ -70,15 +89,26 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("plan: awsx:ec2:Vpc %q: %s", vpc.Name, fmt.Sprintf(format, args...))
 	}
+	var unmodeled, unknown []string
 	for k, v := range in {
-		if !v.IsNull() && !slices.Contains(awsxVpcModeled, string(k)) {
-			return fail("argument %s is set; the offline model of awsx %s covers %s", k, awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+		switch {
+		case !v.IsNull() && !slices.Contains(awsxVpcModeled, string(k)):
+			unmodeled = append(unmodeled, string(k))
+		case v.ContainsUnknowns() && layoutNeedsKnown(string(k), v):
+			unknown = append(unknown, string(k))
 		}
 	}
-	for k, v := range in {
-		if v.ContainsUnknowns() && k != "tags" && k != "vpcEndpointSpecs" {
-			return fail("argument %s is not known until deploy, so its subnets cannot be laid out", k)
-		}
+	slices.Sort(unmodeled)
+	slices.Sort(unknown)
+	switch {
+	case len(unmodeled) == 1:
+		return fail("argument %s is set; the offline model of awsx %s covers %s", unmodeled[0], awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+	case len(unmodeled) > 1:
+		return fail("arguments %s are set; the offline model of awsx %s covers %s", strings.Join(unmodeled, ", "), awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+	case len(unknown) == 1:
+		return fail("argument %s is not known until deploy, so its subnets cannot be laid out", unknown[0])
+	case len(unknown) > 1:
+		return fail("arguments %s are not known until deploy, so its subnets cannot be laid out", strings.Join(unknown, ", "))
 	}
 	str := func(k string) string {
 		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {

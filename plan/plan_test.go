@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -415,7 +416,7 @@ func TestAWSXArgumentsPlanCannotModel(t *testing.T) {
 		args *awsxec2.VpcArgs
 		want string
 	}{
-		{"an IPAM pool", &awsxec2.VpcArgs{Ipv4IpamPoolId: pulumi.String("ipam-pool-0123"), Ipv4NetmaskLength: pulumi.Int(16)}, "argument ipv4IpamPoolId is set"},
+		{"an IPAM pool", &awsxec2.VpcArgs{Ipv4IpamPoolId: pulumi.String("ipam-pool-0123"), Ipv4NetmaskLength: pulumi.Int(16)}, "arguments ipv4IpamPoolId, ipv4NetmaskLength are set"},
 		{"zones named and counted", &awsxec2.VpcArgs{AvailabilityZoneNames: []string{"us-east-1a"}, NumberOfAvailabilityZones: pulumi.IntRef(2)},
 			"only one of [availabilityZoneNames] and [numberOfAvailabilityZones]"},
 		{"more Elastic IPs than zones", &awsxec2.VpcArgs{NumberOfAvailabilityZones: pulumi.IntRef(2), NatGateways: &awsxec2.NatGatewayConfigurationArgs{
@@ -434,6 +435,54 @@ func TestAWSXArgumentsPlanCannotModel(t *testing.T) {
 				t.Errorf("the problem is reported %d times, want once:\n%v", n, err)
 			}
 		})
+	}
+}
+
+// TestAWSXArgumentsNotKnownUntilDeploy: what awsx passes on to its
+// children (the VPC's tenancy, a NAT gateway's allocation ID) may be
+// another resource's output; the children get it unknown and the layout
+// is still drawn. What shapes the layout must be known: a registration
+// whose NAT strategy is unknown fails naming it, instead of guessing.
+func TestAWSXArgumentsNotKnownUntilDeploy(t *testing.T) {
+	p, err := Run(func(ctx *pulumi.Context) error {
+		eip, err := ec2.NewEip(ctx, "mine", &ec2.EipArgs{Domain: pulumi.String("vpc")})
+		if err != nil {
+			return err
+		}
+		_, err = awsxec2.NewVpc(ctx, "v", &awsxec2.VpcArgs{
+			NumberOfAvailabilityZones: pulumi.IntRef(1),
+			InstanceTenancy:           eip.PublicIpv4Pool.ApplyT(func(string) string { return "default" }).(pulumi.StringOutput),
+			NatGateways: &awsxec2.NatGatewayConfigurationArgs{
+				Strategy: awsxec2.NatGatewayStrategySingle, ElasticIpAllocationIds: []pulumi.StringInput{eip.PublicIpv4Pool}},
+		})
+		return err
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat, err := p.Find("aws:ec2/natGateway:NatGateway", "v-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc, err := p.Find("aws:ec2/vpc:Vpc", "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := nat.Inputs["allocationId"].(Unknown); !ok {
+		t.Errorf("NAT gateway allocationId = %#v, want unknown", nat.Inputs["allocationId"])
+	}
+	if _, ok := vpc.Inputs["instanceTenancy"].(Unknown); !ok {
+		t.Errorf("VPC instanceTenancy = %#v, want unknown", vpc.Inputs["instanceTenancy"])
+	}
+
+	// A strategy not known offline: only a registration from outside the
+	// Go SDK (which sends it plain) can do this.
+	e := newEngine(Options{})
+	err = e.expandVpc(context.Background(), &Resource{Type: awsxVpcType, Name: "w", URN: "urn:pulumi:s::p::awsx:ec2:Vpc::w"},
+		resource.PropertyMap{"natGateways": resource.NewProperty(resource.PropertyMap{"strategy": resource.MakeComputed(resource.NewProperty(""))})}, nil)
+	want := `awsx:ec2:Vpc "w": argument natGateways is not known until deploy`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("expandVpc error = %v, want one containing %q", err, want)
 	}
 }
 
