@@ -23,6 +23,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/strata-infra/strata/internal/problems"
 	"github.com/strata-infra/strata/plan"
 )
 
@@ -99,26 +100,30 @@ func ReadUsage(r io.Reader) (Usage, error) {
 			}
 		}
 	})
-	check := func(where string, m map[string]float64) error {
-		for k, v := range m {
+	bad := problems.About("cost: usage file")
+	check := func(where string, m map[string]float64) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			v := m[k]
 			if _, ok := u.Defaults[k]; !ok {
-				return fmt.Errorf("cost: usage file: %s%s is not a usage key (known: %s)", where, k, strings.Join(known, ", "))
+				bad.Addf("%s%s is not a usage key (known: %s)", where, k, strings.Join(known, ", "))
+				continue
 			}
 			switch {
 			case math.IsNaN(v) || math.IsInf(v, 0):
-				return fmt.Errorf("cost: usage file: %s%s must be a finite number, got %v", where, k, v)
+				bad.Addf("%s%s must be a finite number, got %v", where, k, v)
 			case v < 0:
-				return fmt.Errorf("cost: usage file: %s%s must not be negative, got %v", where, k, v)
+				bad.Addf("%s%s must not be negative, got %v", where, k, v)
 			case v > maxUsage:
-				return fmt.Errorf("cost: usage file: %s%s is %g, more than %g of anything a month: a typo?", where, k, v, maxUsage)
+				bad.Addf("%s%s is %g, more than %g of anything a month: a typo?", where, k, v, maxUsage)
 			}
 		}
-		return nil
 	}
-	if err := check("defaults.", over.Defaults); err != nil {
-		return u, err
+	check("defaults.", over.Defaults)
+	check("nonProduction.", over.NonProduction)
+	for _, res := range slices.Sorted(maps.Keys(over.Resources)) {
+		check("resources."+res+".", over.Resources[res])
 	}
-	if err := check("nonProduction.", over.NonProduction); err != nil {
+	if err := bad.Err(); err != nil {
 		return u, err
 	}
 	// A default the file sets is its usage everywhere, unless the file
@@ -131,12 +136,7 @@ func ReadUsage(r io.Reader) (Usage, error) {
 	if u.Resources == nil {
 		u.Resources = map[string]map[string]float64{}
 	}
-	for res, m := range over.Resources {
-		if err := check("resources."+res+".", m); err != nil {
-			return u, err
-		}
-		u.Resources[res] = m
-	}
+	maps.Copy(u.Resources, over.Resources)
 	return u, nil
 }
 

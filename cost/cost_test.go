@@ -276,6 +276,23 @@ func TestUsageIsFiniteAndNamesRealResources(t *testing.T) {
 			t.Errorf("natGatewayGB %s: error = %v, want it refused", v, err)
 		}
 	}
+	// Every problem at once, in the file's sections and in key order.
+	_, err := ReadUsage(strings.NewReader("defaults:\n  natGB: 5\n  albLCU: -1\nnonProduction:\n  lambdaRequestsMillion: .nan\n" +
+		"resources:\n  \"aws:s3/bucketV2:BucketV2 data\":\n    s3GB: 1\n"))
+	if err == nil {
+		t.Fatal("a usage file with four problems was accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{"defaults.albLCU must not be negative", "defaults.natGB is not a usage key",
+		"nonProduction.lambdaRequestsMillion must be a finite number", "resources.aws:s3/bucketV2:BucketV2 data.s3GB is not a usage key"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d problems reported, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], "cost: usage file: "+w) {
+			t.Errorf("problem %d = %q, want %q", i+1, lines[i], "cost: usage file: "+w)
+		}
+	}
 	p := planStack(t, "dev")
 	prices, _ := LoadPrices()
 	for key, want := range map[string]string{
