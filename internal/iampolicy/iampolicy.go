@@ -13,6 +13,8 @@ package iampolicy
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -253,19 +255,28 @@ func principalMatches(ps []string, caller string) bool {
 }
 
 // conditionsHold evaluates the condition block: every operator and every key
-// must hold.
+// must hold. The block is a conjunction, so one condition that is false
+// decides it even when another cannot be evaluated; only when none is false
+// is such a condition an error (the first, in sorted order).
 func (s Statement) conditionsHold(ctx map[string][]string) (bool, error) {
-	for op, keys := range s.Condition {
-		for key, want := range keys {
+	var undecided error
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+		keys := s.Condition[op]
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			got, present := lookup(ctx, key)
-			ok, err := holds(op, got, present, want)
-			if err != nil {
-				return false, fmt.Errorf("condition %s on %s: %w", op, key, err)
-			}
-			if !ok {
+			ok, err := holds(op, got, present, keys[key])
+			switch {
+			case err != nil:
+				if undecided == nil {
+					undecided = fmt.Errorf("condition %s on %s: %w", op, key, err)
+				}
+			case !ok:
 				return false, nil
 			}
 		}
+	}
+	if undecided != nil {
+		return false, undecided
 	}
 	return true, nil
 }

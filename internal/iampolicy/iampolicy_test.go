@@ -78,6 +78,30 @@ func TestUnknownOperatorIsAnError(t *testing.T) {
 	}
 }
 
+// TestFalseConditionDecidesBeforeAnUnknownOperator: a condition block is
+// a conjunction, so a condition that is false decides it even beside one
+// strata cannot evaluate, whatever order the map gives; with none false,
+// the unevaluable one is an error every time.
+func TestFalseConditionDecidesBeforeAnUnknownOperator(t *testing.T) {
+	// One operator sorts before the unknown one, the other after it.
+	for _, op := range []string{"ArnLike", "StringEquals"} {
+		cond := map[string]map[string]List{
+			"ForAnyValue:StringLike": {"k": {"v"}},
+			op:                       {"aws:SourceAccount": {"111111111111"}},
+		}
+		st := Statement{Effect: "Deny", Action: List{"*"}, Condition: cond}
+		for range 20 {
+			ok, err := st.Matches(Request{Action: "s3:PutObject", Context: map[string][]string{"aws:SourceAccount": {"222222222222"}}})
+			if ok || err != nil {
+				t.Fatalf("%s false beside an unknown operator: Matches = %v, %v; want false, nil", op, ok, err)
+			}
+			if _, err := st.Matches(Request{Action: "s3:PutObject", Context: map[string][]string{"aws:SourceAccount": {"111111111111"}}}); err == nil {
+				t.Fatalf("%s true beside an unknown operator: Matches gave no error, want the unknown operator named", op)
+			}
+		}
+	}
+}
+
 func TestEvaluateDenyWins(t *testing.T) {
 	d, err := Parse(`{"Statement":[
 		{"Sid":"Write","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:role/app"},"Action":["s3:Put*"],"Resource":"arn:aws:s3:::b/*"},
