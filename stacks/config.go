@@ -218,7 +218,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	// The boundary reaches every component: check it once, under its key,
 	// and keep a bad value from repeating in each component's problems.
 	p.PermissionsBoundary, _ = get(key(KeyPermissionsBoundary))
-	if b := p.PermissionsBoundary; b != "" && !iampolicy.ManagedPolicyARN.MatchString(b) {
+	if b := p.PermissionsBoundary; b != "" && !iampolicy.ManagedPolicyARN(b) {
 		bad.Addf("%s must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", key(KeyPermissionsBoundary), b)
 		p.PermissionsBoundary = ""
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/didyoumean"
@@ -15,10 +16,14 @@ import (
 var (
 	externalIDRE = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 	accountRE    = regexp.MustCompile(`^\d{12}$`)
-	roleARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
-	orgIDRE      = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	roleNameRE   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	nameRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+	// roleARNRE is compiled on first use: its 512-character bound makes a
+	// 350 KB program, which every command would otherwise build at start-up.
+	roleARNRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	})
+	orgIDRE    = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	nameRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 )
 
 func validate(name string, a Args) error {
@@ -56,7 +61,7 @@ func validate(name string, a Args) error {
 		switch {
 		case r.TrustedPrincipal == "":
 			p.Addf("DeployRole.TrustedPrincipal is required: a 12-digit account ID or a role ARN")
-		case !accountRE.MatchString(r.TrustedPrincipal) && !roleARNRE.MatchString(r.TrustedPrincipal):
+		case !accountRE.MatchString(r.TrustedPrincipal) && !roleARNRE().MatchString(r.TrustedPrincipal):
 			p.Addf("DeployRole.TrustedPrincipal must be a 12-digit account ID or a role ARN (arn:aws:iam::<account>:role/<name>), got %q", r.TrustedPrincipal)
 		}
 		if n := len(r.ExternalID); n < 2 || n > 1224 || !externalIDRE.MatchString(r.ExternalID) {
@@ -80,7 +85,7 @@ func validate(name string, a Args) error {
 		}
 		for i, arn := range r.ManagedPolicyARNs {
 			switch how := iampolicy.AdminEquivalent(arn); {
-			case !iampolicy.ManagedPolicyARN.MatchString(arn):
+			case !iampolicy.ManagedPolicyARN(arn):
 				p.Addf("DeployRole.ManagedPolicyARNs[%d] must be a managed policy ARN, got %q", i, arn)
 			case how != "" && !r.AllowAdministratorAccess:
 				p.Addf("DeployRole.ManagedPolicyARNs[%d] is %s, which %s: the role could make itself administrator; list narrower policies (PowerUserAccess with PermissionsBoundaryARN deploys strata), or set AllowAdministratorAccess to grant it on purpose",

@@ -5,18 +5,25 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/strata-infra/strata/internal/problems"
 )
 
-// ManagedPolicyARN matches the ARN of a managed policy, AWS's or an
-// account's.
-var ManagedPolicyARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]{1,512}$`)
+// ManagedPolicyARN reports whether s is the ARN of a managed policy, AWS's
+// or an account's.
+func ManagedPolicyARN(s string) bool { return managedPolicyARN().MatchString(s) }
+
+// managedPolicyARN is compiled on first use: its 512-character bound makes
+// a 350 KB program, which every command would otherwise build at start-up.
+var managedPolicyARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]{1,512}$`)
+})
 
 // CheckPolicyARN reports an optional field that is set but is not a
 // managed policy ARN, such as a permissions boundary.
 func CheckPolicyARN(p *problems.List, field, arn string) {
-	if arn != "" && !ManagedPolicyARN.MatchString(arn) {
+	if arn != "" && !ManagedPolicyARN(arn) {
 		p.Addf("%s must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", field, arn)
 	}
 }
