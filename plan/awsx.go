@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,15 +101,21 @@ func (e *engine) expandVpc(ctx context.Context, vpc *Resource, in, state resourc
 	}
 	slices.Sort(unmodeled)
 	slices.Sort(unknown)
+	var problems []error
 	switch {
 	case len(unmodeled) == 1:
-		return fail("argument %s is set; the offline model of awsx %s covers %s", unmodeled[0], awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+		problems = append(problems, fail("argument %s is set; the offline model of awsx %s covers %s", unmodeled[0], awsxModeledVersion, strings.Join(awsxVpcModeled, ", ")))
 	case len(unmodeled) > 1:
-		return fail("arguments %s are set; the offline model of awsx %s covers %s", strings.Join(unmodeled, ", "), awsxModeledVersion, strings.Join(awsxVpcModeled, ", "))
+		problems = append(problems, fail("arguments %s are set; the offline model of awsx %s covers %s", strings.Join(unmodeled, ", "), awsxModeledVersion, strings.Join(awsxVpcModeled, ", ")))
+	}
+	switch {
 	case len(unknown) == 1:
-		return fail("argument %s is not known until deploy, so its subnets cannot be laid out", unknown[0])
+		problems = append(problems, fail("argument %s is not known until deploy, so its subnets cannot be laid out", unknown[0]))
 	case len(unknown) > 1:
-		return fail("arguments %s are not known until deploy, so its subnets cannot be laid out", strings.Join(unknown, ", "))
+		problems = append(problems, fail("arguments %s are not known until deploy, so its subnets cannot be laid out", strings.Join(unknown, ", ")))
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
 	}
 	str := func(k string) string {
 		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {

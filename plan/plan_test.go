@@ -476,13 +476,18 @@ func TestAWSXArgumentsNotKnownUntilDeploy(t *testing.T) {
 	}
 
 	// A strategy not known offline: only a registration from outside the
-	// Go SDK (which sends it plain) can do this.
+	// Go SDK (which sends it plain) can do this. Beside an argument the
+	// model does not take, both problems are named at once.
 	e := newEngine(Options{})
 	err = e.expandVpc(context.Background(), &Resource{Type: awsxVpcType, Name: "w", URN: "urn:pulumi:s::p::awsx:ec2:Vpc::w"},
-		resource.PropertyMap{"natGateways": resource.NewProperty(resource.PropertyMap{"strategy": resource.MakeComputed(resource.NewProperty(""))})}, nil)
-	want := `awsx:ec2:Vpc "w": argument natGateways is not known until deploy`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("expandVpc error = %v, want one containing %q", err, want)
+		resource.PropertyMap{
+			"natGateways":    resource.NewProperty(resource.PropertyMap{"strategy": resource.MakeComputed(resource.NewProperty(""))}),
+			"ipv4IpamPoolId": resource.NewProperty("ipam-pool-0123"),
+		}, nil)
+	for _, want := range []string{`awsx:ec2:Vpc "w": argument natGateways is not known until deploy`, `awsx:ec2:Vpc "w": argument ipv4IpamPoolId is set`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("expandVpc error = %v, want one containing %q", err, want)
+		}
 	}
 }
 
