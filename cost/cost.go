@@ -38,11 +38,24 @@ var usageYAML []byte
 
 // Prices is the price table.
 type Prices struct {
-	Currency string                        `json:"currency"`
-	Date     string                        `json:"date"`
-	Note     string                        `json:"note"`
-	Sources  map[string]string             `json:"sources"`
+	Currency string            `json:"currency"`
+	Date     string            `json:"date"`
+	Note     string            `json:"note"`
+	Sources  map[string]string `json:"sources"`
+	// Variable are the keys whose price changes with supply (Spot).
+	Variable []string                      `json:"variable"`
 	Regions  map[string]map[string]float64 `json:"regions"`
+	// Commitments are Savings Plan rates for the on-demand keys they name.
+	Commitments *Commitments `json:"commitments"`
+}
+
+// Commitments is the price table's Savings Plan section: the rate, per
+// Region, that a 1-year commitment gives the on-demand key it names.
+type Commitments struct {
+	Term    string                        `json:"term"`
+	Plans   map[string]string             `json:"plans"`
+	Sources map[string]string             `json:"sources"`
+	Regions map[string]map[string]float64 `json:"regions"`
 }
 
 // LoadPrices reads the embedded price table.

@@ -56,7 +56,7 @@ func TestPriceTable(t *testing.T) {
 			continue
 		}
 		for key := range prices.Sources {
-			if strings.HasPrefix(key, "rds") { // priced only where listed
+			if strings.HasPrefix(key, "rds") || strings.HasPrefix(key, "fargateSpot") { // priced only where listed (pricelist.yaml)
 				continue
 			}
 			if table[key] <= 0 {
