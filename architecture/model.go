@@ -457,7 +457,7 @@ func (b *builder) services() {
 				tasks = fmt.Sprintf("%v-%v tasks", num(t, "minCapacity"), num(t, "maxCapacity"))
 			}
 		}
-		facts = append(facts, tasks)
+		facts = append(facts, tasks+capacityOf(s))
 		for _, lb := range list(s, "loadBalancers") {
 			if m, ok := lb.(map[string]any); ok {
 				facts = append(facts, fmt.Sprintf("port %v", m["containerPort"]))
@@ -1023,4 +1023,28 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// capacityOf says where a service's tasks run when its capacity-provider
+// strategy puts any on Fargate Spot: " on Spot" for all of them, or the
+// on-demand base and the weights.
+func capacityOf(s *plan.Resource) string {
+	var onBase, onWeight, spotBase, spotWeight float64
+	for _, e := range list(s, "capacityProviderStrategies") {
+		m, _ := e.(map[string]any)
+		base, _ := m["base"].(float64)
+		weight, _ := m["weight"].(float64)
+		if m["capacityProvider"] == "FARGATE_SPOT" {
+			spotBase, spotWeight = spotBase+base, spotWeight+weight
+		} else {
+			onBase, onWeight = onBase+base, onWeight+weight
+		}
+	}
+	switch {
+	case spotBase+spotWeight == 0:
+		return ""
+	case onBase+onWeight == 0:
+		return " on Spot"
+	}
+	return fmt.Sprintf(", %v on-demand then %v:%v on Spot", onBase, onWeight, spotWeight)
 }

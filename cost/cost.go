@@ -248,6 +248,9 @@ type Item struct {
 	// MaxQuantity is the quantity at maximum scale, for baseline lines
 	// that scale (tasks, ACUs); 0 means the same as Quantity.
 	MaxQuantity float64 `json:"maxQuantity,omitempty"`
+	// Variable marks a price AWS changes with supply (Spot): the line is
+	// the table's price on its date.
+	Variable bool `json:"variable,omitempty"`
 	// WithinMaximum marks a usage line the maximum already holds (a paused
 	// cluster's awake hours, which maximum prices as always awake at its
 	// maximum), so it is not counted twice.
@@ -298,7 +301,7 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 	if err := usage.matches(p); err != nil {
 		return nil, err
 	}
-	pr := &pricer{p: p, price: table, usage: usage, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
+	pr := &pricer{p: p, price: table, usage: usage, variable: prices.Variable, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
 	if err := pr.run(); err != nil {
 		return nil, err
 	}

@@ -526,3 +526,37 @@ func TestRDSInstancesArePriced(t *testing.T) {
 		t.Errorf("an unpriced class is not listed: %v", rep.Unpriced)
 	}
 }
+
+// TestSpotTasksAtTheSpotRate: dev's tasks are all on Spot, priced at the
+// table's Spot rate and marked variable; prod's are on-demand; a mixed
+// strategy puts its base on-demand and shares the rest by weight.
+func TestSpotTasksAtTheSpotRate(t *testing.T) {
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	us := prices.Regions["us-east-1"]
+	dev := price(t, planStack(t, "dev"), DefaultUsage().For(false))
+	if n := len(items(dev, "aws:ecs/service:Service", "vCPU-hour")); n != 1 {
+		t.Fatalf("dev has %d vCPU lines, want 1 (Spot only)", n)
+	}
+	v := items(dev, "aws:ecs/service:Service", "vCPU-hour")[0]
+	if v.UnitPrice != us["fargateSpotVCPUHourX86_64"] || !v.Variable || v.Quantity != 0.25*HoursPerMonth || v.MaxQuantity != 0.25*10*HoursPerMonth {
+		t.Errorf("dev vCPU line = %+v, want 0.25 vCPU × 1 task (10 at most) at the Spot rate, variable", v)
+	}
+	prod := price(t, planStack(t, "prod"), DefaultUsage())
+	for _, it := range items(prod, "aws:ecs/service:Service", "vCPU-hour") {
+		if it.Variable || it.UnitPrice != us["fargateVCPUHourARM64"] {
+			t.Errorf("prod line %+v, want on-demand ARM64", it)
+		}
+	}
+	s := strategy{onBase: 1, onWeight: 1, spotWeight: 3}
+	for _, c := range []struct{ n, on, spot float64 }{{0, 0, 0}, {1, 1, 0}, {2, 1.25, 0.75}, {5, 2, 3}} {
+		if on, spot := s.split(c.n); on != c.on || spot != c.spot {
+			t.Errorf("%v tasks with base 1 and weights 1:3 = %v on-demand, %v Spot; want %v and %v", c.n, on, spot, c.on, c.spot)
+		}
+	}
+	if on, spot := (strategy{spotBase: 2, onWeight: 1}).split(3); on != 1 || spot != 2 {
+		t.Errorf("a Spot base of 2 and 3 tasks = %v on-demand, %v Spot", on, spot)
+	}
+}

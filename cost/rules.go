@@ -47,6 +47,7 @@ var free = map[string]string{
 	"aws:lb/listener:Listener":                                                               "priced with its load balancer",
 	"aws:lb/targetGroup:TargetGroup":                                                         "priced with its load balancer",
 	"aws:ecs/taskDefinition:TaskDefinition":                                                  "priced with its service",
+	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                              "configuration is free",
 	"aws:appautoscaling/target:Target":                                                       "autoscaling is free",
 	"aws:appautoscaling/policy:Policy":                                                       "autoscaling is free (its alarms are AWS-managed)",
 	"aws:apigatewayv2/stage:Stage":                                                           "priced with its API",
@@ -70,6 +71,8 @@ type pricer struct {
 	price map[string]float64
 	usage Usage
 	rep   *Report
+	// variable are the price keys whose price varies (Spot).
+	variable []string
 	// missing are the price keys a rule asked for that the table lacks.
 	missing []string
 }
@@ -82,7 +85,7 @@ func (pr *pricer) add(r *plan.Resource, desc, unit, priceKey string, qty float64
 		return
 	}
 	it := Item{URN: r.URN, Type: r.Type, Description: desc, Unit: unit, Quantity: round6(qty), UnitPrice: unitPrice,
-		Monthly: round(qty * unitPrice), Kind: kind}
+		Monthly: round(qty * unitPrice), Kind: kind, Variable: slices.Contains(pr.variable, priceKey)}
 	if maxQty > 0 && maxQty != qty {
 		it.MaxQuantity = round6(maxQty)
 	}
@@ -176,10 +179,27 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		if arch == "" {
 			arch = "X86_64"
 		}
-		pr.add(r, fmt.Sprintf("Fargate vCPU hours (%s, %v vCPU × tasks)", arch, vcpu), "vCPU-hour", "fargateVCPUHour"+arch,
-			vcpu*minTasks*HoursPerMonth, Baseline, vcpu*maxTasks*HoursPerMonth)
-		pr.add(r, fmt.Sprintf("Fargate memory hours (%s, %v GB × tasks)", arch, gb), "GB-hour", "fargateGBHour"+arch,
-			gb*minTasks*HoursPerMonth, Baseline, gb*maxTasks*HoursPerMonth)
+		s := strategyOf(r)
+		onMin, spotMin := s.split(minTasks)
+		onMax, spotMax := s.split(maxTasks)
+		if onMin > 0 || onMax > 0 {
+			pr.add(r, fmt.Sprintf("Fargate vCPU hours (%s, %v vCPU × %s)", arch, vcpu, s.tasks("on-demand")), "vCPU-hour", "fargateVCPUHour"+arch,
+				vcpu*onMin*HoursPerMonth, Baseline, vcpu*onMax*HoursPerMonth)
+			pr.add(r, fmt.Sprintf("Fargate memory hours (%s, %v GB × %s)", arch, gb, s.tasks("on-demand")), "GB-hour", "fargateGBHour"+arch,
+				gb*onMin*HoursPerMonth, Baseline, gb*onMax*HoursPerMonth)
+		}
+		if spotMin > 0 || spotMax > 0 {
+			// A Region whose table has no Spot rate prices Spot tasks at the
+			// on-demand rate, an upper bound, and says so.
+			vKey, gKey, note := "fargateSpotVCPUHour"+arch, "fargateSpotGBHour"+arch, "the Spot price varies"
+			if _, ok := pr.price[vKey]; !ok {
+				vKey, gKey, note = "fargateVCPUHour"+arch, "fargateGBHour"+arch, "at the on-demand rate, an upper bound: the table has no Spot price here"
+			}
+			pr.add(r, fmt.Sprintf("Fargate Spot vCPU hours (%s, %v vCPU × Spot tasks; %s)", arch, vcpu, note), "vCPU-hour", vKey,
+				vcpu*spotMin*HoursPerMonth, Baseline, vcpu*spotMax*HoursPerMonth)
+			pr.add(r, fmt.Sprintf("Fargate Spot memory hours (%s, %v GB × Spot tasks; %s)", arch, gb, note), "GB-hour", gKey,
+				gb*spotMin*HoursPerMonth, Baseline, gb*spotMax*HoursPerMonth)
+		}
 		return nil
 	},
 	"aws:ecs/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
@@ -429,4 +449,50 @@ func camel(s string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
+}
+
+// strategy is a service's split of its tasks between on-demand Fargate
+// and Fargate Spot: the base tasks first (ECS allows a base on one
+// provider), the rest by weight. A service with a launch type, or with no
+// strategy, runs on-demand.
+type strategy struct {
+	onBase, spotBase, onWeight, spotWeight float64
+}
+
+func strategyOf(r *plan.Resource) strategy {
+	list, _ := inputOf(r, "capacityProviderStrategies").([]any)
+	if len(list) == 0 {
+		return strategy{onWeight: 1}
+	}
+	var s strategy
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		base, _ := m["base"].(float64)
+		weight, _ := m["weight"].(float64)
+		if m["capacityProvider"] == "FARGATE_SPOT" {
+			s.spotBase, s.spotWeight = s.spotBase+base, s.spotWeight+weight
+		} else {
+			s.onBase, s.onWeight = s.onBase+base, s.onWeight+weight
+		}
+	}
+	if s.onWeight+s.spotWeight == 0 {
+		s.onWeight = 1
+	}
+	return s
+}
+
+// split is how many of n tasks run on-demand and on Spot.
+func (s strategy) split(n float64) (onDemand, spot float64) {
+	onBase := min(n, s.onBase)
+	spotBase := min(n-onBase, s.spotBase)
+	rest := n - onBase - spotBase
+	share := s.spotWeight / (s.onWeight + s.spotWeight)
+	return onBase + rest*(1-share), spotBase + rest*share
+}
+
+func (s strategy) tasks(kind string) string {
+	if s.spotWeight == 0 && s.spotBase == 0 {
+		return "tasks"
+	}
+	return kind + " tasks"
 }

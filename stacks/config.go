@@ -178,6 +178,10 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 		if p.App.CertificateARN == "" {
 			bad.Addf("%s.certificateArn must be set in production: the load balancer serves HTTPS with it (an ACM certificate ARN)", key(KeyApp))
 		}
+		if c := p.App.Capacity; c.UsesSpot() && c.OnDemandBase < p.App.MinTasks {
+			bad.Addf("%s.capacity.onDemandBase must be at least %s.minTasks (%d) in production when spotWeight is set: the minimum capacity never runs on Spot, got %d",
+				key(KeyApp), key(KeyApp), p.App.MinTasks, c.OnDemandBase)
+		}
 		if p.App.MinTasks < 2 {
 			bad.Addf("%s.minTasks must be at least 2 in production, got %d", key(KeyApp), p.App.MinTasks)
 		}

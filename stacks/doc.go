@@ -32,7 +32,7 @@
 //	strata:db           object: engineVersion, instances, minAcu, maxAcu, autoPauseSeconds,
 //	                    backupRetentionDays, backupWindow, maintenanceWindow,
 //	                    logRetentionDays, deletionProtection, databaseName, masterUsername
-//	strata:app          object: image, command, port, cpu, memory, architecture, minTasks,
+//	strata:app          object: image, command, port, cpu, memory, architecture, capacity, minTasks,
 //	                    maxTasks, healthCheckPath, certificateArn, allowedIngressCidrs
 //	strata:api          object: domain, runtime, memoryMb, timeoutSeconds, throttlingBurst,
 //	                    throttlingRate, reservedConcurrency, jwtIssuer, jwtAudience

@@ -124,6 +124,9 @@ type AppConfig struct {
 	CPU                 int      `json:"cpu" zero:"default"`
 	Memory              int      `json:"memory" zero:"default"`
 	Architecture        string   `json:"architecture" zero:"default"`
+	// Capacity is the tasks' capacity-provider strategy; nil for on-demand
+	// tasks only.
+	Capacity *appservice.Capacity `json:"capacity"`
 	MinTasks            int      `json:"minTasks" zero:"default"`
 	MaxTasks            int      `json:"maxTasks" zero:"default"`
 	HealthCheckPath     string   `json:"healthCheckPath" zero:"default"`
@@ -256,6 +259,11 @@ func Defaults(env string) Profile {
 			FindingFrequency: baseline.DefaultFindingFrequency, ConfigRules: baseline.DefaultConfigRules(),
 		},
 	}
+	// Outside production every task runs on Fargate Spot, at about a third
+	// of the on-demand price: AWS may reclaim a task with two minutes'
+	// warning (it drains and ECS starts another), and Spot runs only
+	// X86_64 tasks, so dev runs the image's x86 build while prod runs ARM.
+	p.App.Architecture, p.App.Capacity = appservice.X86_64, &appservice.Capacity{SpotWeight: 1}
 	if p.Production {
 		p.Network.AvailabilityZones = 3      // survive the loss of an AZ
 		p.Network.NATGateways = NATPerAZ     // and keep egress while at it
@@ -265,6 +273,9 @@ func Defaults(env string) Profile {
 		p.DB.Instances, p.DB.MinACU, p.DB.MaxACU, p.DB.AutoPauseSeconds = 2, 1, 16, 0
 		p.DB.BackupRetentionDays, p.DB.LogRetentionDays, p.DB.DeletionProtection = 30, 365, true
 		p.App.MinTasks = 2 // one task per AZ survives the loss of either
+		// On-demand tasks on Graviton: production's capacity is not
+		// interruptible (Spot is allowed only above an on-demand base).
+		p.App.Architecture, p.App.Capacity = appservice.ARM64, nil
 		p.Baseline.Enabled = true
 		p.AccessLogRetentionDays = 365 // a year of access logs
 	}
@@ -380,7 +391,7 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 	c := p.App
 	a := &appservice.Args{
 		Image: c.Image, Command: c.Command, Port: c.Port, CPU: c.CPU, Memory: c.Memory,
-		Architecture: c.Architecture, MinTasks: c.MinTasks, MaxTasks: c.MaxTasks,
+		Architecture: c.Architecture, Capacity: c.Capacity, MinTasks: c.MinTasks, MaxTasks: c.MaxTasks,
 		HealthCheck:        appservice.HealthCheck{Path: c.HealthCheckPath},
 		DeletionProtection: p.Production,
 		// Short in non-production, so deployments there do not wait.

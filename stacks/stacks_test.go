@@ -332,6 +332,11 @@ func TestBadConfig(t *testing.T) {
 		{"a Region AWS does not offer", "dev", map[string]string{"aws:region": "us-moon-1"}, []string{`aws:region is "us-moon-1", which is no Region AWS offers`}},
 		{"a Region misspelled", "dev", map[string]string{"aws:region": "us-esat-1"}, []string{`did you mean "us-east-1"?`}},
 		{"one task in prod", "prod", map[string]string{"strata:app": `{"minTasks":1,"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}`}, []string{"strata:app.minTasks must be at least 2 in production, got 1"}},
+		{"Spot with no on-demand base in prod", "prod", map[string]string{"strata:app": `{"architecture":"X86_64","capacity":{"onDemandBase":0,"spotWeight":1}}`},
+			[]string{"strata:app.capacity.onDemandBase must be at least strata:app.minTasks (2) in production when spotWeight is set: the minimum capacity never runs on Spot, got 0"}},
+		{"Spot on ARM64 in dev", "dev", map[string]string{"strata:app": `{"architecture":"ARM64"}`},
+			[]string{`strata:app.capacity.spotWeight is 1 but strata:app.architecture is "ARM64": Fargate Spot runs only X86_64 Linux tasks`}},
+		{"a misspelled capacity key", "dev", map[string]string{"strata:app": `{"capacity":{"spot":1}}`}, []string{`strata:app.capacity: unknown key "spot"`}},
 		{"256 CPU with 4096 MiB", "dev", map[string]string{"strata:app": `{"cpu":256,"memory":4096}`}, []string{"strata:app", `strata:app.memory 4096 is not valid with strata:app.cpu 256`}},
 		{"a health check path without a slash", "dev", map[string]string{"strata:app": `{"healthCheckPath":"health"}`}, []string{`strata:app.healthCheckPath must start with /`}},
 		{"more tasks at least than at most", "dev", map[string]string{"strata:app": `{"minTasks":5,"maxTasks":3}`}, []string{"strata:app.maxTasks (3) must not be below strata:app.minTasks (5)"}},
@@ -760,5 +765,31 @@ func TestAccessLogs(t *testing.T) {
 	}
 	if _, err := planStack(t, "prod", map[string]string{"strata:accessLogs": "false"}); err == nil || !strings.Contains(err.Error(), "strata:accessLogs must be true in production") {
 		t.Errorf("prod without access logs: error = %v", err)
+	}
+}
+
+// TestSpotOutsideProduction: dev runs every task on Fargate Spot (an
+// on-demand base of 0), prod on on-demand tasks, and prod may add Spot
+// above a base that holds its minimum.
+func TestSpotOutsideProduction(t *testing.T) {
+	dev, err := planStack(t, "dev", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := plantest.Find(t, dev, "aws:ecs/service:Service", "web")
+	want := `[{"base":0,"capacityProvider":"FARGATE","weight":0},{"base":0,"capacityProvider":"FARGATE_SPOT","weight":1}]`
+	if got, _ := json.Marshal(svc.Inputs["capacityProviderStrategies"]); string(got) != want {
+		t.Errorf("dev strategy = %s, want %s", got, want)
+	}
+	prod, err := planStack(t, "prod", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc = plantest.Find(t, prod, "aws:ecs/service:Service", "web")
+	if svc.Inputs["launchType"] != "FARGATE" || svc.Inputs["capacityProviderStrategies"] != nil {
+		t.Errorf("prod runs launch type %v with strategy %v, want on-demand FARGATE", svc.Inputs["launchType"], svc.Inputs["capacityProviderStrategies"])
+	}
+	if _, err := planStack(t, "prod", map[string]string{"strata:app": `{"architecture":"X86_64","capacity":{"onDemandBase":2,"onDemandWeight":1,"spotWeight":3},"certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}`}); err != nil {
+		t.Errorf("Spot above an on-demand base of minTasks was refused in prod: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,6 +131,7 @@ type builder struct {
 	alb                *lb.LoadBalancer
 	targetGroup        *lb.TargetGroup
 	listeners          []pulumi.Resource
+	providers          []pulumi.Resource
 }
 
 func (b *builder) environment() (err error) {
@@ -151,6 +153,17 @@ func (b *builder) cluster() error {
 			return err
 		}
 		b.clusterARN, b.s.ClusterName = cluster.Arn, cluster.Name
+		if b.a.Capacity != nil {
+			// The service's strategy may name only providers of its cluster.
+			cp, err := ecs.NewClusterCapacityProviders(b.ctx, b.name, &ecs.ClusterCapacityProvidersArgs{
+				ClusterName:       cluster.Name,
+				CapacityProviders: pulumi.StringArray{pulumi.String("FARGATE"), pulumi.String("FARGATE_SPOT")},
+			}, b.parent)
+			if err != nil {
+				return err
+			}
+			b.providers = append(b.providers, cp)
+		}
 	}
 	key, err := kmskey.New(b.ctx, b.name+"-logs", b.env, kmskey.Args{
 		Description: fmt.Sprintf("Encrypts the container logs of service %s", b.name),
@@ -404,12 +417,25 @@ func (b *builder) service() error {
 	if err != nil {
 		return err
 	}
+	// On-demand Fargate by launch type, or a capacity-provider strategy
+	// over the cluster's Fargate providers.
+	var launchType pulumi.StringPtrInput = pulumi.String("FARGATE")
+	var strategies ecs.ServiceCapacityProviderStrategyArray
+	if c := a.Capacity; c != nil {
+		launchType = nil
+		strategies = ecs.ServiceCapacityProviderStrategyArray{
+			&ecs.ServiceCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE"), Base: pulumi.Int(c.OnDemandBase), Weight: pulumi.Int(c.OnDemandWeight)},
+			&ecs.ServiceCapacityProviderStrategyArgs{CapacityProvider: pulumi.String("FARGATE_SPOT"), Base: pulumi.Int(0), Weight: pulumi.Int(c.SpotWeight)},
+		}
+	}
 	service, err := ecs.NewService(ctx, name, &ecs.ServiceArgs{
-		Cluster:         b.clusterARN,
-		TaskDefinition:  task.Arn,
-		LaunchType:      pulumi.String("FARGATE"),
-		PlatformVersion: pulumi.String("LATEST"),
-		DesiredCount:    pulumi.Int(a.DesiredTasks),
+		Cluster:                    b.clusterARN,
+		TaskDefinition:             task.Arn,
+		LaunchType:                 launchType,
+		CapacityProviderStrategies: strategies,
+		ForceNewDeployment:         pulumi.Bool(a.Capacity != nil), // ECS applies a changed strategy only with a new deployment
+		PlatformVersion:            pulumi.String("LATEST"),
+		DesiredCount:               pulumi.Int(a.DesiredTasks),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
 			Subnets:        a.PrivateSubnetIDs,
 			SecurityGroups: pulumi.StringArray{b.tasks.ID()},
@@ -424,7 +450,7 @@ func (b *builder) service() error {
 		HealthCheckGracePeriodSeconds:   pulumi.Int(a.HealthCheckGracePeriodSeconds),
 		PropagateTags:                   pulumi.String("SERVICE"),
 		EnableEcsManagedTags:            pulumi.Bool(true),
-	}, b.parent, pulumi.IgnoreChanges([]string{"desiredCount"}), pulumi.DependsOn(b.listeners))
+	}, b.parent, pulumi.IgnoreChanges([]string{"desiredCount"}), pulumi.DependsOn(append(slices.Clone(b.listeners), b.providers...)))
 	if err != nil {
 		return err
 	}
@@ -633,6 +659,7 @@ type (
 		Privileged             bool             `json:"privileged"`
 		MountPoints            []mountPoint     `json:"mountPoints"`
 		LinuxParameters        linuxParameters  `json:"linuxParameters"`
+		StopTimeout            int              `json:"stopTimeout,omitempty"`
 	}
 	portMapping struct {
 		ContainerPort int    `json:"containerPort"`
@@ -691,6 +718,9 @@ func containerDefinitions(a Args, set settings, region string, logGroup pulumi.S
 			Privileged:             false,
 			MountPoints:            []mountPoint{{SourceVolume: "scratch", ContainerPath: a.ScratchPath}},
 			LinuxParameters:        linuxParameters{InitProcessEnabled: true},
+		}
+		if a.Capacity.UsesSpot() {
+			c.StopTimeout = SpotStopTimeout // all of the interruption warning to finish after SIGTERM
 		}
 		for i, k := range envNames {
 			c.Environment = append(c.Environment, nameValue{Name: k, Value: v[1+len(set.secrets)+i].(string)})

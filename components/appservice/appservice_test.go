@@ -128,6 +128,14 @@ func TestValidation(t *testing.T) {
 		{name: "an internal load balancer for the VPC", args: Args{Internal: true, AllowedIngressCIDRs: []string{"10.0.0.0/16"}}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
 		{name: "a relative scratch path", args: Args{ScratchPath: "tmp"}, want: []string{`ScratchPath must be an absolute path, got "tmp"`}},
+		{name: "spot on x86", args: Args{Architecture: X86_64, Capacity: &Capacity{SpotWeight: 1}}},
+		{name: "on-demand weights on arm", args: Args{Capacity: &Capacity{OnDemandBase: 1, OnDemandWeight: 1}}},
+		{name: "spot on arm", args: Args{Capacity: &Capacity{SpotWeight: 1}}, want: []string{`Capacity.SpotWeight is 1 but Architecture is "ARM64": Fargate Spot runs only X86_64 Linux tasks`}},
+		{name: "no weight", args: Args{Capacity: &Capacity{OnDemandBase: 2}}, want: []string{"Capacity.OnDemandWeight and Capacity.SpotWeight are both 0"}},
+		{name: "weights and base out of range", args: Args{Architecture: X86_64, Capacity: &Capacity{OnDemandBase: -1, OnDemandWeight: 1001, SpotWeight: -2}},
+			want: []string{"Capacity.OnDemandBase must be 0 to 100000, got -1", "Capacity.OnDemandWeight must be 0 to 1000, got 1001", "Capacity.SpotWeight must be 0 to 1000, got -2"}},
+		{name: "spot with a drain longer than the warning", args: Args{Architecture: X86_64, DeregistrationDelaySeconds: 91, Capacity: &Capacity{SpotWeight: 1}},
+			want: []string{"DeregistrationDelaySeconds must be at most 90 with Spot tasks, to drain inside AWS's two-minute interruption warning, got 91"}},
 		{name: "a health check that is not a command", args: Args{ContainerHealthCheck: []string{"curl", "-f", "localhost"}}, want: []string{`ContainerHealthCheck must start with "CMD" or "CMD-SHELL"`}},
 	}
 	for _, tt := range tests {
@@ -370,6 +378,72 @@ func TestPlainHTTPWithoutCertificate(t *testing.T) {
 			t.Errorf("execution policy has %v for a public image", st.Action)
 		}
 	}
+}
+
+// TestSpotCapacity: a strategy replaces the launch type, names only the
+// providers its cluster has, and gives the container the interruption
+// warning to stop in; without one the service keeps its launch type.
+func TestSpotCapacity(t *testing.T) {
+	p, err := run(t, withNetwork(Args{Architecture: X86_64, DeregistrationDelaySeconds: 20, Capacity: &Capacity{OnDemandBase: 1, OnDemandWeight: 1, SpotWeight: 3}}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := plantest.One(t, p, "aws:ecs/service:Service")
+	if lt, ok := svc.Inputs["launchType"]; ok {
+		t.Errorf("a service with a capacity strategy has launchType %v: ECS refuses both", lt)
+	}
+	want := []any{
+		map[string]any{"capacityProvider": "FARGATE", "base": 1.0, "weight": 1.0},
+		map[string]any{"capacityProvider": "FARGATE_SPOT", "base": 0.0, "weight": 3.0},
+	}
+	if got := svc.Inputs["capacityProviderStrategies"]; !equalJSON(got, want) {
+		t.Errorf("strategy = %v, want %v", got, want)
+	}
+	if svc.Inputs["forceNewDeployment"] != true {
+		t.Errorf("forceNewDeployment = %v: ECS applies a changed strategy only with a new deployment", svc.Inputs["forceNewDeployment"])
+	}
+	cp := plantest.One(t, p, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
+	if got := cp.Inputs["capacityProviders"]; !equalJSON(got, []any{"FARGATE", "FARGATE_SPOT"}) {
+		t.Errorf("cluster providers = %v", got)
+	}
+	if !slices.Contains(svc.Dependencies, cp.URN) {
+		t.Errorf("the service does not wait for its cluster's providers: %v", svc.Dependencies)
+	}
+	var defs []map[string]any
+	td := plantest.One(t, p, "aws:ecs/taskDefinition:TaskDefinition")
+	if err := json.Unmarshal([]byte(td.Inputs["containerDefinitions"].(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	if defs[0]["stopTimeout"] != float64(SpotStopTimeout) {
+		t.Errorf("stopTimeout = %v, want %d (the whole warning after SIGTERM)", defs[0]["stopTimeout"], SpotStopTimeout)
+	}
+	if got := plantest.One(t, p, "aws:lb/targetGroup:TargetGroup").Inputs["deregistrationDelay"]; got != 20.0 {
+		t.Errorf("deregistration delay = %v", got)
+	}
+
+	on, err := run(t, withNetwork(Args{}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plantest.One(t, on, "aws:ecs/service:Service").Inputs["launchType"]; got != "FARGATE" {
+		t.Errorf("on-demand launch type = %v", got)
+	}
+	if n := len(on.ByType("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")); n != 0 {
+		t.Errorf("an on-demand service made %d provider associations", n)
+	}
+	var onDefs []map[string]any
+	if err := json.Unmarshal([]byte(plantest.One(t, on, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"].(string)), &onDefs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := onDefs[0]["stopTimeout"]; ok {
+		t.Errorf("an on-demand container has a stop timeout: %v", onDefs[0]["stopTimeout"])
+	}
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }
 
 func TestOptionalScalingAndExistingCluster(t *testing.T) {

@@ -141,6 +141,35 @@ type HealthCheck struct {
 	Matcher string
 }
 
+// Capacity is a capacity-provider strategy over Fargate and Fargate Spot:
+// OnDemandBase tasks always run on on-demand Fargate; the tasks above it
+// are shared by the weights. Spot tasks cost about a third, and AWS may
+// stop one with two minutes' warning: the container gets SIGTERM and
+// StopTimeoutSeconds to finish, and the load balancer stops sending it
+// requests at once and drains it within DeregistrationDelaySeconds, which
+// must fit the warning. Fargate Spot runs only X86_64 Linux tasks.
+type Capacity struct {
+	// OnDemandBase is how many tasks always run on on-demand Fargate,
+	// 0-100000.
+	OnDemandBase int `json:"onDemandBase"`
+	// OnDemandWeight and SpotWeight, 0-1000 and not both 0, share the
+	// tasks above the base: 1 and 3 put one in four on on-demand Fargate.
+	OnDemandWeight int `json:"onDemandWeight"`
+	SpotWeight     int `json:"spotWeight"`
+}
+
+// UsesSpot says whether any task may run on Fargate Spot.
+func (c *Capacity) UsesSpot() bool { return c != nil && c.SpotWeight > 0 }
+
+// Spot interruption: AWS warns two minutes before it stops a Spot task;
+// SpotStopTimeout (Fargate's maximum) is how long the container has after
+// SIGTERM, and MaxSpotDeregistrationDelay leaves the load balancer time to
+// drain it before then.
+const (
+	SpotStopTimeout            = 120
+	MaxSpotDeregistrationDelay = 90
+)
+
 // Args configure an AppService.
 type Args struct {
 	// VpcID, PublicSubnetIDs and PrivateSubnetIDs come from a Network.
@@ -186,6 +215,9 @@ type Args struct {
 	Memory int
 	// Architecture is ARM64 or X86_64. Default: ARM64.
 	Architecture string
+	// Capacity places the tasks on on-demand Fargate and Fargate Spot.
+	// Default: nil, every task on on-demand Fargate (launch type FARGATE).
+	Capacity *Capacity
 	// Environment holds plain settings, which may come from other resources
 	// (a database endpoint); names must not repeat a secret's. Never put
 	// secrets here: use Secrets.

@@ -55,6 +55,13 @@
 // Knobs and their defaults (zero values mean the default):
 //   - Image: required. Port 8080; CPU 256 and Memory 512 (any Fargate pair
 //     up to 16384/122880); Architecture ARM64.
+//   - Capacity: nil, every task on on-demand Fargate. With a strategy,
+//     OnDemandBase tasks run on on-demand Fargate and the rest are shared by
+//     OnDemandWeight and SpotWeight; Spot needs X86_64 and a
+//     DeregistrationDelaySeconds of at most 90, and gives the container a
+//     stop timeout of 120 s, so a task AWS reclaims drains and stops inside
+//     the two-minute warning. A service on ClusterARN needs that cluster to
+//     have the FARGATE and FARGATE_SPOT providers.
 //   - Internal: false. AllowedIngressCIDRs: 0.0.0.0/0 for an
 //     internet-facing load balancer that names no AllowedSecurityGroupIDs;
 //     an internal one must name CIDRs (such as the Network's CIDR) or
@@ -77,7 +84,8 @@
 //
 // For an AppService named N (at most 24 characters, so the autonamed load
 // balancer and target group stay within AWS's 32):
-//   - aws:ecs/cluster:Cluster "N", unless ClusterARN is given
+//   - aws:ecs/cluster:Cluster "N", unless ClusterARN is given, and with a
+//     Capacity aws:ecs/clusterCapacityProviders:ClusterCapacityProviders "N"
 //   - aws:cloudwatch/logGroup:LogGroup "N"
 //   - aws:iam/role:Role "N-execution" and aws:iam/rolePolicy:RolePolicy
 //     "N-execution"; aws:iam/role:Role "N-task" and one

@@ -53,6 +53,7 @@ func validate(name string, a Args) error {
 	if a.Port < 1 || a.Port > 65535 {
 		p.Addf("Port must be 1 to 65535, got %d", a.Port)
 	}
+	checkCapacity(p, a)
 	if mems, ok := fargateSizes[a.CPU]; !ok {
 		p.Addf("CPU must be one of Fargate's sizes %s, got %d", ints(sortedKeys(fargateSizes)), a.CPU)
 	} else if !slices.Contains(mems, a.Memory) {
@@ -241,4 +242,28 @@ func ints(v []int) string {
 // without registering anything. New runs it first.
 func Validate(name string, args *Args) error {
 	return validate(name, args.withDefaults())
+}
+
+// checkCapacity holds a capacity-provider strategy to what ECS accepts and
+// to what Spot needs: X86_64 tasks and a drain inside the warning.
+func checkCapacity(p *problems.List, a Args) {
+	c := a.Capacity
+	if c == nil {
+		return
+	}
+	p.InRange("Capacity.OnDemandBase", float64(c.OnDemandBase), 0, 100000)
+	p.InRange("Capacity.OnDemandWeight", float64(c.OnDemandWeight), 0, 1000)
+	p.InRange("Capacity.SpotWeight", float64(c.SpotWeight), 0, 1000)
+	if c.OnDemandWeight == 0 && c.SpotWeight == 0 {
+		p.Addf("Capacity.OnDemandWeight and Capacity.SpotWeight are both 0: give one of them a weight (1 to 1000), or leave Capacity nil for on-demand tasks only")
+	}
+	if !c.UsesSpot() {
+		return
+	}
+	if a.Architecture != X86_64 {
+		p.Addf("Capacity.SpotWeight is %d but Architecture is %q: Fargate Spot runs only X86_64 Linux tasks (set Architecture to X86_64 or SpotWeight to 0)", c.SpotWeight, a.Architecture)
+	}
+	if a.DeregistrationDelaySeconds > MaxSpotDeregistrationDelay {
+		p.Addf("DeregistrationDelaySeconds must be at most %d with Spot tasks, to drain inside AWS's two-minute interruption warning, got %d", MaxSpotDeregistrationDelay, a.DeregistrationDelaySeconds)
+	}
 }
