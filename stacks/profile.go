@@ -118,20 +118,20 @@ type DBConfig struct {
 // appservice.Args; Port and AllowedIngressCIDRs also shape the Network's
 // security groups.
 type AppConfig struct {
-	Image               string   `json:"image" zero:"default"`
-	Command             []string `json:"command"`
-	Port                int      `json:"port" zero:"default"`
-	CPU                 int      `json:"cpu" zero:"default"`
-	Memory              int      `json:"memory" zero:"default"`
-	Architecture        string   `json:"architecture" zero:"default"`
+	Image        string   `json:"image" zero:"default"`
+	Command      []string `json:"command"`
+	Port         int      `json:"port" zero:"default"`
+	CPU          int      `json:"cpu" zero:"default"`
+	Memory       int      `json:"memory" zero:"default"`
+	Architecture string   `json:"architecture" zero:"default"`
 	// Capacity is the tasks' capacity-provider strategy; nil for on-demand
 	// tasks only.
-	Capacity *appservice.Capacity `json:"capacity"`
-	MinTasks            int      `json:"minTasks" zero:"default"`
-	MaxTasks            int      `json:"maxTasks" zero:"default"`
-	HealthCheckPath     string   `json:"healthCheckPath" zero:"default"`
-	CertificateARN      string   `json:"certificateArn"`
-	AllowedIngressCIDRs []string `json:"allowedIngressCidrs"`
+	Capacity            *appservice.Capacity `json:"capacity"`
+	MinTasks            int                  `json:"minTasks" zero:"default"`
+	MaxTasks            int                  `json:"maxTasks" zero:"default"`
+	HealthCheckPath     string               `json:"healthCheckPath" zero:"default"`
+	CertificateARN      string               `json:"certificateArn"`
+	AllowedIngressCIDRs []string             `json:"allowedIngressCidrs"`
 }
 
 // APIConfig is the strata:api config section. Field documentation is on
