@@ -40,6 +40,9 @@ type Alarm struct {
 	// such as error counts) or breaching (absent means the resource is
 	// gone, such as running tasks).
 	MissingData string
+	// Actions are further actions on alarm, beside the topic, such as
+	// EC2's arn:aws:automate:<region>:ec2:recover. Default: none.
+	Actions []pulumi.StringInput
 }
 
 // Row is a component's dashboard row: a title and the metrics it graphs,
@@ -74,6 +77,16 @@ func Create(ctx *pulumi.Context, name, title string, alarms []Alarm, topic pulum
 		if topic != nil {
 			args.AlarmActions = pulumi.Array{topic}
 			args.OkActions = pulumi.Array{topic}
+		}
+		if len(a.Actions) > 0 {
+			actions := pulumi.Array{}
+			if topic != nil {
+				actions = append(actions, topic)
+			}
+			for _, act := range a.Actions {
+				actions = append(actions, act)
+			}
+			args.AlarmActions = actions
 		}
 		if a.Of == nil {
 			args.Namespace, args.MetricName = pulumi.String(a.Metric.Namespace), pulumi.String(a.Metric.Name)

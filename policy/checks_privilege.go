@@ -165,6 +165,55 @@ var _ = register(
 		},
 	},
 	&Check{
+		ID: "STRATA-EC2-004", Title: "No NAT instance in production", Severity: High,
+		Controls: []string{"(availability)", "AWS NAT gateway vs NAT instance comparison"}, Types: []string{ec2InstanceType},
+		Fix: "Use NAT gateways in production (strata:network.natGateways perAz); a NAT instance is one host in one AZ that you patch.",
+		eval: func(e *env) []Finding {
+			if !e.opts.Production {
+				return nil
+			}
+			return e.each([]string{ec2InstanceType}, func(r *plan.Resource) (string, bool) {
+				if v, present, known := e.input(r, "sourceDestCheck"); present && known && v == false {
+					return "forwards traffic (sourceDestCheck off) in production: one instance in one AZ is the way out of every private subnet", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
+		ID: "STRATA-EC2-005", Title: "Forwarding instances recover and alarm on failed status checks", Severity: Medium,
+		Controls: []string{"(availability)", "AWS EC2 recover and reboot alarm actions"}, Types: []string{ec2InstanceType, alarmType},
+		Fix: "Alarm on StatusCheckFailed_System with the ec2:recover action (and StatusCheckFailed_Instance with ec2:reboot); keep maintenanceOptions.autoRecovery at default.",
+		eval: func(e *env) []Finding {
+			return e.each([]string{ec2InstanceType}, func(r *plan.Resource) (string, bool) {
+				if v, present, known := e.input(r, "sourceDestCheck"); !present || !known || v != false {
+					return "", false
+				}
+				if e.str(r, "maintenanceOptions.autoRecovery") == "disabled" {
+					return "forwards traffic for other hosts with automatic recovery disabled", false
+				}
+				recovers := false
+				for _, a := range e.p.ByType(alarmType) {
+					if id, _, _ := e.input(a, "dimensions.InstanceId"); id == nil || id != r.ID {
+						continue
+					}
+					if m := e.str(a, "metricName"); m != "StatusCheckFailed_System" && m != "StatusCheckFailed" {
+						continue
+					}
+					for _, act := range e.strings(a, "alarmActions") {
+						if strings.HasPrefix(act, "arn:") && strings.HasSuffix(act, ":ec2:recover") {
+							recovers = true
+						}
+					}
+				}
+				if !recovers {
+					return "forwards traffic for other hosts but no alarm recovers it when its system status check fails: its subnets lose their way out unnoticed", false
+				}
+				return "", false
+			})
+		},
+	},
+	&Check{
 		ID: "STRATA-SG-009", Title: "Egress to the Internet only on 443 and 80", Severity: Medium,
 		Controls: []string{"CKV_AWS_382", "(least reach)"}, Types: []string{egressType, sgRuleType, sgType},
 		Fix: "Reach databases and other tiers by security-group reference; keep egress to 0.0.0.0/0 to 443 (and 80).",

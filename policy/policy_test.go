@@ -385,6 +385,24 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 			"vpcSecurityGroupIds": []any{find(t, p, sgType, stacks.AppName+"-alb").ID},
 			"metadataOptions":     map[string]any{"httpTokens": "required"}, "rootBlockDevice": map[string]any{"encrypted": true}})
 	},
+	"STRATA-EC2-004": func(t *testing.T, p *plan.Plan) string {
+		// A hardened NAT instance, in production.
+		inst := add(p, ec2InstanceType, "nat", map[string]any{"instanceType": "t4g.nano", "sourceDestCheck": false,
+			"metadataOptions": map[string]any{"httpTokens": "required"}, "rootBlockDevice": map[string]any{"encrypted": true}})
+		id := p.Resources[len(p.Resources)-1].ID
+		add(p, alarmType, "nat-recover", map[string]any{"metricName": "StatusCheckFailed_System", "dimensions": map[string]any{"InstanceId": id},
+			"alarmActions": []any{"arn:aws:automate:us-east-1:ec2:recover"}})
+		return inst
+	},
+	"STRATA-EC2-005": func(t *testing.T, p *plan.Plan) string {
+		// A NAT instance whose only alarm notifies, and never recovers it.
+		inst := add(p, ec2InstanceType, "nat", map[string]any{"instanceType": "t4g.nano", "sourceDestCheck": false,
+			"metadataOptions": map[string]any{"httpTokens": "required"}, "rootBlockDevice": map[string]any{"encrypted": true}})
+		id := p.Resources[len(p.Resources)-1].ID
+		add(p, alarmType, "nat-notify", map[string]any{"metricName": "StatusCheckFailed_System", "dimensions": map[string]any{"InstanceId": id},
+			"alarmActions": []any{"arn:aws:sns:us-east-1:123456789012:alarms"}})
+		return inst
+	},
 	"STRATA-SG-009": func(t *testing.T, p *plan.Plan) string {
 		// A consumer's egress to 0.0.0.0/0 on the database port.
 		r := world(find(t, p, sgType, stacks.AppName+"-tasks").ID, 5432, false)

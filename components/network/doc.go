@@ -31,7 +31,10 @@
 //     NATInstance: one t4g.nano NAT instance in the first public subnet
 //     instead of gateways (about 7 USD a month instead of 36), forwarding
 //     only 443 and 80 from the private subnets, IMDSv2 only, encrypted root
-//     volume; one instance in one AZ, so for non-production networks.
+//     volume, automatic recovery, and alarms that recover it when AWS's
+//     system check fails and reboot it when its own does; one instance in
+//     one AZ, so for non-production networks (STRATA-EC2-004 fails it in
+//     production).
 //   - Subnet CIDRs: carved from CIDR; the private tier gets half of it, the
 //     isolated tier a quarter, the public tier an eighth, split over the AZs.
 //   - FlowLogRetentionDays: 365 (DefaultFlowLogRetentionDays);
@@ -54,8 +57,12 @@
 //   - aws:rds/subnetGroup:SubnetGroup "N-db" over the isolated subnets
 //   - with NATInstance: aws:ec2/securityGroup:SecurityGroup "N-nat" and its
 //     rules "N-nat-<port>-from-private-<n>" and "N-nat-<port>-out",
-//     aws:ec2/instance:Instance "N-nat", and aws:ec2/route:Route
-//     "N-nat-<n>" from each private route table
+//     aws:ec2/instance:Instance "N-nat", aws:ec2/route:Route
+//     "N-nat-<n>" from each private route table, and
+//     aws:cloudwatch/metricAlarm:MetricAlarm "N-nat-instance-system-check"
+//     (StatusCheckFailed_System: ec2:recover) and
+//     "N-nat-instance-status-check" (StatusCheckFailed_Instance: ec2:reboot),
+//     both also notifying AlarmTopicARN
 //   - for each NAT gateway i (1-based): aws:cloudwatch/metricAlarm:MetricAlarm
 //     "N-nat-i-port-allocation" (ErrorPortAllocation above 0) and
 //     "N-nat-i-packets-dropped" (PacketsDropCount above 0); Dashboard is

@@ -52,6 +52,9 @@ type Network struct {
 	CIDR string
 	// Dashboard is the network's dashboard row: its NAT gateways' metrics.
 	Dashboard monitoring.Row
+
+	natInstanceID pulumi.IDOutput
+	env           awsenv.Env
 }
 
 // New validates args and creates a Network. A nil args means all defaults.
@@ -88,6 +91,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	n.AvailabilityZones = zones.Names[:a.AvailabilityZones]
 	env, err := awsenv.Lookup(ctx, parent)
+	n.env = env
 	if err != nil {
 		return nil, wrap("reading the environment", err)
 	}
@@ -154,7 +158,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	if a.NATGateways == NATInstance {
-		if err := natInstance(ctx, name, a, addrs, v, parent); err != nil {
+		if err := n.natInstance(ctx, name, a, addrs, v, parent); err != nil {
 			return nil, wrap("creating the NAT instance", err)
 		}
 	}
@@ -324,7 +328,7 @@ systemctl enable --now nftables
 // encrypted root volume, a group that admits only the private subnets on
 // 443 and 80 and lets only 443 and 80 out, and a default route to it from
 // every private route table.
-func natInstance(ctx *pulumi.Context, name string, a Args, addrs layout, v *awsxec2.Vpc, parent pulumi.ResourceOrInvokeOption) error {
+func (n *Network) natInstance(ctx *pulumi.Context, name string, a Args, addrs layout, v *awsxec2.Vpc, parent pulumi.ResourceOrInvokeOption) error {
 	ami, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: natInstanceAMI}, parent)
 	if err != nil {
 		return err
@@ -363,12 +367,14 @@ func natInstance(ctx *pulumi.Context, name string, a Args, addrs layout, v *awsx
 		SourceDestCheck:          pulumi.Bool(false),
 		UserData:                 pulumi.String(natUserData),
 		MetadataOptions:          &ec2.InstanceMetadataOptionsArgs{HttpTokens: pulumi.String("required"), HttpEndpoint: pulumi.String("enabled")},
+		MaintenanceOptions:       &ec2.InstanceMaintenanceOptionsArgs{AutoRecovery: pulumi.String("default")},
 		RootBlockDevice:          &ec2.InstanceRootBlockDeviceArgs{Encrypted: pulumi.Bool(true), VolumeType: pulumi.String("gp3"), VolumeSize: pulumi.Int(8)},
 		Tags:                     pulumi.StringMap{"Name": pulumi.String(name + "-nat")},
 	}, parent)
 	if err != nil {
 		return err
 	}
+	n.natInstanceID = inst.ID()
 	tables := privateRouteTableIDs(v.RouteTables)
 	for i := range a.AvailabilityZones {
 		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-nat-%d", name, i+1), &ec2.RouteArgs{
@@ -399,6 +405,23 @@ func (n *Network) natAlarms(ctx *pulumi.Context, name string, a Args, v *awsxec2
 				Description: fmt.Sprintf("NAT gateway %d of %s drops packets", i+1, name),
 				Metric:      monitoring.Metric{Namespace: "AWS/NATGateway", Name: "PacketsDropCount", Dimensions: dims, Stat: "Sum"},
 				Comparison:  "GreaterThanThreshold", Threshold: 0, Periods: 5, MissingData: "notBreaching"})
+	}
+	if a.NATGateways == NATInstance {
+		// EC2 recovers the instance onto healthy hardware when AWS's own
+		// check fails (and on its own where it can); its operating system
+		// failing its check is worth a page, and a reboot.
+		id := map[string]pulumi.StringInput{"InstanceId": n.natInstanceID}
+		alarms = append(alarms,
+			monitoring.Alarm{Suffix: "nat-instance-system-check",
+				Description: fmt.Sprintf("The NAT instance of %s fails AWS's system status check: EC2 recovers it", name),
+				Metric:      monitoring.Metric{Namespace: "AWS/EC2", Name: "StatusCheckFailed_System", Dimensions: id, Stat: "Maximum"},
+				Comparison:  "GreaterThanOrEqualToThreshold", Threshold: 1, Periods: 2, MissingData: "breaching",
+				Actions: []pulumi.StringInput{pulumi.String(fmt.Sprintf("arn:%s:automate:%s:ec2:recover", n.env.Partition, n.env.Region))}},
+			monitoring.Alarm{Suffix: "nat-instance-status-check",
+				Description: fmt.Sprintf("The NAT instance of %s fails its instance status check: EC2 reboots it, and the private subnets have no way out meanwhile", name),
+				Metric:      monitoring.Metric{Namespace: "AWS/EC2", Name: "StatusCheckFailed_Instance", Dimensions: id, Stat: "Maximum"},
+				Comparison:  "GreaterThanOrEqualToThreshold", Threshold: 1, Periods: 3, MissingData: "breaching",
+				Actions: []pulumi.StringInput{pulumi.String(fmt.Sprintf("arn:%s:automate:%s:ec2:reboot", n.env.Partition, n.env.Region))}})
 	}
 	row, err := monitoring.Create(ctx, name, "Network "+name, alarms, a.AlarmTopicARN, parent)
 	n.Dashboard = row

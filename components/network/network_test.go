@@ -496,3 +496,79 @@ func TestNATAlarms(t *testing.T) {
 		}
 	}
 }
+
+// TestNATInstanceIsHardened pins what keeps the NAT instance from being an
+// open proxy or a weak host: only the private subnets may send it traffic,
+// and only on 443 and 80; it forwards only 443 and 80; IMDSv2 only; an
+// encrypted root volume; automatic recovery, and alarms that recover or
+// reboot it and tell the topic.
+func TestNATInstanceIsHardened(t *testing.T) {
+	const topic = "arn:aws:sns:us-east-1:123456789012:alarms"
+	p, err := run(t, &Args{AvailabilityZones: 2, NATGateways: NATInstance, AlarmTopicARN: pulumi.String(topic)}, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := plantest.One(t, p, "aws:ec2/instance:Instance")
+	sg := plantest.Find(t, p, "aws:ec2/securityGroup:SecurityGroup", "main-nat")
+	if got, _ := inst.Input("vpcSecurityGroupIds"); !slices.Equal(got.([]any), []any{sg.ID}) {
+		t.Errorf("instance groups = %v, want only %s", got, sg.ID)
+	}
+	var private []string // the private subnets' blocks, as awsx lays them out
+	for _, sub := range p.ByType("aws:ec2/subnet:Subnet") {
+		if strings.Contains(sub.Name, "private") {
+			private = append(private, sub.Inputs["cidrBlock"].(string))
+		}
+	}
+	if len(private) != 2 {
+		t.Fatalf("private subnets %v, want 2", private)
+	}
+	var in, out []string
+	for _, r := range p.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		if r.Inputs["securityGroupId"] == sg.ID {
+			in = append(in, fmt.Sprintf("%v %v-%v from %v", r.Inputs["ipProtocol"], r.Inputs["fromPort"], r.Inputs["toPort"], r.Inputs["cidrIpv4"]))
+		}
+	}
+	for _, r := range p.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+		if r.Inputs["securityGroupId"] == sg.ID {
+			out = append(out, fmt.Sprintf("%v %v-%v to %v", r.Inputs["ipProtocol"], r.Inputs["fromPort"], r.Inputs["toPort"], r.Inputs["cidrIpv4"]))
+		}
+	}
+	var wantIn []string
+	for _, port := range []int{443, 80} {
+		for _, c := range private {
+			wantIn = append(wantIn, fmt.Sprintf("tcp %d-%d from %s", port, port, c))
+		}
+	}
+	slices.Sort(in)
+	slices.Sort(wantIn)
+	if !slices.Equal(in, wantIn) {
+		t.Errorf("NAT ingress = %v\nwant only the private subnets on 443 and 80: %v", in, wantIn)
+	}
+	slices.Sort(out)
+	if want := []string{"tcp 443-443 to 0.0.0.0/0", "tcp 80-80 to 0.0.0.0/0"}; !slices.Equal(out, want) {
+		t.Errorf("NAT egress = %v, want %v", out, want)
+	}
+	for path, want := range map[string]any{
+		"metadataOptions.httpTokens": "required", "rootBlockDevice.encrypted": true, "sourceDestCheck": false,
+		"maintenanceOptions.autoRecovery": "default", "instanceType": NATInstanceType,
+	} {
+		if got, _ := inst.Input(path); got != want {
+			t.Errorf("NAT instance %s = %v, want %v", path, got, want)
+		}
+	}
+	for suffix, action := range map[string]string{
+		"nat-instance-system-check": "arn:aws:automate:us-east-1:ec2:recover",
+		"nat-instance-status-check": "arn:aws:automate:us-east-1:ec2:reboot",
+	} {
+		a := plantest.Find(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "main-"+suffix)
+		if id, _ := a.Input("dimensions.InstanceId"); id != inst.ID {
+			t.Errorf("%s watches %v, want the instance %v", suffix, id, inst.ID)
+		}
+		if got := a.Inputs["alarmActions"]; !slices.Equal(got.([]any), []any{topic, action}) {
+			t.Errorf("%s actions = %v, want the topic and %s", suffix, got, action)
+		}
+		if a.Inputs["treatMissingData"] != "breaching" {
+			t.Errorf("%s treats missing data as %v: an instance that reports nothing is not healthy", suffix, a.Inputs["treatMissingData"])
+		}
+	}
+}
