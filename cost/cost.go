@@ -248,6 +248,8 @@ type Item struct {
 	// MaxQuantity is the quantity at maximum scale, for baseline lines
 	// that scale (tasks, ACUs); 0 means the same as Quantity.
 	MaxQuantity float64 `json:"maxQuantity,omitempty"`
+	// PriceKey is the price table's key the line is priced with.
+	PriceKey string `json:"priceKey"`
 	// Variable marks a price AWS changes with supply (Spot): the line is
 	// the table's price on its date.
 	Variable bool `json:"variable,omitempty"`
@@ -284,6 +286,12 @@ type Report struct {
 	Budget       *Budget  `json:"budget,omitempty"`
 	Unpriced     []string `json:"unpriced"`
 	Free         []string `json:"free"`
+	// Commitments is what a 1-year commitment would save on the lines a
+	// Savings Plan covers, when the table has rates for the Region.
+	Commitments *CommitmentReport `json:"commitments,omitempty"`
+	// Hints are right-sizing advice from the plan, each with what it
+	// would save a month; never errors.
+	Hints []Hint `json:"hints"`
 }
 
 // Price prices a plan in its Region with the given usage.
@@ -324,6 +332,10 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 		}
 	}
 	rep.Floor, rep.Expected, rep.Maximum = round(rep.Floor), round(rep.Expected), round(rep.Maximum)
+	if approximate == "" {
+		rep.Commitments = commitments(rep.Items, prices, p.Region)
+	}
+	rep.Hints = []Hint{}
 	for _, b := range p.ByType("aws:budgets/budget:Budget") {
 		var limit float64
 		fmt.Sscan(fmt.Sprint(inputOf(b, "limitAmount")), &limit)

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -558,5 +559,118 @@ func TestSpotTasksAtTheSpotRate(t *testing.T) {
 	}
 	if on, spot := (strategy{spotBase: 2, onWeight: 1}).split(3); on != 1 || spot != 2 {
 		t.Errorf("a Spot base of 2 and 3 tasks = %v on-demand, %v Spot", on, spot)
+	}
+}
+
+// TestCommitmentsFromTheTable: prod's committable lines (on-demand Fargate
+// and Lambda compute) are priced at the table's 1-year rates, line by line
+// and in total, with the break-even utilisation; what cannot be committed
+// is named; the JSON carries it.
+func TestCommitmentsFromTheTable(t *testing.T) {
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates := prices.Commitments.Regions["us-east-1"]
+	rep := price(t, planStack(t, "prod"), DefaultUsage())
+	c := rep.Commitments
+	if c == nil || len(c.Lines) == 0 {
+		t.Fatalf("prod has no commitment section: %+v", c)
+	}
+	var covered, sum float64
+	for _, it := range rep.Items {
+		rate, ok := rates[it.PriceKey]
+		if !ok {
+			continue
+		}
+		covered++
+		var line *CommitmentLine
+		for i := range c.Lines {
+			if c.Lines[i].URN == it.URN && c.Lines[i].PriceKey == it.PriceKey {
+				line = &c.Lines[i]
+			}
+		}
+		if line == nil {
+			t.Errorf("%s %s is committable but has no line", it.URN, it.PriceKey)
+			continue
+		}
+		if want := round(it.Quantity * rate); line.Committed != want || line.Saving != round(it.Monthly-want) {
+			t.Errorf("%s: committed %v saving %v, want %v and %v", it.Description, line.Committed, line.Saving, want, round(it.Monthly-want))
+		}
+		if be := rate / it.UnitPrice; math.Abs(line.BreakEven-be) > 0.001 {
+			t.Errorf("%s: break-even %v, want %v", it.Description, line.BreakEven, be)
+		}
+		sum += line.Saving
+	}
+	if int(covered) != len(c.Lines) || covered < 3 {
+		t.Errorf("%d committable items, %d lines; want the Fargate vCPU and memory and Lambda lines at least", int(covered), len(c.Lines))
+	}
+	if math.Abs(c.Saving-sum) > 0.011 || c.Saving <= 0 {
+		t.Errorf("total saving %v, sum of lines %v", c.Saving, sum)
+	}
+	for _, want := range []string{"Aurora Serverless v2", "NAT gateways", "load balancers"} {
+		if !slices.ContainsFunc(c.NotCommittable, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("not committable %v lacks %s", c.NotCommittable, want)
+		}
+	}
+	b, _ := json.Marshal(rep)
+	if !strings.Contains(string(b), `"commitments":{"term":"1-year Savings Plan, No Upfront"`) {
+		t.Errorf("the JSON report has no commitment section: %.300s", b)
+	}
+	// A Region priced approximately gets no commitment figures.
+	p := planStack(t, "prod")
+	p.Region = "eu-south-2"
+	if rep := price(t, p, DefaultUsage()); rep.Commitments != nil {
+		t.Errorf("an approximate Region got commitments: %+v", rep.Commitments)
+	}
+}
+
+// TestRightSizingHints: more than one task outside production, memory
+// above the smallest for the CPU and logs kept beyond the stack's
+// retention each give advice with its saving; the reference stacks get
+// none.
+func TestRightSizingHints(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		p := planStack(t, stack)
+		if h := Hints(p, price(t, p, DefaultUsage()), stack == "prod"); len(h) != 0 {
+			t.Errorf("%s has hints %+v, want none", stack, h)
+		}
+	}
+	opts, err := plan.StackOptions("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Config["strata:app"] = `{"minTasks":3,"cpu":256,"memory":2048}`
+	opts.Config["strata:db"] = `{"logRetentionDays":365}`
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := price(t, p, DefaultUsage().For(false))
+	hints := Hints(p, rep, false)
+	var fargate float64
+	for _, it := range rep.Items {
+		if it.Type == "aws:ecs/service:Service" && it.Kind == Baseline {
+			fargate += it.Monthly
+		}
+	}
+	want := map[string]bool{"keeps at least 3 tasks outside production": false, "has 2048 MiB for 256 CPU units, above Fargate's smallest 512": false, "keeps logs 365 days, longer than the 30 days": false}
+	for _, h := range hints {
+		for w := range want {
+			if strings.HasPrefix(h.Advice, w) {
+				want[w] = true
+				if h.Saving <= 0 {
+					t.Errorf("%q saves %v", h.Advice, h.Saving)
+				}
+				if strings.HasPrefix(w, "keeps at least") && math.Abs(h.Saving-fargate*2/3) > 0.02 {
+					t.Errorf("3 tasks down to 1 saves %v, want two thirds of %v", h.Saving, fargate)
+				}
+			}
+		}
+	}
+	for w, found := range want {
+		if !found {
+			t.Errorf("no hint %q in %+v", w, hints)
+		}
 	}
 }

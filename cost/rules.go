@@ -85,7 +85,7 @@ func (pr *pricer) add(r *plan.Resource, desc, unit, priceKey string, qty float64
 		return
 	}
 	it := Item{URN: r.URN, Type: r.Type, Description: desc, Unit: unit, Quantity: round6(qty), UnitPrice: unitPrice,
-		Monthly: round(qty * unitPrice), Kind: kind, Variable: slices.Contains(pr.variable, priceKey)}
+		Monthly: round(qty * unitPrice), Kind: kind, PriceKey: priceKey, Variable: slices.Contains(pr.variable, priceKey)}
 	if maxQty > 0 && maxQty != qty {
 		it.MaxQuantity = round6(maxQty)
 	}

@@ -555,6 +555,7 @@ func priced(p *plan.Plan, usageFile string) (*cost.Report, error) {
 	rep, err := cost.Price(p, prices, u.For(production))
 	if rep != nil {
 		rep.UsageProfile = map[bool]string{true: "production", false: "non-production"}[production]
+		rep.Hints = cost.Hints(p, rep, production)
 	}
 	return rep, err
 }
@@ -630,6 +631,21 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 		rep.Floor, rep.Expected, rep.Maximum)
 	if len(rep.Unpriced) > 0 {
 		fmt.Fprintf(stdout, "\nUnpriced (not counted): %s\n", strings.Join(rep.Unpriced, ", "))
+	}
+	name := func(urn string) string {
+		if r := p.ByURN(urn); r != nil {
+			return r.Name
+		}
+		return urn
+	}
+	if rep.Commitments != nil {
+		rep.Commitments.Text(stdout, name)
+	}
+	if len(rep.Hints) > 0 {
+		fmt.Fprintf(stdout, "\nRight-sizing (advice):\n")
+		for _, h := range rep.Hints {
+			fmt.Fprintf(stdout, "  %9.2f  %s %s\n", h.Saving, name(h.URN), h.Advice)
+		}
 	}
 	if b := rep.Budget; b != nil {
 		fmt.Fprintf(stdout, "\nBudget: %.2f %s a month\n", b.LimitUSD, rep.Currency)
