@@ -39,5 +39,7 @@ func ExampleRead() {
 	// Internet → load balancer web TCP 80, TCP 443
 	// load balancer web → service web TCP 8080
 	// service web → database main TCP 5432
+	// subnet main-private-1 → NAT main-nat TCP 80, TCP 443
+	// subnet main-private-2 → NAT main-nat TCP 80, TCP 443
 	// flowchart TB
 }

@@ -376,6 +376,11 @@ func (b *builder) network() {
 			n.AZ = sn.AZ
 		}
 		natByID[i.ID] = b.add(n, i)
+		b.uses(natByID[i.ID], append(strs(i, "vpcSecurityGroupIds"), strs(i, "securityGroups")...))
+		// Routes name a NAT instance by its network interface.
+		if eni, _ := i.Outputs["primaryNetworkInterfaceId"].(string); eni != "" {
+			natByID[eni] = natByID[i.ID]
+		}
 	}
 	// Private subnets route to their NAT through their route table.
 	tableSubnets := map[string][]*Node{}
@@ -744,6 +749,8 @@ func (b *builder) reach() {
 		for _, c := range x.CIDRs {
 			if c == "0.0.0.0/0" || c == "::/0" {
 				sources = append(sources, b.internet())
+			} else if sn := b.subnetWithCIDR(c); sn != nil {
+				sources = append(sources, sn)
 			} else {
 				sources = append(sources, b.clients(c))
 			}
@@ -754,6 +761,16 @@ func (b *builder) reach() {
 			}
 		}
 	}
+}
+
+// subnetWithCIDR is the plan's subnet whose block is exactly cidr.
+func (b *builder) subnetWithCIDR(cidr string) *Node {
+	for _, n := range b.m.OfKind(Subnet) {
+		if len(n.Facts) > 1 && n.Facts[1] == cidr {
+			return n
+		}
+	}
+	return nil
 }
 
 // clients is the node for an address range that may reach something.

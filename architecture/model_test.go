@@ -122,10 +122,10 @@ func TestReadProd(t *testing.T) {
 	}
 }
 
-// Dev's one NAT gateway serves both private subnets; a NAT instance is
-// drawn as one too, and the baseline is absent.
+// Dev's one NAT (an instance) serves both private subnets, as one NAT
+// gateway does, and the baseline is absent.
 func TestReadDevNAT(t *testing.T) {
-	m := architecture.Read(planOf(t, "dev"))
+	m := architecture.Read(planWith(t, "dev", "strata:network", `{"cidr": "10.10.0.0/16", "natGateways": "single"}`))
 	nats := m.OfKind(architecture.NAT)
 	if len(nats) != 1 {
 		t.Fatalf("dev NATs = %d, want 1", len(nats))
@@ -146,6 +146,15 @@ func TestReadDevNAT(t *testing.T) {
 	m = architecture.Read(planWith(t, "dev", "strata:network", `{"cidr": "10.10.0.0/16", "natGateways": "instance"}`))
 	nats = m.OfKind(architecture.NAT)
 	if len(nats) != 1 || !strings.HasPrefix(nats[0].Facts[0], "NAT instance") || nats[0].AZ == "" {
-		t.Errorf("a NAT instance reads as %+v", nats)
+		t.Fatalf("a NAT instance reads as %+v", nats)
+	}
+	routes = 0
+	for _, e := range m.Edges {
+		if e.Kind == architecture.Route && e.To == nats[0].ID {
+			routes++
+		}
+	}
+	if routes != 2 {
+		t.Errorf("private subnets routing to the NAT instance = %d, want 2", routes)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/strata-infra/strata/components/serverlessapi"
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/plantest"
 )
 
 // registered is one resource a mock was asked for.
@@ -199,7 +200,50 @@ func minimal(ctx *pulumi.Context) error {
 	return err
 }
 
+// lean is a non-production composition: a NAT instance instead of
+// gateways, a service on Fargate Spot above one on-demand task.
+func lean(ctx *pulumi.Context) error {
+	net, err := network.New(ctx, "lean", &network.Args{NATGateways: network.NATInstance})
+	if err != nil {
+		return err
+	}
+	_, err = appservice.New(ctx, "spot", &appservice.Args{VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs,
+		PrivateSubnetIDs: net.PrivateSubnetIDs, Image: "public.ecr.aws/nginx/nginx:1.27", Architecture: appservice.X86_64,
+		Capacity: &appservice.Capacity{OnDemandBase: 1, OnDemandWeight: 1, SpotWeight: 2}})
+	return err
+}
+
 var programs = map[string]pulumi.RunFunc{"typical": typical, "minimal": minimal}
+
+// TestLeanUnderPulumiMocks: the non-production choices (a NAT instance, a
+// Spot strategy) build under Pulumi's echo mock and under plan.Mocks, and
+// the strategy and the instance's recovery alarm are what registers.
+func TestLeanUnderPulumiMocks(t *testing.T) {
+	e := &echo{}
+	if err := pulumi.RunErr(lean, pulumi.WithMocks("shop", "dev", e)); err != nil {
+		t.Fatalf("under the echo mock: %v", err)
+	}
+	if len(e.all("aws:ec2/instance:Instance")) != 1 || len(e.all("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")) != 1 {
+		t.Errorf("the echo mock saw %d instances and %d provider associations, want 1 each",
+			len(e.all("aws:ec2/instance:Instance")), len(e.all("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")))
+	}
+	m := plan.NewMocks(plan.Options{Project: "shop", Stack: "dev"})
+	if err := pulumi.RunErr(lean, m.RunOption()); err != nil {
+		t.Fatalf("under plan.Mocks: %v", err)
+	}
+	if err := m.Err(); err != nil {
+		t.Fatal(err)
+	}
+	p := m.Plan()
+	svc := plantest.One(t, p, "aws:ecs/service:Service")
+	if _, ok := svc.Inputs["launchType"]; ok || len(svc.Inputs["capacityProviderStrategies"].([]any)) != 2 {
+		t.Errorf("the Spot service registered launch type %v and strategy %v", svc.Inputs["launchType"], svc.Inputs["capacityProviderStrategies"])
+	}
+	alarm := plantest.Find(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "lean-nat-instance-system-check")
+	if acts := alarm.Inputs["alarmActions"].([]any); len(acts) != 1 || acts[0] != "arn:aws:automate:us-east-1:ec2:recover" {
+		t.Errorf("recovery alarm actions %v", acts)
+	}
+}
 
 // componentTypes are every exported component's type token.
 var componentTypes = []string{alerting.Type, appservice.Type, auroradb.Type, baseline.Type, budget.Type,

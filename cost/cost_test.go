@@ -130,12 +130,16 @@ func TestProdIsPriced(t *testing.T) {
 	}
 }
 
-// TestDevPausesItsDatabase: one NAT, and an Aurora cluster at 0 ACU that
-// costs no compute while paused (its awake hours are usage).
+// TestDevPausesItsDatabase: one NAT instance and no NAT gateway, and an
+// Aurora cluster at 0 ACU that costs no compute while paused (its awake
+// hours are usage).
 func TestDevPausesItsDatabase(t *testing.T) {
 	rep := price(t, planStack(t, "dev"), DefaultUsage())
-	if got := items(rep, "aws:ec2/natGateway:NatGateway", "hour"); len(got) != 1 {
-		t.Errorf("%d NAT gateways priced, want 1", len(got))
+	if got := items(rep, "aws:ec2/natGateway:NatGateway", "hour"); len(got) != 0 {
+		t.Errorf("%d NAT gateways priced, want none", len(got))
+	}
+	if got := items(rep, "aws:ec2/instance:Instance", "hour"); len(got) != 2 || got[0].PriceKey != "ec2HourT4gNano" || got[1].PriceKey != "publicIPv4Hour" {
+		t.Errorf("NAT instance lines %+v, want a t4g.nano and its public IPv4 address", got)
 	}
 	for _, it := range items(rep, "aws:rds/cluster:Cluster", "ACU-hour") {
 		if it.Kind == Baseline && it.Monthly != 0 {
@@ -202,7 +206,11 @@ func TestBudgetWarnings(t *testing.T) {
 // IPv4 address and an 8 GB volume, routed from every private route table,
 // and it keeps the checklist passing.
 func TestNATInstanceSavesOnDev(t *testing.T) {
-	before := price(t, planStack(t, "dev"), DefaultUsage())
+	gateway, err := planStackWith(t, "dev", `{"cidr":"10.10.0.0/16","natGateways":"single"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := price(t, gateway, DefaultUsage())
 	opts, err := plan.StackOptions("..", "dev")
 	if err != nil {
 		t.Fatal(err)
@@ -672,5 +680,18 @@ func TestRightSizingHints(t *testing.T) {
 		if !found {
 			t.Errorf("no hint %q in %+v", w, hints)
 		}
+	}
+}
+
+// TestDevUnder45: with the stack files as they are, dev's floor is at
+// most 45 USD a month and its expected cost stays below 80 % of its
+// budget, so strata plan gives no budget warning.
+func TestDevUnder45(t *testing.T) {
+	rep := price(t, planStack(t, "dev"), DefaultUsage().For(false))
+	if rep.Floor > 45 {
+		t.Errorf("dev floor %.2f USD, want at most 45.00", rep.Floor)
+	}
+	if rep.Budget == nil || rep.Budget.Warning != "" {
+		t.Errorf("dev budget %+v, want one without a warning", rep.Budget)
 	}
 }

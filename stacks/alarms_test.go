@@ -64,8 +64,9 @@ func TestAlarmsAndDashboard(t *testing.T) {
 			names := map[string]bool{}
 			for _, a := range alarms {
 				names[a.Name] = true
-				if got, _ := a.Inputs["alarmActions"].([]any); len(got) != 1 || got[0] != topic.Outputs["arn"] {
-					t.Errorf("alarm %s actions %v, want the alarm topic", a.Name, got)
+				if got, _ := a.Inputs["alarmActions"].([]any); len(got) == 0 || got[0] != topic.Outputs["arn"] ||
+					(len(got) > 1 && !(len(got) == 2 && strings.HasPrefix(a.Name, NetworkName+"-nat-instance-") && strings.HasPrefix(fmt.Sprint(got[1]), "arn:aws:automate:"))) {
+					t.Errorf("alarm %s actions %v, want the alarm topic (and an EC2 action on the NAT instance's)", a.Name, got)
 				}
 				if got, _ := a.Inputs["okActions"].([]any); len(got) != 1 || got[0] != topic.Outputs["arn"] {
 					t.Errorf("alarm %s OK actions %v, want the alarm topic", a.Name, got)
@@ -85,7 +86,7 @@ func TestAlarmsAndDashboard(t *testing.T) {
 				}
 			}
 			for _, want := range []string{AppName + "-lb-5xx", AppName + "-running-tasks", APIName + "-api-5xx", APIName + "-function-duration",
-				DBName + "-acu", DBName + "-free-local-storage-1", NetworkName + "-nat-1-port-allocation"} {
+				DBName + "-acu", DBName + "-free-local-storage-1", map[string]string{"prod": NetworkName + "-nat-1-port-allocation", "dev": NetworkName + "-nat-instance-system-check"}[stack]} {
 				if !names[want] {
 					t.Errorf("no alarm %s", want)
 				}
@@ -94,6 +95,13 @@ func TestAlarmsAndDashboard(t *testing.T) {
 				t.Errorf("replica-lag alarm present = %v, want %v (prod has readers)", !wantLag, wantLag)
 			}
 
+			// Outside production the alarms notify without a dashboard.
+			if stack != "prod" {
+				if n := len(p.ByType("aws:cloudwatch/dashboard:Dashboard")); n != 0 {
+					t.Errorf("%s has %d dashboards, want none outside production", stack, n)
+				}
+				return
+			}
 			dash := plantest.One(t, p, "aws:cloudwatch/dashboard:Dashboard")
 			var body struct {
 				Widgets []struct {

@@ -125,12 +125,14 @@ func Deploy(ctx *pulumi.Context) error {
 		ctx.Export("deployRoleArn", b.DeployRoleARN)
 	}
 
-	dashboard, err := alarms.Dashboard(ctx, net.Dashboard, app.Dashboard, api.Dashboard, db.Dashboard)
-	if err != nil {
-		return err
+	if p.Alarms.Dashboard {
+		dashboard, err := alarms.Dashboard(ctx, net.Dashboard, app.Dashboard, api.Dashboard, db.Dashboard)
+		if err != nil {
+			return err
+		}
+		ctx.Export("dashboardName", dashboard)
 	}
 	ctx.Export("alarmTopicArn", alarms.TopicARN)
-	ctx.Export("dashboardName", dashboard)
 	ctx.Export("environment", pulumi.String(p.Environment))
 	ctx.Export("region", pulumi.String(p.Region))
 	ctx.Export("vpcId", net.VpcID)

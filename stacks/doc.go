@@ -40,7 +40,7 @@
 //	                    ebsEncryption, accessAnalyzer, trailLogRetentionDays,
 //	                    trailRetentionDays, s3DataEvents, findingFrequency, configRules,
 //	                    deployRole
-//	strata:alarms       object: emails
+//	strata:alarms       object: emails, dashboard
 //	strata:deployExternalId  the deploy role's external ID; a secret
 //	strata:permissionsBoundary  managed policy ARN: the boundary of every service role
 //	strata:accessLogs   false turns access logging off outside production

@@ -53,7 +53,9 @@ func TestDefaults(t *testing.T) {
 		{"prod production", prod.Production, true},
 		{"dev AZs", dev.Network.AvailabilityZones, 2},
 		{"prod AZs", prod.Network.AvailabilityZones, 3},
-		{"dev NAT", dev.Network.NATGateways, NATSingle},
+		{"dev NAT", dev.Network.NATGateways, NATInstance},
+		{"dev dashboard", dev.Alarms.Dashboard, false},
+		{"prod dashboard", prod.Alarms.Dashboard, true},
 		{"prod NAT", prod.Network.NATGateways, NATPerAZ},
 		{"dev flow-log retention", dev.Network.FlowLogRetentionDays, 30},
 		{"prod flow-log retention", prod.Network.FlowLogRetentionDays, 365},
@@ -74,7 +76,7 @@ func TestCheckedInStacksPlan(t *testing.T) {
 		cidr    string
 		protect bool
 	}{
-		{stack: "dev", nat: "Single", zones: 2, cidr: "10.10.0.0/16", protect: false},
+		{stack: "dev", nat: "None", zones: 2, cidr: "10.10.0.0/16", protect: false},
 		{stack: "prod", nat: "OnePerAz", zones: 3, cidr: "10.20.0.0/16", protect: true},
 	}
 	for _, tt := range tests {
@@ -694,7 +696,7 @@ func TestTheWholeNetworkIsPlanned(t *testing.T) {
 		cidrs         map[string]string
 	}{
 		{"prod", 3, 9, nil},
-		{"dev", 1, 6, map[string]string{
+		{"dev", 0, 6, map[string]string{
 			"main-private-1": "10.10.0.0/18", "main-private-2": "10.10.64.0/18", "main-isolated-1": "10.10.128.0/19",
 			"main-isolated-2": "10.10.160.0/19", "main-public-1": "10.10.192.0/20", "main-public-2": "10.10.208.0/20"}},
 	} {

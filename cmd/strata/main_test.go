@@ -57,7 +57,7 @@ func TestPlanTree(t *testing.T) {
 		`─ strata:budget:Budget "monthly"`,
 		`bucket: strata-data-dev-123456789012`,
 		`awsx:ec2:Vpc "main"`,
-		"natGateways.strategy: Single",
+		"natGateways.strategy: None",
 		"Summary: ",
 		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 		"strata:owner = platform-team",
@@ -574,7 +574,7 @@ func TestCost(t *testing.T) {
 		t.Errorf("cost report = %+v", rep)
 	}
 	code, text, _ := strata(t, "cost", "--stack", "dev", "--dir", repo)
-	if code != 0 || !strings.Contains(text, "floor") || !strings.Contains(text, "NAT gateway hours") {
+	if code != 0 || !strings.Contains(text, "floor") || !strings.Contains(text, "EC2 instance hours (t4g.nano)") || !strings.Contains(text, "With a 1-year commitment") {
 		t.Errorf("cost text: exit %d\n%s", code, text)
 	}
 	if code, _, errOut := strata(t, "cost", "--stack", "dev", "--dir", repo, "--usage", filepath.Join(t.TempDir(), "none.yaml")); code != 2 {

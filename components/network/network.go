@@ -377,11 +377,20 @@ func (n *Network) natInstance(ctx *pulumi.Context, name string, a Args, addrs la
 	n.natInstanceID = inst.ID()
 	tables := privateRouteTableIDs(v.RouteTables)
 	for i := range a.AvailabilityZones {
+		// A network that had NAT gateways had awsx's default route in this
+		// table: the alias takes it over and points it at the instance in
+		// place, where a new route beside it would fail (RouteAlreadyExists).
+		gatewayRoute := n.URN().ApplyT(func(u pulumi.URN) pulumi.URN {
+			s := string(u)
+			cut := strings.LastIndex(s, "::")
+			return pulumi.URN(s[:cut] + "$awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet$aws:ec2/routeTable:RouteTable$aws:ec2/route:Route::" +
+				fmt.Sprintf("%s-private-%d", name, i+1))
+		}).(pulumi.URNOutput)
 		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-nat-%d", name, i+1), &ec2.RouteArgs{
 			RouteTableId:         tables.Index(pulumi.Int(i)),
 			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 			NetworkInterfaceId:   inst.PrimaryNetworkInterfaceId,
-		}, parent); err != nil {
+		}, parent, pulumi.Aliases([]pulumi.Alias{{URN: gatewayRoute}})); err != nil {
 			return err
 		}
 	}

@@ -556,6 +556,19 @@ func TestNATInstanceIsHardened(t *testing.T) {
 			t.Errorf("NAT instance %s = %v, want %v", path, got, want)
 		}
 	}
+	// Switching from NAT gateways takes awsx's default routes over in
+	// place: each route answers to the URN the gateway network's route had.
+	gw, err := run(t, &Args{AvailabilityZones: 2, NATGateways: NATSingle}, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 2; i++ {
+		old := plantest.Find(t, gw, "aws:ec2/route:Route", fmt.Sprintf("main-private-%d", i))
+		r := plantest.Find(t, p, "aws:ec2/route:Route", fmt.Sprintf("main-nat-%d", i))
+		if got := p.AliasesOf(r); !slices.Contains(got, old.URN) {
+			t.Errorf("route main-nat-%d aliases %v, want the gateway network's route %s", i, got, old.URN)
+		}
+	}
 	for suffix, action := range map[string]string{
 		"nat-instance-system-check": "arn:aws:automate:us-east-1:ec2:recover",
 		"nat-instance-status-check": "arn:aws:automate:us-east-1:ec2:reboot",
