@@ -36,7 +36,7 @@ func ExampleRead() {
 	// Output:
 	// 10.10.0.0/16 [us-east-1a us-east-1b] 1 NAT
 	// Internet → API api HTTPS 443
-	// Internet → load balancer web TCP 80, TCP 443
+	// Internet → load balancer web TCP 80
 	// load balancer web → service web TCP 8080
 	// service web → database main TCP 5432
 	// subnet main-private-1 → NAT main-nat TCP 80, TCP 443

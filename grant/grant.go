@@ -76,6 +76,9 @@ type Network struct {
 	// Protocol names what flows on Port, for the rules' descriptions, such
 	// as "PostgreSQL".
 	Protocol string
+	// VpcID is the resource's VPC: a path by group reference works only
+	// inside one VPC, so OpenPaths refuses a consumer in another.
+	VpcID pulumi.StringInput
 }
 
 // Secret is one value of a Secrets Manager secret.
@@ -142,15 +145,30 @@ func Problems(grants []Grant, taken map[string]string, names func(Grant) []strin
 // ingress rule on the resource's group from group,
 // <Network.Name>-from-<consumer>, both on the one port and by reference,
 // both children of the consumer (opts carry its parent), so deleting the
-// consumer closes them.
-func OpenPaths(ctx *pulumi.Context, consumer string, group pulumi.IDOutput, grants []Grant, opts ...pulumi.ResourceOption) error {
+// consumer closes them. With consumerVPC and the grant's VpcID, a consumer
+// in another VPC than the resource fails naming both.
+func OpenPaths(ctx *pulumi.Context, consumer string, consumerVPC pulumi.StringInput, group pulumi.IDOutput, grants []Grant, opts ...pulumi.ResourceOption) error {
 	for _, g := range grants {
 		n := g.Network
 		if n == nil {
 			continue
 		}
+		from := group.ToStringOutput()
+		if consumerVPC != nil && n.VpcID != nil {
+			// Both VPCs are known by the time the rule is made: a path
+			// across VPCs fails the deployment here, naming both, rather
+			// than at AWS with an opaque error.
+			what := g.What
+			from = pulumi.All(consumerVPC, n.VpcID, group).ApplyT(func(v []any) (string, error) {
+				mine, theirs := fmt.Sprint(v[0]), fmt.Sprint(v[1])
+				if mine != "" && theirs != "" && mine != theirs {
+					return "", fmt.Errorf("%s is in VPC %s, %s in VPC %s: a security-group path works only inside one VPC (peer the VPCs and name CIDRs instead)", consumer, mine, what, theirs)
+				}
+				return fmt.Sprint(v[2]), nil
+			}).(pulumi.StringOutput)
+		}
 		if _, err := vpc.NewSecurityGroupEgressRule(ctx, consumer+"-to-"+n.Name, &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId: group, IpProtocol: pulumi.String("tcp"),
+			SecurityGroupId: from, IpProtocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(n.Port), ToPort: pulumi.Int(n.Port),
 			ReferencedSecurityGroupId: n.SecurityGroupID.ToStringOutput(),
 			Description:               pulumi.Sprintf("To %s (%s)", g.What, n.Protocol),
@@ -160,7 +178,7 @@ func OpenPaths(ctx *pulumi.Context, consumer string, group pulumi.IDOutput, gran
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, n.Name+"-from-"+consumer, &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId: n.SecurityGroupID, IpProtocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(n.Port), ToPort: pulumi.Int(n.Port),
-			ReferencedSecurityGroupId: group.ToStringOutput(),
+			ReferencedSecurityGroupId: from,
 			Description:               pulumi.Sprintf("From %s (%s)", consumer, n.Protocol),
 		}, opts...); err != nil {
 			return fmt.Errorf("opening the path to %s: %w", g.What, err)

@@ -33,7 +33,7 @@
 //	                    backupRetentionDays, backupWindow, maintenanceWindow,
 //	                    logRetentionDays, deletionProtection, databaseName, masterUsername
 //	strata:app          object: image, command, port, cpu, memory, architecture, capacity, minTasks,
-//	                    maxTasks, healthCheckPath, certificateArn, allowedIngressCidrs
+//	                    maxTasks, healthCheckPath, certificateArn, allowedIngressCidrs, egress
 //	strata:api          object: domain, runtime, memoryMb, timeoutSeconds, throttlingBurst,
 //	                    throttlingRate, reservedConcurrency, jwtIssuer, jwtAudience
 //	strata:baseline     object: enabled, cloudTrail, guardDuty, config, s3PublicAccessBlock,

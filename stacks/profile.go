@@ -132,6 +132,8 @@ type AppConfig struct {
 	HealthCheckPath     string               `json:"healthCheckPath" zero:"default"`
 	CertificateARN      string               `json:"certificateArn"`
 	AllowedIngressCIDRs []string             `json:"allowedIngressCidrs"`
+	// Egress is what the tasks reach beyond their grants: https or none.
+	Egress appservice.Egress `json:"egress" zero:"default"`
 }
 
 // APIConfig is the strata:api config section. Field documentation is on
@@ -252,7 +254,7 @@ func Defaults(env string) Profile {
 		App: AppConfig{
 			Image: DefaultImage, Port: appservice.DefaultPort, CPU: appservice.DefaultCPU, Memory: appservice.DefaultMemory,
 			Architecture: appservice.DefaultArchitecture, MinTasks: 1, MaxTasks: 10,
-			HealthCheckPath:     appservice.DefaultHealthCheckPath,
+			HealthCheckPath: appservice.DefaultHealthCheckPath, Egress: appservice.EgressHTTPS,
 			AllowedIngressCIDRs: slices.Clone(appservice.DefaultAllowedIngressCIDRs),
 		},
 		// The seed's function and throttling.
@@ -401,7 +403,7 @@ func (p Profile) appArgs(w appWiring) *appservice.Args {
 	c := p.App
 	a := &appservice.Args{
 		Image: c.Image, Command: c.Command, Port: c.Port, CPU: c.CPU, Memory: c.Memory,
-		Architecture: c.Architecture, Capacity: c.Capacity, MinTasks: c.MinTasks, MaxTasks: c.MaxTasks,
+		Architecture: c.Architecture, Capacity: c.Capacity, MinTasks: c.MinTasks, MaxTasks: c.MaxTasks, Egress: c.Egress,
 		HealthCheck:        appservice.HealthCheck{Path: c.HealthCheckPath},
 		DeletionProtection: p.Production,
 		// Short in non-production, so deployments there do not wait.

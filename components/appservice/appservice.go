@@ -22,6 +22,7 @@ import (
 	"github.com/strata-infra/strata/internal/awsenv"
 	"github.com/strata-infra/strata/internal/iamdoc"
 	"github.com/strata-infra/strata/internal/kmskey"
+	"github.com/strata-infra/strata/internal/problems"
 	"github.com/strata-infra/strata/internal/steps"
 	"github.com/strata-infra/strata/internal/tags"
 	"github.com/strata-infra/strata/monitoring"
@@ -70,6 +71,9 @@ type AppService struct {
 	// Dashboard is the service's dashboard row: the metrics its alarms
 	// watch (monitoring.Body renders rows).
 	Dashboard monitoring.Row
+
+	name  string
+	vpcID pulumi.StringInput
 }
 
 var (
@@ -84,7 +88,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := validate(name, a); err != nil {
 		return nil, err
 	}
-	s := &AppService{HTTPS: a.CertificateARN != nil, Internal: a.Internal}
+	s := &AppService{HTTPS: a.CertificateARN != nil, Internal: a.Internal, name: name, vpcID: a.VpcID}
 	if err := ctx.RegisterComponentResource(Type, name, s, opts...); err != nil {
 		return nil, err
 	}
@@ -252,6 +256,17 @@ func (b *builder) securityGroups() error {
 	b.s.LoadBalancerSecurityGroupID = b.albGroup.ID().ToStringOutput()
 	b.s.SecurityGroupID = b.tasks.ID().ToStringOutput()
 
+	// Without a certificate nothing listens on 443: only 80 is opened.
+	https := func(r rule) []rule {
+		if b.s.HTTPS {
+			return []rule{r}
+		}
+		return nil
+	}
+	httpWhat := ", redirected to HTTPS"
+	if !b.s.HTTPS {
+		httpWhat = ", plain HTTP"
+	}
 	var rules []rule
 	for i, c := range a.AllowedIngressCIDRs {
 		var http pulumi.StringMap
@@ -264,27 +279,27 @@ func (b *builder) securityGroups() error {
 			}
 			http = pulumi.StringMap{tags.Suppress("STRATA-SG-004"): pulumi.String(reason)}
 		}
-		rules = append(rules,
-			rule{fmt.Sprintf("%s-alb-https-in-%d", name, i), "HTTPS from " + c, b.albGroup.ID(), 443, pulumi.String(c), nil, false, nil},
-			rule{fmt.Sprintf("%s-alb-http-in-%d", name, i), "HTTP from " + c + ", redirected to HTTPS", b.albGroup.ID(), 80, pulumi.String(c), nil, false, http})
+		rules = append(rules, https(rule{fmt.Sprintf("%s-alb-https-in-%d", name, i), "HTTPS from " + c, b.albGroup.ID(), 443, pulumi.String(c), nil, false, nil})...)
+		rules = append(rules, rule{fmt.Sprintf("%s-alb-http-in-%d", name, i), "HTTP from " + c + httpWhat, b.albGroup.ID(), 80, pulumi.String(c), nil, false, http})
 	}
 	for i, g := range a.AllowedSecurityGroupIDs {
-		rules = append(rules,
-			rule{fmt.Sprintf("%s-alb-https-from-group-%d", name, i), "HTTPS from an allowed security group", b.albGroup.ID(), 443, nil, g, false, nil},
-			rule{fmt.Sprintf("%s-alb-http-from-group-%d", name, i), "HTTP from an allowed security group, redirected to HTTPS", b.albGroup.ID(), 80, nil, g, false, nil})
+		rules = append(rules, https(rule{fmt.Sprintf("%s-alb-https-from-group-%d", name, i), "HTTPS from an allowed security group", b.albGroup.ID(), 443, nil, g, false, nil})...)
+		rules = append(rules, rule{fmt.Sprintf("%s-alb-http-from-group-%d", name, i), "HTTP from an allowed security group" + httpWhat, b.albGroup.ID(), 80, nil, g, false, nil})
 	}
 	rules = append(rules,
 		rule{name + "-alb-to-tasks", "To the application tier", b.albGroup.ID(), a.Port, nil, b.tasks.ID(), true, nil},
 		rule{name + "-tasks-from-alb", "From the load balancer", b.tasks.ID(), a.Port, nil, b.albGroup.ID(), false, nil},
-		rule{name + "-tasks-https-out", "HTTPS to AWS APIs and the internet through NAT", b.tasks.ID(), 443, pulumi.String("0.0.0.0/0"), nil, true, nil},
 	)
+	if a.Egress == EgressHTTPS {
+		rules = append(rules, rule{name + "-tasks-https-out", "HTTPS out through NAT: the AWS APIs Fargate uses (ECR, CloudWatch Logs, Secrets Manager) and HTTPS sites", b.tasks.ID(), 443, pulumi.String("0.0.0.0/0"), nil, true, nil})
+	}
 	return createRules(ctx, rules, b.parent)
 }
 
 // grantPaths opens each granted network path: egress from the tasks'
 // group and ingress on the granted resource's group, by reference.
 func (b *builder) grantPaths() error {
-	return grant.OpenPaths(b.ctx, b.name, b.tasks.ID(), b.a.Grants, b.parent)
+	return grant.OpenPaths(b.ctx, b.name, b.a.VpcID, b.tasks.ID(), b.a.Grants, b.parent)
 }
 
 // loadBalancer makes the load balancer (internet-facing in the public
@@ -762,4 +777,37 @@ func optional(in pulumi.StringInput) pulumi.StringInput {
 		return pulumi.String("")
 	}
 	return in
+}
+
+// Connect is the grant a caller needs to call this service: a path from
+// the caller's group to the load balancer's group on its listener port
+// (443 with a certificate, 80 without), both rules made by the caller, and
+// <EnvPrefix>URL with the service's URL. Only an Internal service is
+// reached this way: an internet-facing one is reached over the Internet.
+// Make the callee first and give its grant to the caller.
+func (s *AppService) Connect(opts *ConnectOptions) grant.Grant {
+	var o ConnectOptions
+	if opts != nil {
+		o = *opts
+	}
+	prefix := o.EnvPrefix
+	if prefix == "" {
+		prefix = strings.ToUpper(strings.ReplaceAll(s.name, "-", "_")) + "_"
+	}
+	p := problems.For("appservice", s.name)
+	if !envPrefixRE.MatchString(prefix) {
+		p.Addf("ConnectOptions.EnvPrefix must be letters, digits and underscores starting with a letter, got %q", prefix)
+	}
+	if !s.Internal {
+		p.Addf("Connect reaches an Internal service, and %s is internet-facing: its callers reach it over the Internet at its URL", s.name)
+	}
+	port, protocol := 80, "HTTP"
+	if s.HTTPS {
+		port, protocol = 443, "HTTPS"
+	}
+	return grant.Grant{Err: p.Err(),
+		What:        "service " + s.name,
+		Network:     &grant.Network{Name: s.name, SecurityGroupID: s.LoadBalancerSecurityGroupID, Port: port, Protocol: protocol, VpcID: s.vpcID},
+		Environment: map[string]pulumi.StringInput{prefix + "URL": s.URL},
+	}
 }

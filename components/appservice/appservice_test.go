@@ -3,6 +3,7 @@ package appservice
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -124,7 +125,17 @@ func TestValidation(t *testing.T) {
 		{name: "an internal load balancer open to the world beside a group", args: Args{Internal: true, AllowedIngressCIDRs: []string{"0.0.0.0/0"},
 			AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String("sg-0123456789abcdef0")}},
 			want: []string{"AllowedIngressCIDRs[0] is 0.0.0.0/0, but the load balancer is Internal"}},
-		{name: "an internal load balancer that admits no one", args: Args{Internal: true}, want: []string{"an Internal load balancer admits no one"}},
+		{name: "an internal load balancer reached only by its Connect grants", args: Args{Internal: true}},
+		{name: "an empty allow-list on an internet-facing load balancer", args: Args{AllowedIngressCIDRs: []string{}},
+			want: []string{"AllowedIngressCIDRs is empty and AllowedSecurityGroupIDs names no group: the internet-facing load balancer would admit nobody"}},
+		{name: "an internal load balancer open to both halves of the Internet", args: Args{Internal: true, AllowedIngressCIDRs: []string{"0.0.0.0/1", "128.0.0.0/1"}},
+			want: []string{"AllowedIngressCIDRs [0.0.0.0/1 128.0.0.0/1] together cover 0.0.0.0/0, the whole Internet, but the load balancer is Internal"}},
+		{name: "caller groups that are not group IDs", args: Args{AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String(""), pulumi.String("not-a-group")}},
+			want: []string{`AllowedSecurityGroupIDs[0] must be a security group ID (sg- and 8 or 17 hex digits), got ""`, `AllowedSecurityGroupIDs[1] must be a security group ID (sg- and 8 or 17 hex digits), got "not-a-group"`}},
+		{name: "an egress setting strata does not know", args: Args{Egress: "all"}, want: []string{`Egress must be "https" or "none", got "all"`}},
+		{name: "a grant in another VPC", args: Args{VpcID: pulumi.String("vpc-0aaaaaaaaaaaaaaaa"), PublicSubnetIDs: pulumi.StringArray{}, PrivateSubnetIDs: pulumi.StringArray{},
+			Grants: []grant.Grant{{What: "database main", Network: &grant.Network{Name: "main", SecurityGroupID: pulumi.String("sg-0123456789abcdef0"), Port: 5432, VpcID: pulumi.String("vpc-0bbbbbbbbbbbbbbbb")}}}},
+			want: []string{"Grants[0] (database main) is in VPC vpc-0bbbbbbbbbbbbbbbb and the service in VPC vpc-0aaaaaaaaaaaaaaaa: a security-group path works only inside one VPC"}},
 		{name: "an internal load balancer for the VPC", args: Args{Internal: true, AllowedIngressCIDRs: []string{"10.0.0.0/16"}}},
 		{name: "log retention 366", args: Args{LogRetentionDays: 366}, want: []string{"LogRetentionDays must be one of", "got 366"}},
 		{name: "a relative scratch path", args: Args{ScratchPath: "tmp"}, want: []string{`ScratchPath must be an absolute path, got "tmp"`}},
@@ -473,22 +484,37 @@ func TestOptionalScalingAndExistingCluster(t *testing.T) {
 }
 
 // TestSecurityGroupsChainByReference: the service owns its two groups; the
-// world reaches only the load balancer (443 and 80), the load balancer
-// only the tasks on the service's own port, the tasks only 443 out.
+// world reaches only the load balancer (443 and 80 with a certificate, 80
+// alone without one, where nothing listens on 443), the load balancer only
+// the tasks on the service's own port, the tasks only 443 out, or nothing
+// with EgressNone.
 func TestSecurityGroupsChainByReference(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args Args
+		want []string
+	}{
+		{"with a certificate", Args{Port: 9090, CertificateARN: pulumi.String(certARN)}, []string{
+			"alb in 443 from 0.0.0.0/0", "alb in 80 from 0.0.0.0/0", "alb out 9090 to tasks", "tasks in 9090 from alb", "tasks out 443 to 0.0.0.0/0"}},
+		{"without one", Args{Port: 9090}, []string{
+			"alb in 80 from 0.0.0.0/0", "alb out 9090 to tasks", "tasks in 9090 from alb", "tasks out 443 to 0.0.0.0/0"}},
+		{"without Internet egress", Args{Port: 9090, Egress: EgressNone}, []string{
+			"alb in 80 from 0.0.0.0/0", "alb out 9090 to tasks", "tasks in 9090 from alb"}},
+	} {
+		p, err := run(t, withNetwork(tc.args), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edges := plantest.SecurityGroupEdges(t, p, map[string]string{
+			p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks",
+		})
+		if !slices.Equal(edges, tc.want) {
+			t.Errorf("%s: security group edges = %v\nwant %v", tc.name, edges, tc.want)
+		}
+	}
 	p, err := run(t, withNetwork(Args{Port: 9090}), false)
 	if err != nil {
 		t.Fatal(err)
-	}
-	edges := plantest.SecurityGroupEdges(t, p, map[string]string{
-		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks",
-	})
-	want := []string{
-		"alb in 443 from 0.0.0.0/0", "alb in 80 from 0.0.0.0/0", "alb out 9090 to tasks",
-		"tasks in 9090 from alb", "tasks out 443 to 0.0.0.0/0",
-	}
-	if !slices.Equal(edges, want) {
-		t.Errorf("security group edges = %v\nwant %v", edges, want)
 	}
 	tg := plantest.One(t, p, "aws:lb/targetGroup:TargetGroup")
 	if tg.Inputs["port"] != 9090.0 {
@@ -499,8 +525,8 @@ func TestSecurityGroupsChainByReference(t *testing.T) {
 // TestInternalLoadBalancer: in the private subnets, the internal scheme,
 // reachable only from the blocks and groups it names.
 func TestInternalLoadBalancer(t *testing.T) {
-	p, err := run(t, withNetwork(Args{Internal: true, AllowedIngressCIDRs: []string{"10.20.0.0/16"},
-		AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String("sg-bastion")}}), false)
+	p, err := run(t, withNetwork(Args{Internal: true, AllowedIngressCIDRs: []string{"10.20.0.0/16"}, CertificateARN: pulumi.String(certARN),
+		AllowedSecurityGroupIDs: []pulumi.StringInput{pulumi.String("sg-0b0b0b0b0b0b0b0b0")}}), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +535,7 @@ func TestInternalLoadBalancer(t *testing.T) {
 		t.Errorf("load balancer internal %v in %v, want internal in the private subnets", alb.Inputs["internal"], alb.Inputs["subnets"])
 	}
 	edges := plantest.SecurityGroupEdges(t, p, map[string]string{
-		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks", "sg-bastion": "bastion",
+		p.Outputs["albGroup"].(string): "alb", p.Outputs["tasksGroup"].(string): "tasks", "sg-0b0b0b0b0b0b0b0b0": "bastion",
 	})
 	for _, want := range []string{"alb in 443 from 10.20.0.0/16", "alb in 443 from bastion", "alb in 80 from bastion"} {
 		if !slices.Contains(edges, want) {
@@ -626,4 +652,106 @@ func TestAlarms(t *testing.T) {
 	}
 	_, err = run(t, withNetwork(Args{Alarms: Alarms{CPUPercent: 101, LatencyP99Seconds: 0.001}}), false)
 	plantest.ExpectProblems(t, nil, err, "Alarms.CPUPercent must be 1 to 100, got 101", "Alarms.LatencyP99Seconds must be 0.01 to 60, got 0.001")
+}
+
+// TestServiceCallsServiceThroughConnect: web calls an internal service on
+// 8081 through orders.Connect, with and without a certificate: the only
+// paths into orders are web's group to its load balancer's group on the
+// listener port, and the load balancer to its tasks on 8081; web gets
+// ORDERS_URL with the listener's scheme.
+func TestServiceCallsServiceThroughConnect(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cert   pulumi.StringInput
+		port   int
+		scheme string
+	}{{"with a certificate", pulumi.String(certARN), 443, "https://"}, {"without one", nil, 80, "http://"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var orders *AppService
+			p, err := plan.Run(func(ctx *pulumi.Context) error {
+				var err error
+				orders, err = New(ctx, "orders", withNetwork(Args{Internal: true, Port: 8081, CertificateARN: tc.cert}))
+				if err != nil {
+					return err
+				}
+				web, err := New(ctx, "web", withNetwork(Args{Grants: []grant.Grant{orders.Connect(nil)}}))
+				if err != nil {
+					return err
+				}
+				ctx.Export("webTasks", web.SecurityGroupID)
+				ctx.Export("webAlb", web.LoadBalancerSecurityGroupID)
+				ctx.Export("ordersAlb", orders.LoadBalancerSecurityGroupID)
+				ctx.Export("ordersTasks", orders.SecurityGroupID)
+				return nil
+			}, plan.Options{Project: "shop", Stack: "dev"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]string{}
+			for _, k := range []string{"webTasks", "webAlb", "ordersAlb", "ordersTasks"} {
+				names[p.Outputs[k].(string)] = k
+			}
+			var intoOrders []string // every path into orders
+			for _, e := range plantest.SecurityGroupEdges(t, p, names) {
+				// Ingress on orders' groups, and egress that reaches them.
+				if strings.HasPrefix(e, "orders") && strings.Contains(e, " in ") || strings.HasSuffix(e, " to ordersAlb") || strings.HasSuffix(e, " to ordersTasks") {
+					intoOrders = append(intoOrders, e)
+				}
+			}
+			want := []string{
+				fmt.Sprintf("ordersAlb in %d from webTasks", tc.port), "ordersAlb out 8081 to ordersTasks",
+				"ordersTasks in 8081 from ordersAlb", fmt.Sprintf("webTasks out %d to ordersAlb", tc.port),
+			}
+			if !slices.Equal(intoOrders, want) {
+				t.Errorf("paths touching orders = %v\nwant exactly %v", intoOrders, want)
+			}
+			for typ, name := range map[string]string{"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "web-to-orders", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "orders-from-web"} {
+				if r := plantest.Find(t, p, typ, name); r.Parent != "urn:pulumi:dev::shop::strata:appservice:AppService::web" {
+					t.Errorf("rule %s is a child of %s, want web's", name, r.Parent)
+				}
+			}
+			var defs []map[string]any
+			td := plantest.Find(t, p, "aws:ecs/taskDefinition:TaskDefinition", "web")
+			if err := json.Unmarshal([]byte(td.Inputs["containerDefinitions"].(string)), &defs); err != nil {
+				t.Fatal(err)
+			}
+			url := ""
+			for _, e := range defs[0]["environment"].([]any) {
+				if m := e.(map[string]any); m["name"] == "ORDERS_URL" {
+					url = m["value"].(string)
+				}
+			}
+			if !strings.HasPrefix(url, tc.scheme) || !strings.Contains(url, "orders-") {
+				t.Errorf("ORDERS_URL = %q, want %s and orders' load balancer", url, tc.scheme)
+			}
+		})
+	}
+	// An internet-facing service is not connected by reference.
+	_, err := plan.Run(func(ctx *pulumi.Context) error {
+		public, err := New(ctx, "public", withNetwork(Args{}))
+		if err != nil {
+			return err
+		}
+		_, err = New(ctx, "web", withNetwork(Args{Grants: []grant.Grant{public.Connect(&ConnectOptions{EnvPrefix: "1X"})}}))
+		return err
+	}, plan.Options{Project: "shop", Stack: "dev"})
+	for _, want := range []string{"Connect reaches an Internal service, and public is internet-facing", `ConnectOptions.EnvPrefix must be letters, digits and underscores starting with a letter, got "1X"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want %q", err, want)
+		}
+	}
+	// A caller in another VPC fails naming both VPCs.
+	_, err = plan.Run(func(ctx *pulumi.Context) error {
+		orders, err := New(ctx, "orders", withNetwork(Args{Internal: true}))
+		if err != nil {
+			return err
+		}
+		other := withNetwork(Args{Grants: []grant.Grant{orders.Connect(nil)}})
+		other.VpcID = pulumi.String("vpc-0ffffffffffffffff").ToStringOutput()
+		_, err = New(ctx, "web", other)
+		return err
+	}, plan.Options{Project: "shop", Stack: "dev"})
+	if err == nil || !strings.Contains(err.Error(), "web is in VPC vpc-0ffffffffffffffff, service orders in VPC vpc-0123456789abcdef0") {
+		t.Errorf("a cross-VPC call: error = %v", err)
+	}
 }

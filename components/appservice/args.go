@@ -170,6 +170,23 @@ const (
 	MaxSpotDeregistrationDelay = 90
 )
 
+// Egress is what a service's tasks may reach besides their grants.
+type Egress string
+
+// Egress settings.
+const (
+	EgressHTTPS Egress = "https"
+	EgressNone  Egress = "none"
+)
+
+// ConnectOptions shape a grant to call a service.
+type ConnectOptions struct {
+	// EnvPrefix starts the variable the caller gets: <EnvPrefix>URL.
+	// Default: the service's name in upper case, hyphens as underscores,
+	// and "_" ("orders-api" gives ORDERS_API_URL).
+	EnvPrefix string
+}
+
 // Args configure an AppService.
 type Args struct {
 	// VpcID, PublicSubnetIDs and PrivateSubnetIDs come from a Network.
@@ -181,19 +198,31 @@ type Args struct {
 	PrivateSubnetIDs pulumi.StringArrayInput
 
 	// Internal puts the load balancer in the private subnets with the
-	// internal scheme: reachable only from AllowedIngressCIDRs (such as the
-	// Network's CIDR) and AllowedSecurityGroupIDs, one of which must be
-	// set, and never from 0.0.0.0/0. Default: false, internet-facing.
+	// internal scheme: reachable only by the services given its Connect
+	// grant, AllowedIngressCIDRs (such as the Network's CIDR) and
+	// AllowedSecurityGroupIDs, and never from the whole Internet.
+	// Default: false, internet-facing.
 	Internal bool
 	// AllowedIngressCIDRs are the IPv4 blocks that may reach the load
-	// balancer on 443 and 80 (which redirects to 443); canonical.
-	// Default: DefaultAllowedIngressCIDRs (0.0.0.0/0) for an internet-facing
-	// load balancer that names no AllowedSecurityGroupIDs; none otherwise.
+	// balancer on 443 and 80 (which redirects to 443; without a
+	// certificate, only 80); canonical. Left out (nil): DefaultAllowedIngressCIDRs
+	// (0.0.0.0/0) for an internet-facing load balancer that names no
+	// AllowedSecurityGroupIDs, none otherwise. An empty, non-nil list
+	// admits nobody, and is refused on an internet-facing load balancer.
 	AllowedIngressCIDRs []string
 	// AllowedSecurityGroupIDs are security groups whose members may reach
 	// the load balancer on 443 and 80, by reference (another service's
 	// SecurityGroupID, a bastion's group). Default: none.
 	AllowedSecurityGroupIDs []pulumi.StringInput
+
+	// Egress is what the tasks may reach beyond their grants (whose paths
+	// each grant opens by reference). EgressHTTPS: port 443 to 0.0.0.0/0,
+	// through NAT, which Fargate itself needs to pull images and write
+	// logs and secrets unless the VPC has interface endpoints for ECR,
+	// CloudWatch Logs and Secrets Manager; it also reaches any HTTPS site.
+	// EgressNone: nothing beyond the grants (for a VPC with those
+	// endpoints, whose groups must admit the tasks). Default: EgressHTTPS.
+	Egress Egress
 
 	// ClusterARN runs the service in an existing ECS cluster.
 	// Default: a new cluster with Container Insights.
@@ -317,6 +346,7 @@ func (a *Args) withDefaults() Args {
 	out.ScaleOutCooldownSeconds = cmp.Or(out.ScaleOutCooldownSeconds, DefaultScaleOutCooldown)
 	out.LogRetentionDays = cmp.Or(out.LogRetentionDays, DefaultLogRetentionDays)
 	out.Architecture = cmp.Or(out.Architecture, DefaultArchitecture)
+	out.Egress = cmp.Or(out.Egress, EgressHTTPS)
 	out.HealthCheck.Path = cmp.Or(out.HealthCheck.Path, DefaultHealthCheckPath)
 	out.HealthCheck.Matcher = cmp.Or(out.HealthCheck.Matcher, DefaultHealthCheckMatcher)
 	out.CPUTarget = cmp.Or(out.CPUTarget, DefaultCPUTarget)
@@ -325,7 +355,8 @@ func (a *Args) withDefaults() Args {
 	out.Alarms.LatencyP99Seconds = cmp.Or(out.Alarms.LatencyP99Seconds, DefaultLatencyP99Seconds)
 	out.Alarms.CPUPercent = cmp.Or(out.Alarms.CPUPercent, DefaultCPUPercent)
 	out.Alarms.MemoryPercent = cmp.Or(out.Alarms.MemoryPercent, DefaultMemoryPercent)
-	if !out.Internal && len(out.AllowedIngressCIDRs) == 0 && len(out.AllowedSecurityGroupIDs) == 0 {
+	// Only a list left out is the default: an empty one admits nobody.
+	if !out.Internal && out.AllowedIngressCIDRs == nil && len(out.AllowedSecurityGroupIDs) == 0 {
 		out.AllowedIngressCIDRs = DefaultAllowedIngressCIDRs
 	}
 	return out

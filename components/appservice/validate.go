@@ -3,6 +3,7 @@ package appservice
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,11 +19,13 @@ import (
 )
 
 var (
-	nameRE    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
-	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	jsonKeyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	matcherRE = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
-	arnRE     = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:(secret|parameter)[:/].+`)
+	nameRE      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	envNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	jsonKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	envPrefixRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	groupIDRE   = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	matcherRE   = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
+	arnRE       = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:(secret|parameter)[:/].+`)
 )
 
 func validate(name string, a Args) error {
@@ -172,25 +175,49 @@ func validate(name string, a Args) error {
 	return p.Err()
 }
 
-// checkIngress: who may reach the load balancer, which an internal one
-// must name and never as the world.
+// checkIngress: who may reach the load balancer: never the whole
+// Internet when it is Internal, however the blocks are split, and never
+// nobody by an empty list on an internet-facing one.
 func checkIngress(p *problems.List, a Args) {
+	var blocks []netip.Prefix
 	for i, c := range a.AllowedIngressCIDRs {
 		prefix, err := cidr.Parse(c)
 		switch {
 		case err != nil:
 			p.Addf("AllowedIngressCIDRs[%d] %s", i, err)
 		case a.Internal && prefix.Bits() == 0:
-			p.Addf("AllowedIngressCIDRs[%d] is %s, but the load balancer is Internal: name the VPC's CIDR or the callers' blocks, or use AllowedSecurityGroupIDs", i, c)
+			p.Addf("AllowedIngressCIDRs[%d] is %s, but the load balancer is Internal: name the VPC's CIDR or the callers' blocks, give callers its Connect grant, or use AllowedSecurityGroupIDs", i, c)
+		default:
+			blocks = append(blocks, prefix)
 		}
+	}
+	if a.Internal && len(blocks) > 1 {
+		if all := cidr.Union(blocks); all != "" {
+			p.Addf("AllowedIngressCIDRs %v together cover %s, the whole Internet, but the load balancer is Internal: name the VPC's CIDR or the callers' blocks", a.AllowedIngressCIDRs, all)
+		}
+	}
+	if !a.Internal && a.AllowedIngressCIDRs != nil && len(a.AllowedIngressCIDRs) == 0 && len(a.AllowedSecurityGroupIDs) == 0 {
+		p.Addf("AllowedIngressCIDRs is empty and AllowedSecurityGroupIDs names no group: the internet-facing load balancer would admit nobody; leave AllowedIngressCIDRs out for the Internet, name the clients' blocks, or make the service Internal")
 	}
 	for i, g := range a.AllowedSecurityGroupIDs {
 		if g == nil {
 			p.Addf("AllowedSecurityGroupIDs[%d] is nil: pass a security group ID", i)
+		} else if lit, ok := g.(pulumi.String); ok && !groupIDRE.MatchString(string(lit)) {
+			p.Addf("AllowedSecurityGroupIDs[%d] must be a security group ID (sg- and 8 or 17 hex digits), got %q", i, string(lit))
 		}
 	}
-	if a.Internal && len(a.AllowedIngressCIDRs) == 0 && len(a.AllowedSecurityGroupIDs) == 0 {
-		p.Addf("an Internal load balancer admits no one: set AllowedIngressCIDRs (such as the Network's CIDR) or AllowedSecurityGroupIDs")
+	if a.Egress != EgressHTTPS && a.Egress != EgressNone {
+		p.Addf("Egress must be %q or %q, got %q", EgressHTTPS, EgressNone, a.Egress)
+	}
+	for i, g := range a.Grants {
+		if g.Network == nil || g.Network.VpcID == nil || a.VpcID == nil {
+			continue
+		}
+		theirs, ok1 := g.Network.VpcID.(pulumi.String)
+		mine, ok2 := a.VpcID.(pulumi.String)
+		if ok1 && ok2 && theirs != mine {
+			p.Addf("Grants[%d] (%s) is in VPC %s and the service in VPC %s: a security-group path works only inside one VPC", i, g.What, theirs, mine)
+		}
 	}
 }
 

@@ -63,6 +63,7 @@ type AuroraDB struct {
 
 	name, masterUsername string
 	env                  awsenv.Env
+	vpcID                pulumi.StringInput
 }
 
 var (
@@ -92,7 +93,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := validate(name, a); err != nil {
 		return nil, err
 	}
-	db := &AuroraDB{Port: Port, DatabaseName: a.DatabaseName, name: name, masterUsername: a.MasterUsername}
+	db := &AuroraDB{Port: Port, DatabaseName: a.DatabaseName, name: name, masterUsername: a.MasterUsername, vpcID: a.VpcID}
 	if err := ctx.RegisterComponentResource(Type, name, db, opts...); err != nil {
 		return nil, err
 	}
@@ -338,7 +339,7 @@ func (d *AuroraDB) Connect(opts *ConnectOptions) grant.Grant {
 	}
 	g := grant.Grant{Err: p.Err(),
 		What:    "database " + d.name,
-		Network: &grant.Network{Name: d.name, SecurityGroupID: d.SecurityGroupID, Port: Port, Protocol: "PostgreSQL"},
+		Network: &grant.Network{Name: d.name, SecurityGroupID: d.SecurityGroupID, Port: Port, Protocol: "PostgreSQL", VpcID: d.vpcID},
 		Environment: map[string]pulumi.StringInput{
 			prefix + "HOST": d.Endpoint,
 			prefix + "PORT": pulumi.String(strconv.Itoa(Port)),

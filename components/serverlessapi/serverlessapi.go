@@ -178,7 +178,7 @@ func (b *builder) network() error {
 	}, b.parent); err != nil {
 		return err
 	}
-	if err := grant.OpenPaths(ctx, name, sg.ID(), a.Grants, b.parent); err != nil {
+	if err := grant.OpenPaths(ctx, name, a.VpcID, sg.ID(), a.Grants, b.parent); err != nil {
 		return err
 	}
 	b.group = sg

@@ -71,3 +71,47 @@ func BitsFor(n int) int {
 func Usable(p netip.Prefix) int {
 	return 1<<(32-p.Bits()) - 5
 }
+
+// Union says which whole address space the blocks cover together:
+// "0.0.0.0/0" when the IPv4 ones cover every IPv4 address (0.0.0.0/1 and
+// 128.0.0.0/1 do), "::/0" for IPv6, or "" when neither is covered.
+func Union(blocks []netip.Prefix) string {
+	for _, all := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
+		if covered(all, blocks) {
+			return all.String()
+		}
+	}
+	return ""
+}
+
+// covered says whether the blocks cover p: one contains it, or they cover
+// both its halves. It descends only where a block overlaps.
+func covered(p netip.Prefix, blocks []netip.Prefix) bool {
+	overlaps := false
+	for _, b := range blocks {
+		if b.Addr().Is4() != p.Addr().Is4() {
+			continue
+		}
+		if Contains(b, p) {
+			return true
+		}
+		if b.Overlaps(p) {
+			overlaps = true
+		}
+	}
+	if !overlaps || p.Bits() == p.Addr().BitLen() {
+		return false
+	}
+	lo, hi := halves(p)
+	return covered(lo, blocks) && covered(hi, blocks)
+}
+
+// halves splits p into its two blocks one bit longer, either family.
+func halves(p netip.Prefix) (netip.Prefix, netip.Prefix) {
+	bits := p.Bits()
+	b := p.Masked().Addr().AsSlice()
+	lo := netip.PrefixFrom(p.Masked().Addr(), bits+1)
+	b[bits/8] |= 0x80 >> uint(bits%8)
+	addr, _ := netip.AddrFromSlice(b)
+	return lo, netip.PrefixFrom(addr, bits+1)
+}

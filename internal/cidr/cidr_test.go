@@ -92,3 +92,27 @@ func TestBitsForAndUsable(t *testing.T) {
 		t.Errorf("Usable(/28) = %d, want 11", got)
 	}
 }
+
+func TestUnion(t *testing.T) {
+	for _, tc := range []struct {
+		blocks []string
+		want   string
+	}{
+		{[]string{"0.0.0.0/1", "128.0.0.0/1"}, "0.0.0.0/0"},
+		{[]string{"0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"}, "0.0.0.0/0"},
+		{[]string{"0.0.0.0/1", "128.0.0.0/2"}, ""},
+		{[]string{"10.0.0.0/8", "0.0.0.0/0"}, "0.0.0.0/0"},
+		{[]string{"0.0.0.0/1", "128.0.0.0/1", "::/1"}, "0.0.0.0/0"},
+		{[]string{"::/1", "8000::/1"}, "::/0"},
+		{[]string{"10.0.0.0/16", "10.1.0.0/16"}, ""},
+		{nil, ""},
+	} {
+		var ps []netip.Prefix
+		for _, b := range tc.blocks {
+			ps = append(ps, netip.MustParsePrefix(b))
+		}
+		if got := Union(ps); got != tc.want {
+			t.Errorf("Union(%v) = %q, want %q", tc.blocks, got, tc.want)
+		}
+	}
+}
