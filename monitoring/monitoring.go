@@ -6,10 +6,13 @@ package monitoring
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/problems"
 )
 
 // Metric is one CloudWatch metric of one resource.
@@ -173,4 +176,15 @@ func sortedKeys(m map[string]pulumi.StringInput) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// topicARN is an SNS topic's ARN as AWS forms it.
+var topicARN = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+
+// CheckTopic reports a topic written in the program that is not an SNS
+// topic ARN. A topic from another resource (an output) is checked by AWS.
+func CheckTopic(p *problems.List, field string, topic pulumi.StringInput) {
+	if lit, ok := topic.(pulumi.String); ok && !topicARN.MatchString(string(lit)) {
+		p.Addf("%s must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got %q", field, string(lit))
+	}
 }

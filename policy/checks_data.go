@@ -419,6 +419,56 @@ var _ = register(
 		},
 	},
 	&Check{
+		ID: "STRATA-S3-012", Title: "Access logs go to buckets their service can write (SSE-S3)", Severity: High,
+		Controls: []string{"AWS ELB access logs: SSE-S3 only", "AWS S3 server access logging: no SSE-KMS target"},
+		Types:    append(append([]string{lbType, bucketType, bucketV1Type}, loggingTypes...), sseTypes...),
+		Fix:      "Send access logs to a bucket that default-encrypts with SSE-S3 (AES256), such as securebucket's AccessLogTarget.",
+		eval: func(e *env) []Finding {
+			sses := e.sideOf(sseTypes...)
+			// kms says whether the plan's bucket named name default-encrypts
+			// with SSE-KMS; buckets outside the plan are not judged.
+			kms := func(name string) bool {
+				for _, b := range awsread.Buckets(e.p) {
+					if b.ID != name {
+						continue
+					}
+					sse, rule := sses[b.ID], "rules.0"
+					if sse == nil {
+						if rule = e.inlineSSE(b); rule == "" {
+							return false
+						}
+						sse = b
+					}
+					return strings.HasPrefix(e.str(sse, rule+".applyServerSideEncryptionByDefault.sseAlgorithm"), "aws:kms")
+				}
+				return false
+			}
+			types := append([]string{lbType}, loggingTypes...)
+			out := e.each(types, func(r *plan.Resource) (string, bool) {
+				target, what := e.str(r, "targetBucket"), "S3 server access logs"
+				if r.Type == lbType {
+					if !e.boolean(r, "accessLogs.enabled") {
+						return "", false
+					}
+					target, what = e.str(r, "accessLogs.bucket"), "load balancer access logs"
+				}
+				if target != "" && kms(target) {
+					return fmt.Sprintf("delivers %s to bucket %s, which defaults to SSE-KMS: the log service cannot write there and the logs are lost", what, target), false
+				}
+				return "", false
+			})
+			out = append(out, e.each([]string{bucketType, bucketV1Type}, func(b *plan.Resource) (string, bool) {
+				for _, path := range []string{"logging.targetBucket", "loggings.0.targetBucket"} {
+					if t, ok := b.Input(path); ok && kms(fmt.Sprint(t)) {
+						return fmt.Sprintf("delivers S3 server access logs to bucket %v, which defaults to SSE-KMS: the logs are lost", t), false
+					}
+				}
+				return "", false
+			})...)
+			return out
+		},
+	},
+	&Check{
 		ID: "STRATA-S3-004", Title: "Buckets are versioned", Severity: Medium,
 		Controls: []string{"FSBP S3.14", "CKV_AWS_21"}, Types: append([]string{bucketType, bucketV1Type}, versioningTypes...),
 		Fix: "Enable versioning.",

@@ -408,6 +408,12 @@ var failingCases = map[string]func(t *testing.T, p *plan.Plan) string{
 		r := world(find(t, p, sgType, stacks.AppName+"-tasks").ID, 5432, false)
 		return add(p, egressType, "db-anywhere", r)
 	},
+	"STRATA-S3-012": func(t *testing.T, p *plan.Plan) string {
+		// The load balancer's logs sent to the data bucket, which is SSE-KMS.
+		r := find(t, p, lbType, stacks.AppName)
+		data := find(t, p, bucketType, stacks.BucketName)
+		return set(t, r, "accessLogs", map[string]any{"enabled": true, "bucket": data.ID})
+	},
 	"STRATA-S3-011": func(t *testing.T, p *plan.Plan) string {
 		// The ELB log account allowed to write anywhere in the log bucket.
 		return edit(t, find(t, p, bucketPolType, "access-logs"), "policy", func(d *policyDoc) {

@@ -74,7 +74,11 @@ func Load(ctx *pulumi.Context) (*Profile, error) {
 	get := func(key string) (string, bool) { return ctx.GetConfig(key) }
 	p, err := load(ns, ctx.Stack(), get, ctx.IsConfigSecret)
 	if err == nil && !p.AccessLogs && ctx.DryRun() {
-		if werr := ctx.Log.Warn(fmt.Sprintf("%s:%s is false: no load balancer or S3 server access logs (FSBP ELB.5, S3.9)", ns, KeyAccessLogs), nil); werr != nil {
+		msg := fmt.Sprintf("%s:%s is false: no load balancer or S3 server access logs (FSBP ELB.5, S3.9)", ns, KeyAccessLogs)
+		if b := p.Bucket.AccessLogBucket; b != "" {
+			msg = fmt.Sprintf("%s:%s is false: no load balancer access logs (FSBP ELB.5); the data bucket still logs to %s (%s:%s.accessLogBucket)", ns, KeyAccessLogs, b, ns, KeyBucket)
+		}
+		if werr := ctx.Log.Warn(msg, nil); werr != nil {
 			return nil, werr
 		}
 	}

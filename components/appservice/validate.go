@@ -11,11 +11,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/grant"
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/cidr"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 var (
@@ -47,6 +49,7 @@ func validate(name string, a Args) error {
 	}
 	checkIngress(p, a)
 	p.InRange("Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100)
+	monitoring.CheckTopic(p, "Alarms.TopicARN", a.Alarms.TopicARN)
 	p.InRange("Alarms.LatencyP99Seconds", a.Alarms.LatencyP99Seconds, 0.01, 60)
 	p.InRange("Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100)
 	p.InRange("Alarms.MemoryPercent", a.Alarms.MemoryPercent, 1, 100)
@@ -57,6 +60,7 @@ func validate(name string, a Args) error {
 		p.Addf("Port must be 1 to 65535, got %d", a.Port)
 	}
 	checkCapacity(p, a)
+	securebucket.CheckLogBucket(p, "AccessLogBucket", a.AccessLogBucket)
 	if mems, ok := fargateSizes[a.CPU]; !ok {
 		p.Addf("CPU must be one of Fargate's sizes %s, got %d", ints(sortedKeys(fargateSizes)), a.CPU)
 	} else if !slices.Contains(mems, a.Memory) {

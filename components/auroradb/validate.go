@@ -11,6 +11,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awslimits"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 var (
@@ -122,6 +123,7 @@ func validate(name string, a Args) error {
 	checkPGName(p, "DatabaseName", a.DatabaseName, reservedDBs)
 	checkPGName(p, "MasterUsername", a.MasterUsername, reservedUsers)
 	p.InRange("Alarms.ACUPercent", a.Alarms.ACUPercent, 1, 100)
+	monitoring.CheckTopic(p, "Alarms.TopicARN", a.Alarms.TopicARN)
 	p.InRange("Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100)
 	p.InRange("Alarms.Connections", float64(a.Alarms.Connections), 1, 100000)
 	p.InRange("Alarms.ReplicaLagMilliseconds", float64(a.Alarms.ReplicaLagMilliseconds), 1, 600000)

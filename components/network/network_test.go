@@ -57,6 +57,7 @@ func TestValidation(t *testing.T) {
 		{name: "a block that does not parse", args: Args{CIDR: "10.0.0/16"}, want: []string{"CIDR", "not an IPv4 block in a.b.c.d/n form"}},
 		{name: "a /24 carves over two AZs", args: Args{CIDR: "10.0.0.0/24"}},
 		{name: "a /25 is too small to carve over two AZs", args: Args{CIDR: "10.0.0.0/25"}, want: []string{"too small", "/24 or larger"}},
+		{name: "an alarm topic that is not an ARN", args: Args{AlarmTopicARN: pulumi.String("alarms")}, want: []string{`AlarmTopicARN must be an SNS topic ARN`, `got "alarms"`}},
 		{name: "one AZ is too few", args: Args{AvailabilityZones: 1}, want: []string{"AvailabilityZones", "2 to 6", "got 1"}},
 		{name: "six AZs is the most", args: Args{AvailabilityZones: 6}},
 		{name: "seven AZs is too many", args: Args{AvailabilityZones: 7}, want: []string{"AvailabilityZones", "got 7"}},

@@ -9,6 +9,7 @@ import (
 	"github.com/strata-infra/strata/internal/cidr"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 // tier is one subnet tier with its blocks, one per AZ.
@@ -29,6 +30,7 @@ type layout struct {
 func validate(name string, a Args) (layout, error) {
 	p := problems.For("network", name)
 	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
+	monitoring.CheckTopic(p, "AlarmTopicARN", a.AlarmTopicARN)
 	var l layout
 
 	if name == "" {

@@ -107,6 +107,11 @@ func TestValidation(t *testing.T) {
 		{name: "a CloudTrail delivery without its trail", args: Args{LogDeliveries: []LogDelivery{{Service: CloudTrail}}}, want: []string{"LogDeliveries[0].SourceARN is required for CloudTrail"}},
 		{name: "an unknown delivering service", args: Args{LogDeliveries: []LogDelivery{{Service: "logs.amazonaws.com"}}}, want: []string{`LogDeliveries[0].Service must be`, `"logs.amazonaws.com"`}},
 		{name: "a source that is no ARN", args: Args{LogDeliveries: []LogDelivery{{Service: Config, SourceARN: "my-recorder"}}}, want: []string{`LogDeliveries[0].SourceARN must be an ARN`}},
+		{name: "a log bucket with spaces", args: Args{AccessLogBucket: pulumi.String("my log bucket")}, want: []string{`AccessLogBucket "my log bucket" is not a bucket name: it must be lower-case letters`}},
+		{name: "an empty log bucket", args: Args{AccessLogBucket: pulumi.String("")}, want: []string{`AccessLogBucket "" is not a bucket name: it must be 3 to 63 characters, got 0`}},
+		{name: "a dotted log bucket made elsewhere", args: Args{AccessLogBucket: pulumi.String("logs.example.com")}},
+		{name: "a 2,000-character log prefix", args: Args{AccessLogBucket: pulumi.String("my-logs"), AccessLogPrefix: strings.Repeat("p", 2000)},
+			want: []string{"AccessLogPrefix must be at most 512 characters (object keys are at most 1,024 with the log's own name), got 2000"}},
 		{name: "a log prefix without a log bucket", args: Args{AccessLogPrefix: "logs/"}, want: []string{`AccessLogPrefix "logs/" is set but AccessLogBucket is not`}},
 	}
 	for _, tt := range tests {

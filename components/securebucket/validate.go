@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/strata-infra/strata/internal/problems"
 )
 
@@ -95,6 +97,10 @@ func validate(name, project string, a Args) error {
 	if a.AccessLogBucket == nil && a.AccessLogPrefix != "" {
 		p.Addf("AccessLogPrefix %q is set but AccessLogBucket is not", a.AccessLogPrefix)
 	}
+	CheckLogBucket(p, "AccessLogBucket", a.AccessLogBucket)
+	if len(a.AccessLogPrefix) > MaxLogPrefix {
+		p.Addf("AccessLogPrefix must be at most %d characters (object keys are at most 1,024 with the log's own name), got %d", MaxLogPrefix, len(a.AccessLogPrefix))
+	}
 
 	for i, d := range a.LogDeliveries {
 		switch {
@@ -181,4 +187,22 @@ func checkTransitions(p *problems.List, rule, field, expField string, ts []Trans
 // New runs it first.
 func Validate(name, project string, args *Args) error {
 	return validate(name, project, args.withDefaults(name))
+}
+
+// MaxLogPrefix bounds an access-log prefix: S3 keys are at most 1,024
+// bytes, and the log delivery adds its own path after the prefix.
+const MaxLogPrefix = 512
+
+// CheckLogBucket reports a log target written in the program that is not
+// a bucket name (an empty one included). A bucket from another resource
+// is checked by AWS.
+func CheckLogBucket(p *problems.List, field string, bucket pulumi.StringInput) {
+	lit, ok := bucket.(pulumi.String)
+	if !ok {
+		return
+	}
+	why := slices.DeleteFunc(BucketNameProblems(string(lit)), func(w string) bool { return strings.Contains(w, "in strata") })
+	if len(why) > 0 {
+		p.Addf("%s %q is not a bucket name: it %s", field, string(lit), strings.Join(why, "; "))
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/lambdaruntime"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/monitoring"
 )
 
 var (
@@ -127,6 +128,7 @@ func validate(name string, a Args) error {
 		p.Addf("ThrottlingRate must be above 0, got %v", a.ThrottlingRate)
 	}
 	p.InRange("Alarms.ErrorRatePercent", a.Alarms.ErrorRatePercent, 0.1, 100)
+	monitoring.CheckTopic(p, "Alarms.TopicARN", a.Alarms.TopicARN)
 	p.InRange("Alarms.LatencyP99Milliseconds", a.Alarms.LatencyP99Milliseconds, 10, 30000)
 	p.InRange("Alarms.TimeoutPercent", a.Alarms.TimeoutPercent, 1, 100)
 	p.InRange("Alarms.ConcurrencyPercent", a.Alarms.ConcurrencyPercent, 1, 100)
