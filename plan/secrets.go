@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
@@ -36,6 +37,11 @@ func stackDecrypter(ps *workspace.ProjectStack, stackFile string) (config.Decryp
 		}
 		phrase, set = strings.TrimRight(string(data), "\r\n"), true
 	}
+	if set && ps.EncryptionSalt == "" && ps.SecretsProvider == "" && hasSecure(ps) {
+		// The passphrase is given but nothing says what it decrypts.
+		return nil, fmt.Errorf("%s holds secure values (%s) but no encryptionsalt, so %s cannot decrypt them: they were encrypted for another stack file or backend; set them again with `pulumi config set --secret`, which writes the salt",
+			stackFile, strings.Join(secureKeys(ps), ", "), EnvPassphrase)
+	}
 	if !set || ps.EncryptionSalt == "" {
 		return nil, nil
 	}
@@ -55,4 +61,18 @@ func stackDecrypter(ps *workspace.ProjectStack, stackFile string) (config.Decryp
 		return nil, errors.New("incorrect passphrase for " + stackFile + ": check " + EnvPassphrase + " or " + EnvPassphraseFile)
 	}
 	return crypter, nil
+}
+
+func hasSecure(ps *workspace.ProjectStack) bool { return len(secureKeys(ps)) > 0 }
+
+// secureKeys are the stack's keys with secure values, sorted.
+func secureKeys(ps *workspace.ProjectStack) []string {
+	var out []string
+	for k, v := range ps.Config {
+		if v.Secure() {
+			out = append(out, k.String())
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -10,8 +10,12 @@ import (
 	"strconv"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/strata-infra/strata/internal/didyoumean"
 )
 
 // StackOptions reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml with
@@ -33,6 +37,9 @@ func StackOptions(dir, stack string) (Options, error) {
 	if _, err := os.Stat(projPath); err != nil {
 		return Options{}, &FileError{fmt.Errorf("no Pulumi project in %s: %w", dir, err)}
 	}
+	if err := yamlShape(projPath, "name:, runtime:, config:, …"); err != nil {
+		return Options{}, &FileError{err}
+	}
 	proj, err := workspace.LoadProject(projPath)
 	if err != nil {
 		return Options{}, &FileError{yamlError(projPath, err)}
@@ -42,9 +49,15 @@ func StackOptions(dir, stack string) (Options, error) {
 		return Options{}, &FileError{fmt.Errorf("unknown stack %q: there is no %s (stacks here: %s)",
 			stack, filepath.Base(stackPath), strings.Join(Stacks(dir), ", "))}
 	}
+	if err := yamlShape(stackPath, "config:, encryptionsalt:, …"); err != nil {
+		return Options{}, &FileError{err}
+	}
 	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
 	if err != nil {
 		return Options{}, &FileError{yamlError(stackPath, err)}
+	}
+	if err := stackFileKeys(stackPath); err != nil {
+		return Options{}, &FileError{err}
 	}
 
 	decrypter, err := stackDecrypter(ps, filepath.Base(stackPath))
@@ -174,4 +187,36 @@ func Stacks(dir string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// stackFileFields are the top-level keys a Pulumi stack file may hold.
+var stackFileFields = []string{"config", "encryptionsalt", "encryptedkey", "secretsprovider", "environment"}
+
+// stackFileKeys refuses a top-level key Pulumi does not read (a misspelled
+// "confg:" would drop every value under it in silence), naming its line.
+func stackFileKeys(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil // LoadProjectStack has judged the shape
+	}
+	var bad []string
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if !slices.Contains(stackFileFields, k.Value) {
+			msg := fmt.Sprintf("%s:%d:%d: unknown top-level key %q", path, k.Line, k.Column, k.Value)
+			if s := didyoumean.Suggest(k.Value, stackFileFields); s != "" {
+				msg += fmt.Sprintf(": did you mean %q?", s)
+			}
+			bad = append(bad, msg+" (a stack file holds "+strings.Join(stackFileFields, ", ")+")")
+		}
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, "\n"))
+	}
+	return nil
 }

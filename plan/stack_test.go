@@ -94,3 +94,51 @@ func TestStackOptionsNamesTheLineOfAYAMLMistake(t *testing.T) {
 		}
 	}
 }
+
+// A top-level key Pulumi does not read is refused at its line, with the
+// one meant; secure values the passphrase cannot decrypt for want of a
+// salt say so, naming the keys.
+func TestStackOptionsRefusesWhatNothingReads(t *testing.T) {
+	_, err := plan.StackOptions(stackDir(t, "config:\n  demo:owner: team\nconfg:\n  demo:costCenter: x\n"), "dev")
+	var fe *plan.FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), `Pulumi.dev.yaml:3:1: unknown top-level key "confg": did you mean "config"?`) {
+		t.Errorf("a misspelled top level: error = %v", err)
+	}
+
+	salted := plantest.PassphraseStack(t, "correct horse", nil, map[string]string{"demo:token": "s3cr3t-value"})
+	var unsalted []string
+	for _, line := range strings.Split(salted, "\n") {
+		if !strings.HasPrefix(line, "encryptionsalt:") {
+			unsalted = append(unsalted, line)
+		}
+	}
+	t.Setenv(plan.EnvPassphrase, "correct horse")
+	_, err = plan.StackOptions(stackDir(t, strings.Join(unsalted, "\n")), "dev")
+	if err == nil || !strings.Contains(err.Error(), "holds secure values (demo:token) but no encryptionsalt, so PULUMI_CONFIG_PASSPHRASE cannot decrypt them") {
+		t.Errorf("secure values without a salt: error = %v", err)
+	}
+}
+
+// What Pulumi's loaders report without a position gets one: bytes that
+// are not UTF-8, an alias bomb, a file that is a list.
+func TestStackOptionsPlacesShapeMistakes(t *testing.T) {
+	bomb := "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nconfig: {}\n"
+	for _, tt := range []struct{ project, stack, want string }{
+		{"name: demo\nruntime: go\n", "config:\n  demo:owner: \xff\xfe\n", "Pulumi.dev.yaml:2:15: invalid YAML: byte 0xff is not UTF-8"},
+		{"name: demo\nruntime: go\n", bomb, "Pulumi.dev.yaml:2:1: invalid YAML: its aliases (*name) expand"},
+		{"name: demo\nruntime: go\n", "- config\n", "Pulumi.dev.yaml:1:1: Pulumi.dev.yaml must be a mapping of keys (config:, encryptionsalt:, …), got a list"},
+		{"- name: demo\n- runtime: go\n", "config: {}\n", "Pulumi.yaml:1:1: Pulumi.yaml must be a mapping of keys (name:, runtime:, config:, …), got a list"},
+	} {
+		dir := t.TempDir()
+		for name, body := range map[string]string{"Pulumi.yaml": tt.project, "Pulumi.dev.yaml": tt.stack} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := plan.StackOptions(dir, "dev")
+		var fe *plan.FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("error = %v, want a FileError with %q", err, tt.want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/strata-infra/strata/components/network"
 	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/components/serverlessapi"
+	"github.com/strata-infra/strata/internal/awsconfig"
 	"github.com/strata-infra/strata/internal/didyoumean"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
@@ -344,17 +345,39 @@ func (p *Profile) Settings() []Setting {
 	return out
 }
 
-// CheckKeys reports config keys in the project namespace ns that strata does
-// not read, suggesting the nearest one it does.
+// CheckKeys reports config keys strata's stacks would not read: in the
+// project namespace ns, keys strata does not read; in aws: and pulumi:,
+// keys the AWS provider and Pulumi do not read; and any other namespace,
+// which nothing in the program reads (a misspelled "stata:owner"). Each
+// suggests the nearest key or namespace.
 func CheckKeys(ns string, keys []string) error {
 	bad := problems.About("config")
 	slices.Sort(keys)
+	namespaces := []string{ns, "aws", "pulumi"}
 	for _, k := range keys {
-		name, ok := strings.CutPrefix(k, ns+":")
-		if !ok || slices.Contains(Keys, name) {
-			continue
+		space, name, _ := strings.Cut(k, ":")
+		switch {
+		case space == ns:
+			if !slices.Contains(Keys, name) {
+				bad.Addf("unknown key %q%s (known: %s)", k, suggest(name, Keys, ns+":"), strings.Join(Keys, ", "))
+			}
+		case space == "aws" || space == "pulumi":
+			known := awsconfig.AWSKeys
+			if space == "pulumi" {
+				known = awsconfig.PulumiKeys
+			}
+			if ok, _ := awsconfig.Known(k); !ok {
+				bad.Addf("unknown key %q: the %s namespace has no such key%s", k, map[string]string{"aws": "AWS provider's", "pulumi": "Pulumi engine's"}[space], suggest(name, known, space+":"))
+			}
+		default:
+			msg := fmt.Sprintf("unknown namespace in %q: nothing in strata's program reads %s: keys", k, space)
+			if s := didyoumean.Suggest(space, namespaces); s != "" {
+				msg += fmt.Sprintf(": did you mean %q?", s+":"+name)
+			} else {
+				msg += " (its namespaces: " + strings.Join(namespaces, ", ") + ")"
+			}
+			bad.Addf("%s", msg)
 		}
-		bad.Addf("unknown key %q%s (known: %s)", k, suggest(name, Keys, ns+":"), strings.Join(Keys, ", "))
 	}
 	return bad.Err()
 }

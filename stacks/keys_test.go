@@ -71,3 +71,29 @@ func TestSettingKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckKeysInEveryNamespace: a misspelled key is caught in aws: and
+// pulumi: too, and a misspelled namespace is named with the one meant.
+func TestCheckKeysInEveryNamespace(t *testing.T) {
+	err := CheckKeys("strata", []string{"aws:region", "aws:regoin", "pulumi:disable-default-providers", "pulumi:disable-default-provider",
+		"stata:owner", "strata:owner", "strata:ownr", "gcp:project"})
+	if err == nil {
+		t.Fatal("misspelled keys were accepted")
+	}
+	for _, want := range []string{
+		`unknown key "aws:regoin": the AWS provider's namespace has no such key: did you mean "aws:region"?`,
+		`unknown key "pulumi:disable-default-provider": the Pulumi engine's namespace has no such key: did you mean "pulumi:disable-default-providers"?`,
+		`unknown namespace in "stata:owner": nothing in strata's program reads stata: keys: did you mean "strata:owner"?`,
+		`unknown key "strata:ownr": did you mean "strata:owner"?`,
+		`unknown namespace in "gcp:project": nothing in strata's program reads gcp: keys (its namespaces: strata, aws, pulumi)`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+	for _, ok := range []string{"aws:region", "pulumi:disable-default-providers", "strata:owner"} {
+		if strings.Contains(err.Error(), `"`+ok+`"`) && !strings.Contains(err.Error(), `mean "`+ok+`"`) {
+			t.Errorf("a right key %s was reported: %v", ok, err)
+		}
+	}
+}
