@@ -411,6 +411,10 @@ func overlay(section, raw string, dst any) (map[string]bool, []error) {
 			errs = append(errs, fmt.Errorf("%s: unknown key %q%s (known: %s)", section, k, suggest(k, known, ""), strings.Join(known, ", ")))
 			continue
 		}
+		if nested := unknownKeys(section+"."+k, fields[k], f.Type()); len(nested) > 0 {
+			errs = append(errs, nested...)
+			continue
+		}
 		dec := json.NewDecoder(bytes.NewReader(fields[k]))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(f.Addr().Interface()); err != nil {
@@ -531,4 +535,57 @@ func EnvironmentOf(project, stack string, config map[string]string) string {
 		return env
 	}
 	return stack
+}
+
+// unknownKeys walks raw against the Go type it decodes into and reports
+// every key no struct field takes, with its full path (lists indexed:
+// strata:bucket.lifecycleRules[1]) and the nearest known key.
+func unknownKeys(path string, raw json.RawMessage, t reflect.Type) []error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return nil // the decoder names the wrong type
+		}
+		var out []error
+		for i, it := range items {
+			out = append(out, unknownKeys(fmt.Sprintf("%s[%d]", path, i), it, t.Elem())...)
+		}
+		return out
+	case reflect.Struct:
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(raw, &fields) != nil {
+			return nil
+		}
+		byTag := map[string]reflect.Type{}
+		var known []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "" {
+				tag = f.Name
+			}
+			if tag == "-" {
+				continue
+			}
+			byTag[tag], known = f.Type, append(known, tag)
+		}
+		var out []error
+		for _, k := range slices.Sorted(mapKeys(fields)) {
+			ft, ok := byTag[k]
+			if !ok {
+				out = append(out, fmt.Errorf("%s: unknown key %q%s (known: %s)", path, k, suggest(k, known, ""), strings.Join(known, ", ")))
+				continue
+			}
+			out = append(out, unknownKeys(path+"."+k, fields[k], ft)...)
+		}
+		return out
+	}
+	return nil
 }

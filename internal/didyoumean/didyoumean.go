@@ -21,6 +21,17 @@ func Suggest(given string, candidates []string) string {
 	if len(prefixed) == 1 {
 		return prefixed[0]
 	}
+	// A word of a camel-case name ("principal" for "trustedPrincipal"), when
+	// only one candidate ends with it.
+	var suffixed []string
+	for _, c := range candidates {
+		if len(given) >= 4 && strings.HasSuffix(strings.ToLower(c), strings.ToLower(given)) {
+			suffixed = append(suffixed, c)
+		}
+	}
+	if len(suffixed) == 1 {
+		return suffixed[0]
+	}
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := distance(strings.ToLower(given), strings.ToLower(c))

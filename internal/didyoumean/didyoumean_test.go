@@ -20,3 +20,13 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestTheWordOfACamelCaseName(t *testing.T) {
+	known := []string{"trustedPrincipal", "orgId", "managedPolicyArns", "roleName"}
+	if got := Suggest("principal", known); got != "trustedPrincipal" {
+		t.Errorf("Suggest(principal) = %q", got)
+	}
+	if got := Suggest("name", []string{"roleName", "databaseName"}); got != "" {
+		t.Errorf("Suggest(name) among two = %q, want none", got)
+	}
+}
