@@ -129,8 +129,12 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	p := Defaults(env)
 	p.FromFile = map[string]bool{}
 	for _, k := range []string{KeyEnvironment, KeyOwner, KeyCostCenter, KeyDeployExternalID, KeyPermissionsBoundary, KeyAccessLogs} {
-		if _, set := get(key(k)); set {
-			p.FromFile[k] = true
+		// A value equal to Pulumi.yaml's default is what Pulumi passes when
+		// the stack file is silent: it is not the file's.
+		if v, set := get(key(k)); set {
+			if d, declared := ProjectDefaults[k]; !declared || v != d {
+				p.FromFile[k] = true
+			}
 		}
 	}
 
@@ -344,6 +348,11 @@ func (p *Profile) Settings() []Setting {
 	}
 	return out
 }
+
+// ProjectDefaults are the scalar defaults Pulumi.yaml declares, which
+// Pulumi passes to the program when a stack file does not set the key
+// (TestProjectDefaultsArePulumiYAMLs keeps them equal).
+var ProjectDefaults = map[string]string{KeyEnvironment: "", KeyDeployExternalID: "", KeyPermissionsBoundary: "", KeyAccessLogs: "true"}
 
 // CheckKeys reports config keys strata's stacks would not read: in the
 // project namespace ns, keys strata does not read; in aws: and pulumi:,

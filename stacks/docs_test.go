@@ -1,11 +1,16 @@
 package stacks
 
 import (
+	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
 // TestDocListsEveryKey keeps the package doc's config list true: every key
@@ -153,6 +158,51 @@ func TestReadmeConfigTable(t *testing.T) {
 	for k := range named {
 		if !want[k] {
 			t.Errorf("the README's config table names strata:%s, which the loader does not accept", k)
+		}
+	}
+}
+
+// TestProjectDefaultsArePulumiYAMLs: the scalar defaults stacks treats as
+// "not set by the stack file" are the ones Pulumi.yaml declares.
+func TestProjectDefaultsArePulumiYAMLs(t *testing.T) {
+	proj, err := workspace.LoadProject(filepath.Join(repo, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for name, decl := range proj.Config {
+		if decl.Default == nil || strings.Contains(name, ":") {
+			continue
+		}
+		switch v := decl.Default.(type) {
+		case string:
+			got[name] = v
+		case bool:
+			got[name] = fmt.Sprint(v)
+		}
+	}
+	if !maps.Equal(got, ProjectDefaults) {
+		t.Errorf("Pulumi.yaml's scalar defaults %v, ProjectDefaults %v", got, ProjectDefaults)
+	}
+	// A stack silent on them is not marked as setting them.
+	p, err := load("strata", "dev", func(k string) (string, bool) {
+		switch k {
+		case "strata:owner", "strata:costCenter":
+			return "team", true
+		case "aws:region":
+			return "us-east-1", true
+		}
+		if d, ok := ProjectDefaults[strings.TrimPrefix(k, "strata:")]; ok {
+			return d, true
+		}
+		return "", false
+	}, func(string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{KeyEnvironment, KeyAccessLogs} {
+		if p.FromFile[k] {
+			t.Errorf("%s is marked as set in the stack file, which is silent on it", k)
 		}
 	}
 }
