@@ -217,3 +217,34 @@ var goBuild = func(ctx context.Context, dir, out, target string) error {
 	}
 	return nil
 }
+
+// IsGoProgram says why dir cannot be planned as a Go Pulumi program, or
+// nil: its Pulumi.yaml names another runtime (nodejs, python, yaml, …),
+// or it holds neither a go.mod nor Go files. A runtime.options.binary
+// that is built already is enough.
+func IsGoProgram(dir string) error {
+	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil // StackOptions reports the project file
+	}
+	if rt := proj.Runtime.Name(); rt != "go" {
+		return fmt.Errorf("%s is a %s Pulumi program (Pulumi.yaml runtime: %s): --program plans Go programs only; strata check, cost and diagram read a plan saved from any program with --plan", dir, rt, rt)
+	}
+	if b, _ := proj.Runtime.Options()["binary"].(string); b != "" {
+		return nil
+	}
+	goFiles, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	if len(goFiles) == 0 {
+		return fmt.Errorf("%s holds no Go program: no .go files (Pulumi.yaml says runtime go)", dir)
+	}
+	// The module may be the folder's or one above it, as go finds it.
+	abs, _ := filepath.Abs(dir)
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return nil
+		}
+		if filepath.Dir(d) == d {
+			return fmt.Errorf("%s has Go files but no go.mod in it or above it: run `go mod init` and `go mod tidy` there, as `pulumi new` does", dir)
+		}
+	}
+}

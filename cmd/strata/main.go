@@ -87,6 +87,23 @@ type exitStatus int
 
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// recorder passes output on and keeps the first error writing it.
+type recorder struct {
+	w   io.Writer
+	err error
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	n, err := r.w.Write(b)
+	if err != nil {
+		r.err = err
+	}
+	return n, err
+}
+
 // usageError is a command line strata cannot run: exit 2 with the message
 // and the command's usage on stderr.
 type usageError struct{ msg string }
@@ -99,10 +116,19 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 func run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
-	root.SetOut(stdout)
+	out := &recorder{w: stdout}
+	root.SetOut(out)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteC()
+	// Output that could not be written is a command that could not do its
+	// work, whatever it found: 2, as for an unwritable -o file.
 	var status exitStatus
+	if out.err != nil {
+		if !errors.As(err, &status) || status != 2 { // 2: the command said so itself
+			fmt.Fprintf(stderr, "%s: writing the output: %v\n", cmd.CommandPath(), out.err)
+		}
+		return 2
+	}
 	switch {
 	case err == nil:
 		return 0
@@ -245,7 +271,7 @@ be validated, with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(p); err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "strata plan: %v\n", err)
-					return exitStatus(1)
+					return exitStatus(2)
 				}
 				return nil
 			}
@@ -438,6 +464,12 @@ func (f *flags) load(cmd *cobra.Command) (*plan.Plan, plan.Options, bool, error)
 		return nil, plan.Options{}, false, usagef("give one stack with --stack NAME (stacks in %s: %s)", dir, strings.Join(plan.Stacks(dir), ", "))
 	}
 	f.project = dir
+	if f.program != "" {
+		if err := plan.IsGoProgram(dir); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return nil, plan.Options{}, false, exitStatus(2)
+		}
+	}
 	opts, err := plan.StackOptions(dir, f.stack)
 	if fe := (*plan.FileError)(nil); errors.As(err, &fe) {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -610,7 +642,7 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			fmt.Fprintf(stderr, "strata cost: %v\n", err)
-			return 1
+			return 2
 		}
 		return 0
 	}

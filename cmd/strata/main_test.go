@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -771,5 +772,50 @@ func TestCostDiff(t *testing.T) {
 	}
 	if code, _, errOut := strata(t, "cost", "--stack", "dev", "--dir", repo, "--diff", filepath.Join(t.TempDir(), "none.json")); code != 2 || !strings.Contains(errOut, "none.json") {
 		t.Errorf("a missing report: exit %d\n%s", code, errOut)
+	}
+}
+
+// full is a stdout that cannot be written, as /dev/full.
+type full struct{}
+
+func (full) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOneExitScheme: output that cannot be written is a command that could
+// not run, 2, for every command and format, said once; a folder that is
+// not a Go program is 2 too, naming what it is.
+func TestOneExitScheme(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan", "--stack", "dev"}, {"plan", "--stack", "dev", "--json"}, {"check", "--stack", "dev"}, {"check", "--stack", "dev", "--json"},
+		{"cost", "--stack", "dev"}, {"cost", "--stack", "dev", "--json"}, {"diagram", "--stack", "dev"}, {"help"},
+	} {
+		var errOut bytes.Buffer
+		args := append(args, "--dir", repo)
+		if args[0] == "help" {
+			args = args[:1]
+		}
+		code := run(args, full{}, &errOut)
+		if code != 2 || strings.Count(errOut.String(), "no space left on device") != 1 {
+			t.Errorf("strata %v with a full stdout: exit %d, stderr %q; want 2, said once", args, code, errOut.String())
+		}
+	}
+	node := t.TempDir()
+	for name, body := range map[string]string{"Pulumi.yaml": "name: web\nruntime: nodejs\n", "Pulumi.dev.yaml": "config: {}\n", "index.ts": "export {}\n"} {
+		if err := os.WriteFile(filepath.Join(node, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	empty := t.TempDir()
+	for name, body := range map[string]string{"Pulumi.yaml": "name: web\nruntime: go\n", "Pulumi.dev.yaml": "config: {}\n"} {
+		if err := os.WriteFile(filepath.Join(empty, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for dir, want := range map[string]string{node: "is a nodejs Pulumi program (Pulumi.yaml runtime: nodejs): --program plans Go programs only", empty: "holds no Go program: no .go files"} {
+		for _, c := range []string{"plan", "check", "cost", "diagram"} {
+			code, _, errOut := strata(t, c, "--program", dir, "--stack", "dev")
+			if code != 2 || !strings.Contains(errOut, want) {
+				t.Errorf("strata %s --program %s: exit %d, %q; want 2 and %q", c, dir, code, errOut, want)
+			}
+		}
 	}
 }
