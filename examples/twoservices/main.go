@@ -1,6 +1,6 @@
 // Command twoservices composes strata's components in a topology of its
 // own, as a team using the library would: one network; a public web
-// service and an internal admin service on another port; one Aurora
+// service that calls an internal admin service on another port; one Aurora
 // database both use (web with the RDS-managed password, admin with IAM
 // authentication); a bucket only web may write; and a budget.
 //
@@ -66,6 +66,21 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	admin, err := appservice.New(ctx, "admin", &appservice.Args{
+		VpcID: net.VpcID, PrivateSubnetIDs: net.PrivateSubnetIDs,
+		Internal:           true, // reached only by the services given admin.Connect
+		Image:              "public.ecr.aws/nginx/nginx:1.27",
+		Port:               9090,
+		CertificateARN:     pulumi.String(cfg.Require("certificateArn")),
+		MinTasks:           2,
+		DeletionProtection: true,
+		AccessLogBucket:    logs.BucketName,
+		Alarms:             appservice.Alarms{TopicARN: alarms.TopicARN, LatencyP99Seconds: 3},
+		Grants:             []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
+	}, opts...)
+	if err != nil {
+		return err
+	}
 	web, err := appservice.New(ctx, "web", &appservice.Args{
 		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		Image:              "public.ecr.aws/nginx/nginx:1.27",
@@ -78,23 +93,8 @@ func program(ctx *pulumi.Context) error {
 		Grants: []grant.Grant{
 			db.Connect(nil),                       // DB_HOST, DB_PORT, DB_NAME; DB_USER, DB_PASSWORD from the secret
 			uploads.Grant(securebucket.ReadWrite), // BUCKET_NAME, and the task role's only policy
+			admin.Connect(nil),                    // ADMIN_URL, and 443 to admin's load balancer only
 		},
-	}, opts...)
-	if err != nil {
-		return err
-	}
-	admin, err := appservice.New(ctx, "admin", &appservice.Args{
-		VpcID: net.VpcID, PrivateSubnetIDs: net.PrivateSubnetIDs,
-		Internal:            true,
-		AllowedIngressCIDRs: []string{net.CIDR}, // the VPC, and only the VPC
-		Image:               "public.ecr.aws/nginx/nginx:1.27",
-		Port:                9090,
-		CertificateARN:      pulumi.String(cfg.Require("certificateArn")),
-		MinTasks:            2,
-		DeletionProtection:  true,
-		AccessLogBucket:     logs.BucketName,
-		Alarms:              appservice.Alarms{TopicARN: alarms.TopicARN, LatencyP99Seconds: 3},
-		Grants:              []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
 	}, opts...)
 	if err != nil {
 		return err
