@@ -347,18 +347,21 @@ func TestFreeSaysOnlyWhatIsTrue(t *testing.T) {
 	}
 }
 
-// TestREADMECostTable keeps the README's table of what the stacks cost
-// equal to what strata cost computes: floor, expected and maximum.
+// TestREADMECostTable keeps the tables of what the stacks cost, in the
+// README and in docs/cost.md, equal to what strata cost computes: floor,
+// expected and maximum.
 func TestREADMECostTable(t *testing.T) {
-	raw, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stack := range []string{"dev", "prod"} {
-		rep := price(t, planStack(t, stack), DefaultUsage().For(stack == "prod"))
-		row := fmt.Sprintf("| %s | %s | %s | %s |", stack, money(rep.Floor), money(rep.Expected), money(rep.Maximum))
-		if !strings.Contains(string(raw), row) {
-			t.Errorf("README's cost table has no row starting %q", row)
+	for _, doc := range []string{"../README.md", "../docs/cost.md"} {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stack := range []string{"dev", "prod"} {
+			rep := price(t, planStack(t, stack), DefaultUsage().For(stack == "prod"))
+			row := fmt.Sprintf("| %s | %s | %s | %s |", stack, money(rep.Floor), money(rep.Expected), money(rep.Maximum))
+			if !strings.Contains(string(raw), row) {
+				t.Errorf("%s's cost table has no row starting %q", doc, row)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -91,12 +92,12 @@ func sectionFields() map[string][]string {
 	return out
 }
 
-// TestReadmeConfigTable keeps the README's config table true and whole: it
+// TestReadmeConfigTable keeps docs/config.md's config table true and whole: it
 // is one table (a blank line would end it, and the rest would render as
 // raw pipes), and its rows name every key and object field the loader
 // accepts, and nothing else.
 func TestReadmeConfigTable(t *testing.T) {
-	raw, err := os.ReadFile("../README.md")
+	raw, err := os.ReadFile("../docs/config.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +112,13 @@ func TestReadmeConfigTable(t *testing.T) {
 		}
 	}
 	if first < 0 {
-		t.Fatal("README has no config table")
+		t.Fatal("docs/config.md has no config table")
 	}
 	named := map[string]bool{} // "section" or "section.field"
 	for i := first; i <= last; i++ {
 		line := lines[i]
 		if !strings.HasPrefix(line, "|") {
-			t.Errorf("README line %d, inside the config table, is %q: the table ends there when rendered", i+1, line)
+			t.Errorf("docs/config.md line %d, inside the config table, is %q: the table ends there when rendered", i+1, line)
 			continue
 		}
 		cell := strings.Split(line, "|")[1]
@@ -152,12 +153,12 @@ func TestReadmeConfigTable(t *testing.T) {
 	}
 	for k := range want {
 		if !named[k] {
-			t.Errorf("the README's config table has no row for strata:%s", k)
+			t.Errorf("docs/config.md's config table has no row for strata:%s", k)
 		}
 	}
 	for k := range named {
 		if !want[k] {
-			t.Errorf("the README's config table names strata:%s, which the loader does not accept", k)
+			t.Errorf("docs/config.md's config table names strata:%s, which the loader does not accept", k)
 		}
 	}
 }
@@ -203,6 +204,43 @@ func TestProjectDefaultsArePulumiYAMLs(t *testing.T) {
 	for _, k := range []string{KeyEnvironment, KeyAccessLogs} {
 		if p.FromFile[k] {
 			t.Errorf("%s is marked as set in the stack file, which is silent on it", k)
+		}
+	}
+}
+
+// TestReadmeIsShortAndLinksResolve: the README reads in five minutes (at
+// most 250 lines), every page it links exists, and the two figures of its
+// first steps are docs/performance.md's, which internal/measure writes.
+func TestReadmeIsShortAndLinksResolve(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	if n := strings.Count(readme, "\n"); n > 250 {
+		t.Errorf("README.md has %d lines, want at most 250: move reference material to docs/", n)
+	}
+	for _, m := range regexp.MustCompile(`\]\((docs/[^)#]+)\)`).FindAllStringSubmatch(readme, -1) {
+		if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
+			t.Errorf("the README links %s, which does not exist", m[1])
+		}
+	}
+	perf, err := os.ReadFile("../docs/performance.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []struct{ readme, perf string }{
+		{"the plan took ", "| `go run ./cmd/strata plan --stack dev`"},
+		{"the tests ", "| `go test -count=1 ./...`"},
+	} {
+		i := strings.Index(string(perf), row.perf)
+		if i < 0 {
+			t.Errorf("docs/performance.md has no row %q: run go run ./internal/measure -tests", row.perf)
+			continue
+		}
+		cells := strings.Split(string(perf)[i:strings.Index(string(perf)[i:], "\n")+i], " | ")
+		if len(cells) < 2 || !strings.Contains(readme, row.readme+cells[1]) {
+			t.Errorf("the README does not say %q with docs/performance.md's figure %v", row.readme, cells)
 		}
 	}
 }

@@ -1,0 +1,141 @@
+// Command measure measures strata's speed on this machine and writes
+// docs/performance.md, so no figure in the docs is typed by hand:
+//
+//	go run ./internal/measure            # rewrites docs/performance.md
+//	go run ./internal/measure -tests     # also times go test ./... (minutes)
+//
+// It builds the strata CLI, then times, as separate processes: strata help
+// (CPU, the start-up cost every command pays), strata plan --stack prod,
+// a second --program plan of an unchanged program (built once, cached),
+// and the services benchmark at 100 and 1,000 services.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	out := flag.String("o", "docs/performance.md", "the page to write")
+	tests := flag.Bool("tests", false, "also time go test ./... (takes minutes)")
+	flag.Parse()
+	if err := run(*out, *tests); err != nil {
+		fmt.Fprintln(os.Stderr, "measure:", err)
+		os.Exit(1)
+	}
+}
+
+type figure struct{ what, value, how string }
+
+func run(out string, tests bool) error {
+	dir, err := os.MkdirTemp("", "strata-measure")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "strata")
+	var figs []figure
+	wall, _, err := timed("go", "build", "-o", bin, "./cmd/strata")
+	if err != nil {
+		return err
+	}
+	figs = append(figs, figure{"building the strata CLI (warm Go build cache)", secs(wall), "`go build -o strata ./cmd/strata`"})
+	var cpu []time.Duration
+	for range 21 {
+		_, c, err := timed(bin, "help")
+		if err != nil {
+			return err
+		}
+		cpu = append(cpu, c)
+	}
+	figs = append(figs, figure{"`strata help`, CPU (median of 21)", ms(median(cpu)), "`/usr/bin/time -f %U+%S strata help`"})
+	var walls []time.Duration
+	for range 11 {
+		w, _, err := timed(bin, "plan", "--stack", "prod")
+		if err != nil {
+			return err
+		}
+		walls = append(walls, w)
+	}
+	figs = append(figs, figure{"`strata plan --stack prod`, wall (median of 11)", ms(median(walls)), "`/usr/bin/time -v strata plan --stack prod`"})
+	prog := filepath.Join("plan", "testdata", "program")
+	if _, _, err := timed(bin, "plan", "--program", prog, "--stack", "test"); err != nil {
+		return err
+	}
+	w, _, err := timed(bin, "plan", "--program", prog, "--stack", "test")
+	if err != nil {
+		return err
+	}
+	figs = append(figs, figure{"`strata plan --program` of an unchanged program, second run", secs(w), "the binary is cached by `plan.BuildOnce`"})
+	w, _, err = timed("go", "run", "./cmd/strata", "plan", "--stack", "dev")
+	if err != nil {
+		return err
+	}
+	figs = append(figs, figure{"`go run ./cmd/strata plan --stack dev` (warm; mostly linking)", secs(w), "the README's first step"})
+	bench, err := exec.Command("go", "test", "./components", "-run", "^$", "-bench", "Services/(100|1000)$", "-benchtime", "1x", "-benchmem").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("benchmark: %v\n%s", err, bench)
+	}
+	for _, m := range regexp.MustCompile(`BenchmarkServices/(\d+)\S*\s+\d+\s+(\d+) ns/op.*?\s(\d+) B/op`).FindAllStringSubmatch(string(bench), -1) {
+		var ns, b float64
+		fmt.Sscan(m[2], &ns)
+		fmt.Sscan(m[3], &b)
+		figs = append(figs, figure{fmt.Sprintf("planning %s services with a database grant each", m[1]),
+			fmt.Sprintf("%.1f s, %.0f MB allocated", ns/1e9, b/1e6), "`go test ./components -run '^$' -bench 'Services/(100|1000)$' -benchtime 1x -benchmem`"})
+	}
+	if tests {
+		// Timed whatever the tests find: the README's figures are checked
+		// against this page by a test that fails until it is rewritten.
+		w, _, err := timed("go", "test", "-count=1", "./...")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "measure: go test failed; its time is still recorded:\n%.2000s\n", err)
+		}
+		figs = append(figs, figure{"`go test -count=1 ./...` (warm build cache)", secs(w), "every test, offline"})
+	}
+	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Performance\n\nMeasured by `go run ./internal/measure` on %s: %d CPUs, %s/%s, %s. Rerun it to measure your machine; it rewrites this page.\n\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, strings.TrimSpace(string(goVersion)))
+	b.WriteString("| what | figure | how |\n|---|---|---|\n")
+	for _, f := range figs {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", f.what, f.value, strings.ReplaceAll(f.how, "|", `\|`))
+	}
+	b.WriteString("\nA cold Go build cache adds the first build of the Pulumi AWS SDK to whichever command runs first: minutes, and about 3.3 GB of cache.\n")
+	return os.WriteFile(out, b.Bytes(), 0o644)
+}
+
+// timed runs a command and returns its wall time and its CPU (user and
+// system, children included as the OS counts them).
+func timed(name string, args ...string) (wall, cpu time.Duration, err error) {
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = nil, &stderr
+	start := time.Now()
+	err = cmd.Run()
+	wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if err != nil {
+		return wall, cpu, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return wall, cpu, nil
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+func ms(d time.Duration) string   { return fmt.Sprintf("%d ms", d.Milliseconds()) }
