@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -178,13 +179,17 @@ func sortedKeys(m map[string]pulumi.StringInput) []string {
 	return keys
 }
 
-// topicARN is an SNS topic's ARN as AWS forms it.
-var topicARN = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+// topicARN is an SNS topic's ARN as AWS forms it, compiled on first use:
+// its bounded repetition makes a program every command would otherwise
+// build at start-up.
+var topicARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+})
 
 // CheckTopic reports a topic written in the program that is not an SNS
 // topic ARN. A topic from another resource (an output) is checked by AWS.
 func CheckTopic(p *problems.List, field string, topic pulumi.StringInput) {
-	if lit, ok := topic.(pulumi.String); ok && !topicARN.MatchString(string(lit)) {
+	if lit, ok := topic.(pulumi.String); ok && !topicARN().MatchString(string(lit)) {
 		p.Addf("%s must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got %q", field, string(lit))
 	}
 }
