@@ -74,7 +74,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		return nil
 	}
-	b, err := tab.encode()
+	b, err := encode(tab)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/strata-infra/strata/cost"
 	"maps"
 	"math"
 	"slices"
@@ -54,26 +55,11 @@ type planOffer struct {
 	} `json:"terms"`
 }
 
-// Table is cost/prices.json.
-type Table struct {
-	Currency string                        `json:"currency"`
-	Date     string                        `json:"date"`
-	Note     string                        `json:"note"`
-	Sources  map[string]string             `json:"sources"`
-	Variable []string                      `json:"variable,omitempty"`
-	Regions  map[string]map[string]float64 `json:"regions"`
-	// Commitments are 1-year, No Upfront Savings Plan rates for the
-	// on-demand keys they name.
-	Commitments *Commitments `json:"commitments,omitempty"`
-}
-
-// Commitments is the table's Savings Plan section.
-type Commitments struct {
-	Term    string                        `json:"term"`
-	Plans   map[string]string             `json:"plans"`
-	Sources map[string]string             `json:"sources"`
-	Regions map[string]map[string]float64 `json:"regions"`
-}
+// Table is cost/prices.json, as package cost reads it.
+type (
+	Table       = cost.Prices
+	Commitments = cost.Commitments
+)
 
 const note = "Public list prices from AWS's Price List offer files (sources; the date is their latest publication), written by go run ./cost/internal/genprices: update them with it, never by hand. Keys a Region lacks are listed unpriced there, never priced at 0. Keys under variable change with supply (Spot): the table holds their price on the date above."
 
@@ -108,21 +94,12 @@ func (s *Spec) generate(open files) (Table, error) {
 			if !s.inRegion(k, region) {
 				continue
 			}
-			o, ok := services[ks.Offer+"/"+region]
-			if !ok {
-				o = &offer{}
-				if !load(ks.Offer, region, o) {
-					o = nil
-				}
-				services[ks.Offer+"/"+region] = o
-			}
+			o := loadOnce(services, ks.Offer, region, load)
 			path := paths[ks.Offer+"/"+region]
 			if o == nil {
 				continue
 			}
-			if o.PublicationDate > latest {
-				latest = o.PublicationDate
-			}
+			latest = max(latest, o.PublicationDate)
 			sku, price, err := ks.find(o, region)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s in %s (%s): %v", k, region, path, err))
@@ -140,21 +117,12 @@ func (s *Spec) generate(open files) (Table, error) {
 			if !ok || skus[k] == "" || !c.in(region) {
 				continue
 			}
-			po, ok := plans[c.Plan+"/"+region]
-			if !ok {
-				po = &planOffer{}
-				if !load(c.Plan, region, po) {
-					po = nil
-				}
-				plans[c.Plan+"/"+region] = po
-			}
+			po := loadOnce(plans, c.Plan, region, load)
 			path := paths[c.Plan+"/"+region]
 			if po == nil {
 				continue
 			}
-			if po.PublicationDate > latest {
-				latest = po.PublicationDate
-			}
+			latest = max(latest, po.PublicationDate)
 			rate, err := oneYearNoUpfront(po, skus[k])
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("commitments.%s in %s (%s): %v", k, region, path, err))
@@ -300,7 +268,7 @@ func oneYearNoUpfront(po *planOffer, sku string) (float64, error) {
 }
 
 // encode writes the table as prices.json keeps it: indented, keys sorted.
-func (t Table) encode() ([]byte, error) {
+func encode(t Table) ([]byte, error) {
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return nil, err
@@ -333,4 +301,19 @@ func diff(old, new Table) []string {
 		}
 	}
 	return out
+}
+
+// loadOnce reads the file of name in region into a new T the first time,
+// and remembers it (nil when it could not be read: load has said why).
+func loadOnce[T any](cache map[string]*T, name, region string, load func(name, region string, into any) bool) *T {
+	key := name + "/" + region
+	if v, ok := cache[key]; ok {
+		return v
+	}
+	v := new(T)
+	if !load(name, region, v) {
+		v = nil
+	}
+	cache[key] = v
+	return v
 }
