@@ -27,8 +27,9 @@ import (
 func main() {
 	out := flag.String("o", "docs/performance.md", "the page to write")
 	tests := flag.Bool("tests", false, "also time go test ./... (takes minutes)")
+	cdk := flag.Bool("cdk", false, "also time AWS CDK synthesising the same architecture (bench/cdk; run npm ci there first)")
 	flag.Parse()
-	if err := run(*out, *tests); err != nil {
+	if err := run(*out, *tests, *cdk); err != nil {
 		fmt.Fprintln(os.Stderr, "measure:", err)
 		os.Exit(1)
 	}
@@ -36,7 +37,7 @@ func main() {
 
 type figure struct{ what, value, how string }
 
-func run(out string, tests bool) error {
+func run(out string, tests, cdk bool) error {
 	dir, err := os.MkdirTemp("", "strata-measure")
 	if err != nil {
 		return err
@@ -67,6 +68,32 @@ func run(out string, tests bool) error {
 		walls = append(walls, w)
 	}
 	figs = append(figs, figure{"`strata plan --stack prod`, wall (median of 11)", ms(median(walls)), "`/usr/bin/time -v strata plan --stack prod`"})
+	if cdk {
+		// The same architecture in AWS CDK's constructs, synthesised by node
+		// (what `cdk synth` runs, without its CLI's own start-up).
+		cdkOut, err := os.MkdirTemp("", "strata-cdk")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(cdkOut)
+		os.Setenv("CDK_OUTDIR", cdkOut)
+		var synth []time.Duration
+		for range 5 {
+			w, _, err := timed("node", filepath.Join("bench", "cdk", "app.js"))
+			if err != nil {
+				return fmt.Errorf("%v (run npm ci in bench/cdk first)", err)
+			}
+			synth = append(synth, w)
+		}
+		version, _ := os.ReadFile(filepath.Join("bench", "cdk", "node_modules", "aws-cdk-lib", "package.json"))
+		v := regexp.MustCompile(`"version": "([^"]+)"`).FindSubmatch(version)
+		label := "aws-cdk-lib"
+		if v != nil {
+			label += " " + string(v[1])
+		}
+		figs = append(figs, figure{fmt.Sprintf("the same architecture synthesised by AWS CDK (%s), wall (median of 5)", label), ms(median(synth)),
+			fmt.Sprintf("`node bench/cdk/app.js`: %.1f× strata plan --stack prod", float64(median(synth))/float64(median(walls)))})
+	}
 	prog := filepath.Join("plan", "testdata", "program")
 	if _, _, err := timed(bin, "plan", "--program", prog, "--stack", "test"); err != nil {
 		return err
