@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -696,5 +697,39 @@ func TestDevUnder45(t *testing.T) {
 	}
 	if rep.Budget == nil || rep.Budget.Warning != "" {
 		t.Errorf("dev budget %+v, want one without a warning", rep.Budget)
+	}
+}
+
+// TestDevSavingsAsDocumented plans dev with each of its savings undone (NAT
+// gateway instead of the instance, on-demand ARM64 tasks instead of Spot,
+// the dashboard back) and requires docs/cost.md to state each difference
+// in the floor as it is.
+func TestDevSavingsAsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/cost.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	floor := func(overrides map[string]string) float64 {
+		opts, err := plan.StackOptions("..", "dev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps.Copy(opts.Config, overrides)
+		p, err := plan.Run(stacks.Deploy, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return price(t, p, DefaultUsage().For(false)).Floor
+	}
+	dev := floor(nil)
+	for what, undone := range map[string]map[string]string{
+		"NAT instance instead of a NAT gateway": {"strata:network": `{"cidr":"10.10.0.0/16","natGateways":"single"}`},
+		"Fargate Spot for every task":           {"strata:app": `{"architecture":"ARM64","capacity":{"onDemandWeight":1,"spotWeight":0}}`},
+		"no dashboard":                          {"strata:alarms": `{"dashboard":true}`},
+	} {
+		saving := fmt.Sprintf("saves %.2f USD a month", floor(undone)-dev)
+		if !strings.Contains(string(doc), saving) {
+			t.Errorf("docs/cost.md does not say the %s %s", what, saving)
+		}
 	}
 }

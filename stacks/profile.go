@@ -229,8 +229,8 @@ func Defaults(env string) Profile {
 		Network: NetworkConfig{
 			CIDR:              network.DefaultCIDR,
 			AvailabilityZones: 2,
-			// One t4g.nano NAT instance (7 USD a month) rather than a NAT
-			// gateway (36): hardened (443 and 80 from the private subnets
+			// One t4g.nano NAT instance rather than a NAT gateway (what it
+			// saves: docs/cost.md, tested): hardened (443 and 80 from the private subnets
 			// only, IMDSv2, encrypted, recovered by alarm), but one host in
 			// one AZ that AWS does not patch for you. Production uses
 			// gateways in every AZ.

@@ -292,7 +292,7 @@ func checkCapacity(p *problems.List, a Args) {
 		return
 	}
 	if a.Architecture != X86_64 {
-		p.Addf("Capacity.SpotWeight is %d but Architecture is %q: Fargate Spot runs only X86_64 Linux tasks (set Architecture to X86_64 or SpotWeight to 0)", c.SpotWeight, a.Architecture)
+		p.Addf("Capacity.SpotWeight is %d but Architecture is %q: Fargate Spot runs only X86_64 Linux tasks (set Architecture to X86_64 or Capacity.SpotWeight to 0)", c.SpotWeight, a.Architecture)
 	}
 	if a.DeregistrationDelaySeconds > MaxSpotDeregistrationDelay {
 		p.Addf("DeregistrationDelaySeconds must be at most %d with Spot tasks, to drain inside AWS's two-minute interruption warning, got %d", MaxSpotDeregistrationDelay, a.DeregistrationDelaySeconds)

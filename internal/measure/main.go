@@ -136,7 +136,7 @@ func run(out string, tests, cdk bool) error {
 	for _, f := range figs {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", f.what, f.value, strings.ReplaceAll(f.how, "|", `\|`))
 	}
-	b.WriteString("\nA cold Go build cache adds the first build of the Pulumi AWS SDK to whichever command runs first: minutes, and about 3.3 GB of cache.\n")
+	b.WriteString("\nA cold Go build cache adds the first build of the Pulumi AWS SDK to whichever command runs first: minutes, and several GB of cache.\n")
 	return os.WriteFile(out, b.Bytes(), 0o644)
 }
 
