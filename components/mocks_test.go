@@ -126,20 +126,20 @@ func typical(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	admin, err := appservice.New(ctx, "admin", &appservice.Args{
+		VpcID: net.VpcID, PrivateSubnetIDs: net.PrivateSubnetIDs, Internal: true, AllowedIngressCIDRs: []string{net.CIDR},
+		Image: "public.ecr.aws/nginx/nginx:1.27", Port: 9090,
+		Grants: []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
+	})
+	if err != nil {
+		return err
+	}
 	web, err := appservice.New(ctx, "web", &appservice.Args{
 		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		Image: "public.ecr.aws/nginx/nginx:1.27", Port: 8080, AccessLogBucket: logs.BucketName,
 		CertificateARN: pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/3f0c9d1e-5b7a-4c2e-9a61-2d8e4f6b1c07"),
 		Alarms:         appservice.Alarms{TopicARN: alarms.TopicARN},
-		Grants:         []grant.Grant{db.Connect(nil), data.Grant(securebucket.ReadWrite)},
-	})
-	if err != nil {
-		return err
-	}
-	admin, err := appservice.New(ctx, "admin", &appservice.Args{
-		VpcID: net.VpcID, PrivateSubnetIDs: net.PrivateSubnetIDs, Internal: true, AllowedIngressCIDRs: []string{net.CIDR},
-		Image: "public.ecr.aws/nginx/nginx:1.27", Port: 9090,
-		Grants: []grant.Grant{db.Connect(&auroradb.ConnectOptions{IAMUser: "admin_app"})},
+		Grants:         []grant.Grant{db.Connect(nil), data.Grant(securebucket.ReadWrite), admin.Connect(nil)},
 	})
 	if err != nil {
 		return err
@@ -294,6 +294,20 @@ func TestEveryComponentUnderTheEchoMock(t *testing.T) {
 	}
 	if env["DB_PORT"] != "5432" {
 		t.Errorf("DB_PORT = %q, want 5432", env["DB_PORT"])
+	}
+	// admin.Connect: web's tasks reach admin's internal load balancer on
+	// plain HTTP (no certificate), and only web, by reference.
+	var intoAdmin []string
+	for _, r := range m.all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		if r.inputs["securityGroupId"].V == "admin-alb_id" && r.inputs["referencedSecurityGroupId"].V != nil {
+			intoAdmin = append(intoAdmin, fmt.Sprintf("%v from %v", r.inputs["fromPort"].V, r.inputs["referencedSecurityGroupId"].V))
+		}
+	}
+	if want := []string{"80 from web-tasks_id"}; !slices.Equal(intoAdmin, want) {
+		t.Errorf("admin's load balancer admits groups %v, want %v", intoAdmin, want)
+	}
+	if _, ok := env["ADMIN_URL"]; !ok {
+		t.Errorf("web's container has no ADMIN_URL; it has %v", env)
 	}
 }
 
