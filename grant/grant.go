@@ -107,6 +107,7 @@ type Secret struct {
 func Problems(grants []Grant, taken map[string]string, names func(Grant) []string) []string {
 	var out []string
 	from := map[string]string{}
+	paths := map[string]string{}
 	for k, v := range taken {
 		from[k] = v
 	}
@@ -122,6 +123,14 @@ func Problems(grants []Grant, taken map[string]string, names func(Grant) []strin
 		}
 		if n := g.Network; n != nil && (n.SecurityGroupID == nil || n.Port < 1 || n.Port > 65535 || n.Name == "") {
 			out = append(out, where+" opens a network path without a name, a security group or a port 1 to 65535")
+		}
+		if n := g.Network; n != nil && n.Name != "" {
+			// The path's rules are named after it: two of one name clash.
+			if prev, dup := paths[n.Name]; dup {
+				out = append(out, fmt.Sprintf("%s opens a path named %q, as %s does: their rules would have one name; name one of the two components differently", where, n.Name, prev))
+			} else {
+				paths[n.Name] = where
+			}
 		}
 		seen := map[string]bool{}
 		for _, name := range names(g) {

@@ -117,6 +117,10 @@ func TestValidation(t *testing.T) {
 		{name: "a grant that repeats a setting", args: Args{Environment: map[string]pulumi.StringInput{"BUCKET_NAME": pulumi.String("x")},
 			Grants: []grant.Grant{{What: "bucket data read-write", Environment: map[string]pulumi.StringInput{"BUCKET_NAME": pulumi.String("y")}}}},
 			want: []string{"Grants[0] (bucket data read-write) sets BUCKET_NAME, which Environment sets too"}},
+		{name: "two grants whose paths share a name", args: Args{Grants: []grant.Grant{
+			{What: "database orders", Network: &grant.Network{Name: "orders", SecurityGroupID: pulumi.String("sg-0123456789abcdef0"), Port: 5432}},
+			{What: "service orders", Network: &grant.Network{Name: "orders", SecurityGroupID: pulumi.String("sg-0123456789abcdef1"), Port: 443}}}},
+			want: []string{`Grants[1] (service orders) opens a path named "orders", as Grants[0] (database orders) does`}},
 		{name: "a grant path without a port", args: Args{Grants: []grant.Grant{{What: "database main", Network: &grant.Network{Name: "main", SecurityGroupID: pulumi.String("sg-db")}}}},
 			want: []string{"Grants[0] (database main) opens a network path without", "a port 1 to 65535"}},
 		{name: "a non-canonical ingress block", args: Args{AllowedIngressCIDRs: []string{"203.0.113.7/24"}}, want: []string{"AllowedIngressCIDRs[0]", `did you mean "203.0.113.0/24"`}},
