@@ -40,7 +40,9 @@
 // stack passes; 1 when the stack is refused: its config does not validate
 // or the program fails (every problem is listed on stderr), or check finds
 // an unsuppressed problem; 2 when the command could not run: a usage error,
-// an unknown stack, a stack file or plan file that cannot be read. Help
+// an unknown stack, a stack file or plan file that cannot be read, a
+// --program folder that holds no Go program, output that cannot be
+// written. Help
 // (strata help, strata help plan, strata plan --help) prints to stdout and
 // exits 0.
 //
@@ -143,7 +145,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 const exitText = `Exit status: 0 done and the stack passes; 1 the stack is refused (config
 that does not validate, a failing program, an unsuppressed finding); 2 the
-command could not run (usage, unknown stack, unreadable file).`
+command could not run (usage, unknown stack, unreadable file, a folder
+that is not a Go program, output that cannot be written).`
 
 // newRoot is the strata command and its subcommands.
 func newRoot() *cobra.Command {
