@@ -7,10 +7,14 @@
 // The service owns its security boundary: its load balancer's group and its
 // tasks' group, which admits only its own load balancer on Port, so a
 // service its load balancer cannot reach cannot be built. What it uses is
-// given as Grants, made by the granted component (db.Connect, bucket.Grant):
-// each brings the policy for the task role, the network path from the
-// tasks' group, and the settings and secrets the container reads. There is
-// no way to hand the task role a free-form policy.
+// given as Grants, made by the granted component (db.Connect, bucket.Grant,
+// another service's Connect): each brings the policy for the task role, the
+// network path from the tasks' group, and the settings and secrets the
+// container reads. There is no way to hand the task role a free-form
+// policy. An Internal service is called through its own Connect grant:
+// make it first and give svc.Connect(nil) to the caller, which gets
+// <NAME>_URL and one path from its tasks to the service's load balancer on
+// its listener port (443 with a certificate, 80 without).
 //
 // # Defaults
 //
@@ -25,9 +29,11 @@
 //     placeholder certificate is marked the same way.
 //   - Security groups, every rule a standalone resource with a description:
 //     the load balancer's admits the allowed CIDRs and groups on 443 and 80
-//     and reaches only the tasks on Port; the tasks' admits only the load
-//     balancer's, on Port, and reaches 443 (AWS APIs through NAT: they have
-//     no fixed addresses) and what the Grants open (by reference).
+//     (80 alone without a certificate: nothing listens on 443) and reaches
+//     only the tasks on Port; the tasks' admits only the load balancer's, on
+//     Port, and reaches what the Grants open (by reference) and, with Egress
+//     https (the default), 443 through NAT (ECR, CloudWatch Logs, Secrets
+//     Manager have no fixed addresses).
 //   - Target group of ip targets on Port.
 //   - Task: Fargate, awsvpc, one container "app", read-only root filesystem
 //     with a writable scratch volume (ECS.5), not privileged (ECS.4), an init
@@ -92,11 +98,11 @@
 //     aws:iam/rolePolicy:RolePolicy "N-task-I" per grant with a policy
 //   - aws:ec2/securityGroup:SecurityGroup "N-alb" and "N-tasks"
 //   - aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
-//     "N-alb-https-in-I" and "N-alb-http-in-I" per allowed CIDR,
-//     "N-alb-https-from-group-I" and "N-alb-http-from-group-I" per allowed
-//     group, and "N-tasks-from-alb"
+//     "N-alb-https-in-I" (with a certificate) and "N-alb-http-in-I" per
+//     allowed CIDR, "N-alb-https-from-group-I" (with a certificate) and
+//     "N-alb-http-from-group-I" per allowed group, and "N-tasks-from-alb"
 //   - aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule
-//     "N-alb-to-tasks" and "N-tasks-https-out"
+//     "N-alb-to-tasks", and "N-tasks-https-out" with Egress https
 //   - per grant with a network path to a resource R:
 //     aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule "N-to-R" and
 //     aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "R-from-N"
