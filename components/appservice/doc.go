@@ -68,10 +68,12 @@
 //     stop timeout of 120 s, so a task AWS reclaims drains and stops inside
 //     the two-minute warning. A service on ClusterARN needs that cluster to
 //     have the FARGATE and FARGATE_SPOT providers.
-//   - Internal: false. AllowedIngressCIDRs: 0.0.0.0/0 for an
-//     internet-facing load balancer that names no AllowedSecurityGroupIDs;
-//     an internal one must name CIDRs (such as the Network's CIDR) or
-//     groups, and never 0.0.0.0/0.
+//   - Internal: false. AllowedIngressCIDRs left out: 0.0.0.0/0 for an
+//     internet-facing load balancer that names no AllowedSecurityGroupIDs,
+//     none for an internal one (its callers use Connect); an empty list
+//     admits nobody and is refused on an internet-facing one; an internal
+//     one never admits the whole Internet, however the blocks are split.
+//     Egress: https.
 //   - HealthCheck: /health every 30 s, timeout 5 s, thresholds 3 and 3,
 //     codes 200-399. DeregistrationDelaySeconds: 30.
 //   - MinTasks 1, DesiredTasks MinTasks, MaxTasks 10; deployments 50/200 %;
