@@ -188,8 +188,8 @@ var topicARN = sync.OnceValue(func() *regexp.Regexp {
 
 // CheckTopic reports a topic written in the program that is not an SNS
 // topic ARN. A topic from another resource (an output) is checked by AWS.
-func CheckTopic(p *problems.List, field string, topic pulumi.StringInput) {
+func CheckTopic(p *problems.List, field problems.Path, topic pulumi.StringInput) {
 	if lit, ok := topic.(pulumi.String); ok && !topicARN().MatchString(string(lit)) {
-		p.Addf("%s must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got %q", field, string(lit))
+		p.Addf("%v must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got %q", field, string(lit))
 	}
 }

@@ -254,8 +254,8 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	// The component's own checks (two or more AZs in every environment among
 	// them), named after the config section. Keys that failed to decode kept
 	// their profile value, so this still checks what the stack file set.
-	// Their messages name Args fields; each is rewritten into the keys of
-	// the section's config struct.
+	// Their problems carry the Args fields they name as typed paths; each
+	// is rendered with the keys of the section's config struct.
 	for _, c := range []struct {
 		key string
 		cfg any
@@ -273,7 +273,7 @@ func load(ns, stack string, get func(string) (string, bool), isSecret func(strin
 	} {
 		if c.err != nil {
 			for _, e := range unjoin(c.err) {
-				bad.Add(errors.New(inConfigTerms(ns, c.key, reflect.TypeOf(c.cfg), e.Error())))
+				bad.Add(errors.New(inConfigTerms(ns, c.key, reflect.TypeOf(c.cfg), e)))
 			}
 		}
 	}

@@ -1,9 +1,12 @@
 package stacks
 
 import (
+	"errors"
 	"reflect"
 	"regexp"
 	"strings"
+
+	"github.com/strata-infra/strata/internal/problems"
 )
 
 // A component reports a problem with the Go fields of its Args, as its Go
@@ -72,43 +75,42 @@ func SettingKey(ns, setting string) (string, bool) {
 }
 
 var (
-	// fieldPathRE is a Go field path such as LifecycleRules[0].Transitions[0].Days.
-	fieldPathRE = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*(?:\[\d+\])?(?:\.[A-Z][A-Za-z0-9]*(?:\[\d+\])?)*\b`)
-	segmentRE   = regexp.MustCompile(`^([A-Za-z0-9]+)((?:\[\d+\])?)$`)
+	segmentRE = regexp.MustCompile(`^([A-Za-z0-9]+)((?:\[\d+\])?)$`)
 	// componentRE is the subject a component's problems start with.
 	componentRE = regexp.MustCompile(`^[a-z]+ "[^"]*": `)
 )
 
-// inConfigTerms rewrites one of a component's problems about config
-// section (of the project namespace ns) into the stack file's keys:
-// `auroradb "main": MinACU (8) must not exceed MaxACU (4)` becomes
-// `strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)`. A message
-// that names no field of the section keeps the section as its subject.
-func inConfigTerms(ns, section string, cfg reflect.Type, msg string) string {
-	msg = componentRE.ReplaceAllString(msg, "")
-	prefix := ns + ":" + section + "."
-	named := false
+// inConfigTerms renders one of a component's problems about config section
+// (of the project namespace ns) in the stack file's keys: each field the
+// problem names (a typed problems.Path) that the section's config struct
+// has becomes its key, so `auroradb "main": MinACU (8) must not exceed
+// MaxACU (4)` reads `strata:db.minAcu (8) must not exceed strata:db.maxAcu
+// (4)`. A problem that names no field of the section, or that is not a
+// component's typed problem, keeps the section as its subject.
+func inConfigTerms(ns, section string, cfg reflect.Type, err error) string {
 	pkg := ""
 	for name, sec := range sectionOf {
 		if sec.key == section {
 			pkg = name
 		}
 	}
-	out := fieldPathRE.ReplaceAllStringFunc(msg, func(path string) string {
-		if k, ok := stackWide[pkg+"."+path]; ok {
-			named = true
-			return ns + ":" + k
+	var prob *problems.Problem
+	if !errors.As(err, &prob) {
+		return ns + ":" + section + ": " + componentRE.ReplaceAllString(err.Error(), "")
+	}
+	msg, named := prob.Render(func(p problems.Path) (string, bool) {
+		if k, ok := stackWide[pkg+"."+p.String()]; ok {
+			return ns + ":" + k, true
 		}
-		if k, ok := keyPath(cfg, path, fieldAliases[section]); ok {
-			named = true
-			return prefix + k
+		if k, ok := keyPath(cfg, p.String(), fieldAliases[section]); ok {
+			return ns + ":" + section + "." + k, true
 		}
-		return path
+		return "", false
 	})
 	if !named {
-		return ns + ":" + section + ": " + out
+		return ns + ":" + section + ": " + msg
 	}
-	return out
+	return msg
 }
 
 // keyPath maps a Go field path of the config struct t to its json key

@@ -1,37 +1,51 @@
 package stacks
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/strata-infra/strata/internal/problems"
 	"github.com/strata-infra/strata/policy"
 )
 
 // TestInConfigTerms: a component's problem names the stack file's keys,
-// through nested fields, indexes and the aliases; prose is left alone.
+// through nested fields, indexes and the aliases, from the typed paths it
+// carries; its prose is never rewritten, even where a word is a field's name.
 func TestInConfigTerms(t *testing.T) {
+	f := problems.Field
 	for _, tt := range []struct {
 		section string
 		cfg     any
-		msg     string
+		subject string
+		format  string
+		args    []any
 		want    string
 	}{
-		{KeyDB, DBConfig{}, `auroradb "main": MinACU (8) must not exceed MaxACU (4)`, "strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)"},
-		{KeyBucket, BucketConfig{}, `securebucket "data": LifecycleRules[0].Transitions[1].Days must be at least 30 for STANDARD_IA, got 10`,
+		{KeyDB, DBConfig{}, "auroradb", "%v (%v) must not exceed %v (%v)", []any{f("MinACU"), 8, f("MaxACU"), 4}, "strata:db.minAcu (8) must not exceed strata:db.maxAcu (4)"},
+		{KeyBucket, BucketConfig{}, "securebucket", "%v must be at least 30 for STANDARD_IA, got 10", []any{f("LifecycleRules").Index(0).Child("Transitions").Index(1).Child("Days")},
 			"strata:bucket.lifecycleRules[0].transitions[1].days must be at least 30 for STANDARD_IA, got 10"},
-		{KeyApp, AppConfig{}, `appservice "web": HealthCheck.Path must start with /, got "ping"`, `strata:app.healthCheckPath must start with /, got "ping"`},
-		{KeyBudget, BudgetConfig{}, `budget "monthly": EmailAddresses must hold at most 10, got 12`, "strata:budget.emails must hold at most 10, got 12"},
-		{KeyBaseline, BaselineConfig{}, `baseline "account": DeployRole.TrustedPrincipal must be a 12-digit account ID`, "strata:baseline.deployRole.trustedPrincipal must be a 12-digit account ID"},
+		{KeyApp, AppConfig{}, "appservice", "%v must start with /, got %q", []any{f("HealthCheck").Child("Path"), "ping"}, `strata:app.healthCheckPath must start with /, got "ping"`},
+		{KeyBudget, BudgetConfig{}, "budget", "%v must hold at most 10, got 12", []any{f("EmailAddresses")}, "strata:budget.emails must hold at most 10, got 12"},
+		{KeyBaseline, BaselineConfig{}, "baseline", "%v must be a 12-digit account ID", []any{f("DeployRole").Child("TrustedPrincipal")}, "strata:baseline.deployRole.trustedPrincipal must be a 12-digit account ID"},
 		// No field of the section: the section stays the subject.
-		{KeyBudget, BudgetConfig{}, `budget "monthly": a notification may have at most 11 subscribers`, "strata:budget: a notification may have at most 11 subscribers"},
+		{KeyBudget, BudgetConfig{}, "budget", "a notification may have at most 11 subscribers", nil, "strata:budget: a notification may have at most 11 subscribers"},
 		// An Args field with no config key keeps its Go name.
-		{KeyApp, AppConfig{}, `appservice "web": Alarms.CPUPercent must be 1 to 100, got 101`, "strata:app: Alarms.CPUPercent must be 1 to 100, got 101"},
+		{KeyApp, AppConfig{}, "appservice", "%v must be 1 to 100, got 101", []any{f("Alarms").Child("CPUPercent")}, "strata:app: Alarms.CPUPercent must be 1 to 100, got 101"},
+		// A word in the prose that happens to be a field's name stays prose.
+		{KeyApp, AppConfig{}, "appservice", "%v needs an Image, got %q", []any{f("Port"), "x"}, `strata:app.port needs an Image, got "x"`},
 	} {
-		if got := inConfigTerms("strata", tt.section, reflect.TypeOf(tt.cfg), tt.msg); got != tt.want {
-			t.Errorf("inConfigTerms(%q)\n got %q\nwant %q", tt.msg, got, tt.want)
+		list := problems.For(tt.subject, "x")
+		list.Addf(tt.format, tt.args...)
+		if got := inConfigTerms("strata", tt.section, reflect.TypeOf(tt.cfg), list.Err()); got != tt.want {
+			t.Errorf("inConfigTerms(%q)\n got %q\nwant %q", tt.format, got, tt.want)
 		}
+	}
+	// An error that is not a component's typed problem keeps its words.
+	if got := inConfigTerms("strata", KeyDB, reflect.TypeOf(DBConfig{}), errors.New(`auroradb "main": MinACU is odd`)); got != "strata:db: MinACU is odd" {
+		t.Errorf("an untyped error became %q", got)
 	}
 }
 

@@ -48,11 +48,11 @@ func Validate(name string, args *Args) error {
 		return nil
 	}
 	if n := len(args.Emails); n > MaxEmails {
-		p.Addf("Emails must list at most %d addresses, got %d", MaxEmails, n)
+		p.Addf("%v must list at most %d addresses, got %d", problems.Field("Emails"), MaxEmails, n)
 	}
 	for i, e := range args.Emails {
 		if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e {
-			p.Addf("Emails[%d] must be an e-mail address such as ops@example.com, got %q", i, e)
+			p.Addf("%v must be an e-mail address such as ops@example.com, got %q", problems.Field("Emails").Index(i), e)
 		}
 	}
 	return p.Err()

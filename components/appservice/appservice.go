@@ -796,7 +796,7 @@ func (s *AppService) Connect(opts *ConnectOptions) grant.Grant {
 	}
 	p := problems.For("appservice", s.name)
 	if !envPrefixRE.MatchString(prefix) {
-		p.Addf("ConnectOptions.EnvPrefix must be letters, digits and underscores starting with a letter, got %q", prefix)
+		p.Addf("%v must be letters, digits and underscores starting with a letter, got %q", problems.Field("ConnectOptions").Child("EnvPrefix"), prefix)
 	}
 	if !s.Internal {
 		p.Addf("Connect reaches an Internal service, and %s is internet-facing: its callers reach it over the Internet at its URL", s.name)

@@ -84,7 +84,7 @@ func TestValidation(t *testing.T) {
 		{name: "interval 4", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 4, TimeoutSeconds: 2}}, want: []string{"HealthCheck.IntervalSeconds must be 5 to 300, got 4"}},
 		{name: "interval 300", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 300}}},
 		{name: "interval 301", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 301}}, want: []string{"HealthCheck.IntervalSeconds must be 5 to 300, got 301"}},
-		{name: "timeout equal to the interval", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 10, TimeoutSeconds: 10}}, want: []string{"HealthCheck.TimeoutSeconds (10) must be below IntervalSeconds (10)"}},
+		{name: "timeout equal to the interval", args: Args{HealthCheck: HealthCheck{IntervalSeconds: 10, TimeoutSeconds: 10}}, want: []string{"HealthCheck.TimeoutSeconds (10) must be below HealthCheck.IntervalSeconds (10)"}},
 		{name: "timeout 1", args: Args{HealthCheck: HealthCheck{TimeoutSeconds: 1}}, want: []string{"HealthCheck.TimeoutSeconds must be 2 to 120, got 1"}},
 		{name: "threshold 1", args: Args{HealthCheck: HealthCheck{HealthyThreshold: 1}}, want: []string{"HealthCheck.HealthyThreshold must be 2 to 10, got 1"}},
 		{name: "threshold 11", args: Args{HealthCheck: HealthCheck{UnhealthyThreshold: 11}}, want: []string{"HealthCheck.UnhealthyThreshold must be 2 to 10, got 11"}},

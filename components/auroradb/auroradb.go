@@ -329,12 +329,12 @@ func (d *AuroraDB) Connect(opts *ConnectOptions) grant.Grant {
 	prefix := cmp.Or(o.EnvPrefix, DefaultEnvPrefix)
 	p := problems.For("auroradb", d.name)
 	if !envPrefixRE.MatchString(prefix) {
-		p.Addf("ConnectOptions.EnvPrefix must be letters, digits and underscores starting with a letter, got %q", prefix)
+		p.Addf("%v must be letters, digits and underscores starting with a letter, got %q", problems.Field("ConnectOptions").Child("EnvPrefix"), prefix)
 	}
 	if o.IAMUser != "" {
-		checkPGName(p, "ConnectOptions.IAMUser", o.IAMUser, reservedUsers)
+		checkPGName(p, problems.Field("ConnectOptions").Child("IAMUser"), o.IAMUser, reservedUsers)
 		if strings.EqualFold(o.IAMUser, d.masterUsername) {
-			p.Addf("ConnectOptions.IAMUser must not be the master user %q: create a user for the application", d.masterUsername)
+			p.Addf("%v must not be the master user %q: create a user for the application", problems.Field("ConnectOptions").Child("IAMUser"), d.masterUsername)
 		}
 	}
 	g := grant.Grant{Err: p.Err(),

@@ -55,101 +55,100 @@ func supportsAutoPause(v string) bool {
 func validate(name string, a Args) error {
 	p := problems.For("auroradb", name)
 	if a.SubnetGroupName == nil {
-		p.Addf("SubnetGroupName is required: pass the Network's DBSubnetGroupName")
+		p.Addf("%v is required: pass the Network's DBSubnetGroupName", problems.Field("SubnetGroupName"))
 	}
 	if a.VpcID == nil {
-		p.Addf("VpcID is required: pass the Network's VpcID")
+		p.Addf("%v is required: pass the Network's %v", problems.Field("VpcID"), problems.Field("VpcID"))
 	}
 	if a.Identifier != "" {
-		checkIdentifier(p, "Identifier", a.Identifier)
+		checkIdentifier(p, problems.Field("Identifier"), a.Identifier)
 	}
 
 	major, minor, ok := version(a.EngineVersion)
 	support, known := engineSupport[major]
 	switch {
 	case !ok:
-		p.Addf(`EngineVersion must be "major.minor" such as %q, got %q`, DefaultEngineVersion, a.EngineVersion)
+		p.Addf(`%v must be "major.minor" such as %q, got %q`, problems.Field("EngineVersion"), DefaultEngineVersion, a.EngineVersion)
 	case !known:
-		p.Addf("EngineVersion %q is not an Aurora PostgreSQL major version strata knows (%s)", a.EngineVersion, knownMajors())
+		p.Addf("%v %q is not an Aurora PostgreSQL major version strata knows (%s)", problems.Field("EngineVersion"), a.EngineVersion, knownMajors())
 	case minor < support.serverlessV2:
-		p.Addf("EngineVersion %q does not support Serverless v2: use %d.%d or later", a.EngineVersion, major, support.serverlessV2)
+		p.Addf("%v %q does not support Serverless v2: use %d.%d or later", problems.Field("EngineVersion"), a.EngineVersion, major, support.serverlessV2)
 	case minor > support.newest:
-		p.Addf("EngineVersion %q is not an Aurora PostgreSQL version strata knows: %d.%d to %d.%d have Serverless v2 (strata's list of versions, updated %s; a newer release belongs in it)",
-			a.EngineVersion, major, support.serverlessV2, major, support.newest, EngineListUpdated)
+		p.Addf("%v %q is not an Aurora PostgreSQL version strata knows: %d.%d to %d.%d have Serverless v2 (strata's list of versions, updated %s; a newer release belongs in it)", problems.Field("EngineVersion"), a.EngineVersion, major, support.serverlessV2, major, support.newest, EngineListUpdated)
 	}
 
 	if a.Instances < 1 || a.Instances > MaxInstances {
-		p.Addf("Instances must be 1 to %d, got %d", MaxInstances, a.Instances)
+		p.Addf("%v must be 1 to %d, got %d", problems.Field("Instances"), MaxInstances, a.Instances)
 	}
 	halfStep := func(v float64) bool { return math.Mod(v*2, 1) == 0 }
 	if a.MinACU < 0 || a.MinACU > MaxACU || !halfStep(a.MinACU) {
-		p.Addf("MinACU must be 0 to %v in steps of 0.5, got %v", MaxACU, a.MinACU)
+		p.Addf("%v must be 0 to %v in steps of 0.5, got %v", problems.Field("MinACU"), MaxACU, a.MinACU)
 	}
 	if a.MaxACU < MinMaxACU || a.MaxACU > MaxACU || !halfStep(a.MaxACU) {
-		p.Addf("MaxACU must be %v to %v in steps of 0.5, got %v", MinMaxACU, MaxACU, a.MaxACU)
+		p.Addf("%v must be %v to %v in steps of 0.5, got %v", problems.Field("MaxACU"), MinMaxACU, MaxACU, a.MaxACU)
 	}
 	if a.MinACU > a.MaxACU {
-		p.Addf("MinACU (%v) must not exceed MaxACU (%v)", a.MinACU, a.MaxACU)
+		p.Addf("%v (%v) must not exceed %v (%v)", problems.Field("MinACU"), a.MinACU, problems.Field("MaxACU"), a.MaxACU)
 	}
 	if a.MinACU == 0 {
 		if ok && known && !supportsAutoPause(a.EngineVersion) {
-			p.Addf("MinACU 0 needs auto-pause, which needs Aurora PostgreSQL 13.15+, 14.12+, 15.7+ or 16.3+, got EngineVersion %q: raise the version or set MinACU to 0.5 or more", a.EngineVersion)
+			p.Addf("%v 0 needs auto-pause, which needs Aurora PostgreSQL 13.15+, 14.12+, 15.7+ or 16.3+, got %v %q: raise the version or set %v to 0.5 or more", problems.Field("MinACU"), problems.Field("EngineVersion"), a.EngineVersion, problems.Field("MinACU"))
 		}
 		if a.AutoPauseSeconds < MinAutoPauseSeconds || a.AutoPauseSeconds > MaxAutoPauseSeconds {
-			p.Addf("AutoPauseSeconds must be %d to %d, got %d", MinAutoPauseSeconds, MaxAutoPauseSeconds, a.AutoPauseSeconds)
+			p.Addf("%v must be %d to %d, got %d", problems.Field("AutoPauseSeconds"), MinAutoPauseSeconds, MaxAutoPauseSeconds, a.AutoPauseSeconds)
 		}
 	} else if a.AutoPauseSeconds != 0 {
-		p.Addf("AutoPauseSeconds (%d) only applies with MinACU 0, got MinACU %v", a.AutoPauseSeconds, a.MinACU)
+		p.Addf("%v (%d) only applies with %v 0, got %v %v", problems.Field("AutoPauseSeconds"), a.AutoPauseSeconds, problems.Field("MinACU"), problems.Field("MinACU"), a.MinACU)
 	}
 
 	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > MaxBackupDays {
-		p.Addf("BackupRetentionDays must be 1 to %d, got %d", MaxBackupDays, a.BackupRetentionDays)
+		p.Addf("%v must be 1 to %d, got %d", problems.Field("BackupRetentionDays"), MaxBackupDays, a.BackupRetentionDays)
 	}
 	bStart, bEnd, bErr := dailyWindow(a.BackupWindow)
 	if bErr != nil {
-		p.Addf("BackupWindow %v", bErr)
+		p.Addf("%v %v", problems.Field("BackupWindow"), bErr)
 	}
 	mStart, mEnd, mErr := weeklyWindow(a.MaintenanceWindow)
 	if mErr != nil {
-		p.Addf("MaintenanceWindow %v", mErr)
+		p.Addf("%v %v", problems.Field("MaintenanceWindow"), mErr)
 	}
 	if bErr == nil && mErr == nil && overlaps(bStart, bEnd, mStart, mEnd) {
-		p.Addf("MaintenanceWindow %q overlaps BackupWindow %q, which runs every day", a.MaintenanceWindow, a.BackupWindow)
+		p.Addf("%v %q overlaps %v %q, which runs every day", problems.Field("MaintenanceWindow"), a.MaintenanceWindow, problems.Field("BackupWindow"), a.BackupWindow)
 	}
 
 	if !awslimits.IsLogRetention(a.LogRetentionDays) {
-		p.Addf("LogRetentionDays must be one of %s, got %d", awslimits.LogRetentionList(), a.LogRetentionDays)
+		p.Addf("%v must be one of %s, got %d", problems.Field("LogRetentionDays"), awslimits.LogRetentionList(), a.LogRetentionDays)
 	}
-	checkPGName(p, "DatabaseName", a.DatabaseName, reservedDBs)
-	checkPGName(p, "MasterUsername", a.MasterUsername, reservedUsers)
-	p.InRange("Alarms.ACUPercent", a.Alarms.ACUPercent, 1, 100)
-	monitoring.CheckTopic(p, "Alarms.TopicARN", a.Alarms.TopicARN)
-	p.InRange("Alarms.CPUPercent", a.Alarms.CPUPercent, 1, 100)
-	p.InRange("Alarms.Connections", float64(a.Alarms.Connections), 1, 100000)
-	p.InRange("Alarms.ReplicaLagMilliseconds", float64(a.Alarms.ReplicaLagMilliseconds), 1, 600000)
-	p.InRange("Alarms.FreeLocalStorageGB", float64(a.Alarms.FreeLocalStorageGB), 1, 1000)
+	checkPGName(p, problems.Field("DatabaseName"), a.DatabaseName, reservedDBs)
+	checkPGName(p, problems.Field("MasterUsername"), a.MasterUsername, reservedUsers)
+	p.InRange(problems.Field("Alarms").Child("ACUPercent"), a.Alarms.ACUPercent, 1, 100)
+	monitoring.CheckTopic(p, problems.Field("Alarms").Child("TopicARN"), a.Alarms.TopicARN)
+	p.InRange(problems.Field("Alarms").Child("CPUPercent"), a.Alarms.CPUPercent, 1, 100)
+	p.InRange(problems.Field("Alarms").Child("Connections"), float64(a.Alarms.Connections), 1, 100000)
+	p.InRange(problems.Field("Alarms").Child("ReplicaLagMilliseconds"), float64(a.Alarms.ReplicaLagMilliseconds), 1, 600000)
+	p.InRange(problems.Field("Alarms").Child("FreeLocalStorageGB"), float64(a.Alarms.FreeLocalStorageGB), 1, 1000)
 	return p.Err()
 }
 
-func checkIdentifier(p *problems.List, field, id string) {
+func checkIdentifier(p *problems.List, field problems.Path, id string) {
 	switch {
 	case len(id) > maxIdentifierLength:
-		p.Addf("%s must be at most %d characters, got %d (%q)", field, maxIdentifierLength, len(id), id)
+		p.Addf("%v must be at most %d characters, got %d (%q)", field, maxIdentifierLength, len(id), id)
 	case !identifierRE.MatchString(id):
-		p.Addf("%s must be lower-case letters, digits and hyphens starting with a letter, got %q", field, id)
+		p.Addf("%v must be lower-case letters, digits and hyphens starting with a letter, got %q", field, id)
 	case strings.Contains(id, "--") || strings.HasSuffix(id, "-"):
-		p.Addf("%s must not contain two hyphens in a row or end with one, got %q", field, id)
+		p.Addf("%v must not contain two hyphens in a row or end with one, got %q", field, id)
 	}
 }
 
-func checkPGName(p *problems.List, field, v string, reserved []string) {
+func checkPGName(p *problems.List, field problems.Path, v string, reserved []string) {
 	switch {
 	case len(v) > maxPGNameLength:
-		p.Addf("%s must be at most %d characters, got %d", field, maxPGNameLength, len(v))
+		p.Addf("%v must be at most %d characters, got %d", field, maxPGNameLength, len(v))
 	case !pgNameRE.MatchString(v):
-		p.Addf("%s must be letters, digits and underscores starting with a letter, got %q", field, v)
+		p.Addf("%v must be letters, digits and underscores starting with a letter, got %q", field, v)
 	case slices.Contains(reserved, strings.ToLower(v)) || strings.HasPrefix(strings.ToLower(v), "pg_"):
-		p.Addf("%s %q is reserved by PostgreSQL or RDS: choose another", field, v)
+		p.Addf("%v %q is reserved by PostgreSQL or RDS: choose another", field, v)
 	}
 }
 

@@ -1,7 +1,6 @@
 package budget
 
 import (
-	"fmt"
 	"math"
 	"net/mail"
 	"slices"
@@ -14,14 +13,14 @@ import (
 func validate(name string, a Args) error {
 	p := problems.For("budget", name)
 	if !(a.LimitUSD > 0) || math.IsInf(a.LimitUSD, 0) {
-		p.Addf("LimitUSD must be above 0, got %v", a.LimitUSD)
+		p.Addf("%v must be above 0, got %v", problems.Field("LimitUSD"), a.LimitUSD)
 	}
 	units := []string{Daily, Monthly, Quarterly, Annually}
 	if !slices.Contains(units, a.TimeUnit) {
-		p.Addf("TimeUnit must be one of %s, got %q", strings.Join(units, ", "), a.TimeUnit)
+		p.Addf("%v must be one of %s, got %q", problems.Field("TimeUnit"), strings.Join(units, ", "), a.TimeUnit)
 	}
 	if len(a.Notifications) > MaxNotifications {
-		p.Addf("Notifications must hold at most %d, got %d", MaxNotifications, len(a.Notifications))
+		p.Addf("%v must hold at most %d, got %d", problems.Field("Notifications"), MaxNotifications, len(a.Notifications))
 	}
 	type identity struct {
 		typ, comparison, thresholdType string
@@ -29,45 +28,44 @@ func validate(name string, a Args) error {
 	}
 	seen := map[identity]int{}
 	for i, n := range a.Notifications {
-		where := fmt.Sprintf("Notifications[%d]", i)
+		where := problems.Field("Notifications").Index(i)
 		if n.Type != Actual && n.Type != Forecasted {
-			p.Addf("%s.Type must be %s or %s, got %q", where, Actual, Forecasted, n.Type)
+			p.Addf("%v must be %s or %s, got %q", where.Child("Type"), Actual, Forecasted, n.Type)
 		}
 		if n.Type == Forecasted && a.TimeUnit == Daily {
-			p.Addf("%s.Type %s is not available on a %s budget", where, Forecasted, Daily)
+			p.Addf("%v %s is not available on a %s budget", where.Child("Type"), Forecasted, Daily)
 		}
 		if !slices.Contains([]string{GreaterThan, LessThan, EqualTo}, n.Comparison) {
-			p.Addf("%s.Comparison must be %s, %s or %s, got %q", where, GreaterThan, LessThan, EqualTo, n.Comparison)
+			p.Addf("%v must be %s, %s or %s, got %q", where.Child("Comparison"), GreaterThan, LessThan, EqualTo, n.Comparison)
 		}
 		switch n.ThresholdType {
 		case Percentage:
 			if !(n.Threshold > 0) || n.Threshold > MaxPercentageThreshold {
-				p.Addf("%s.Threshold must be above 0 and at most %d (percent), got %v", where, MaxPercentageThreshold, n.Threshold)
+				p.Addf("%v must be above 0 and at most %d (percent), got %v", where.Child("Threshold"), MaxPercentageThreshold, n.Threshold)
 			}
 		case AbsoluteValue:
 			if !(n.Threshold > 0) || math.IsInf(n.Threshold, 0) {
-				p.Addf("%s.Threshold must be above 0 (USD), got %v", where, n.Threshold)
+				p.Addf("%v must be above 0 (USD), got %v", where.Child("Threshold"), n.Threshold)
 			}
 		default:
-			p.Addf("%s.ThresholdType must be %s or %s, got %q", where, Percentage, AbsoluteValue, n.ThresholdType)
+			p.Addf("%v must be %s or %s, got %q", where.Child("ThresholdType"), Percentage, AbsoluteValue, n.ThresholdType)
 		}
 		key := identity{n.Type, n.Comparison, n.ThresholdType, n.Threshold}
 		if j, dup := seen[key]; dup {
-			p.Addf("%s repeats Notifications[%d] (%s %s %v %s): thresholds must differ for one type and comparison",
-				where, j, n.Type, n.Comparison, n.Threshold, n.ThresholdType)
+			p.Addf("%v repeats %v (%s %s %v %s): thresholds must differ for one type and comparison", where, problems.Field("Notifications").Index(j), n.Type, n.Comparison, n.Threshold, n.ThresholdType)
 		}
 		seen[key] = i
 	}
 
 	if len(a.EmailAddresses) > MaxEmailSubscribers {
-		p.Addf("EmailAddresses must hold at most %d, got %d", MaxEmailSubscribers, len(a.EmailAddresses))
+		p.Addf("%v must hold at most %d, got %d", problems.Field("EmailAddresses"), MaxEmailSubscribers, len(a.EmailAddresses))
 	}
 	subscribers := len(a.EmailAddresses)
 	if a.Topic {
 		subscribers++
 	}
 	if len(a.Notifications) > 0 && subscribers == 0 {
-		p.Addf("the notifications need a subscriber: set EmailAddresses or Topic")
+		p.Addf("the notifications need a subscriber: set %v or %v", problems.Field("EmailAddresses"), problems.Field("Topic"))
 	}
 	if subscribers > MaxSubscribers {
 		p.Addf("a notification may have at most %d subscribers (e-mails plus the topic), got %d", MaxSubscribers, subscribers)
@@ -75,19 +73,19 @@ func validate(name string, a Args) error {
 	emails := map[string]int{}
 	for i, e := range a.EmailAddresses {
 		if addr, err := mail.ParseAddress(e); err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
-			p.Addf("EmailAddresses[%d] must be a plain e-mail address such as ops@example.com, got %q", i, e)
+			p.Addf("%v must be a plain e-mail address such as ops@example.com, got %q", problems.Field("EmailAddresses").Index(i), e)
 		}
 		if j, dup := emails[strings.ToLower(e)]; dup {
-			p.Addf("EmailAddresses[%d] %q repeats EmailAddresses[%d]", i, e, j)
+			p.Addf("%v %q repeats %v", problems.Field("EmailAddresses").Index(i), e, problems.Field("EmailAddresses").Index(j))
 		}
 		emails[strings.ToLower(e)] = i
 	}
 	if t := a.FilterTag; t.Key != "" || t.Value != "" {
 		if t.Key == "" || len(t.Key) > 128 || strings.HasPrefix(t.Key, "aws:") {
-			p.Addf("FilterTag.Key must be a user tag key of 1 to 128 characters, got %q", t.Key)
+			p.Addf("%v must be a user tag key of 1 to 128 characters, got %q", problems.Field("FilterTag").Child("Key"), t.Key)
 		}
 		if t.Value == "" || len(t.Value) > 256 || strings.Contains(t.Value, "$") {
-			p.Addf("FilterTag.Value must be 1 to 256 characters without $, got %q", t.Value)
+			p.Addf("%v must be 1 to 256 characters without $, got %q", problems.Field("FilterTag").Child("Value"), t.Value)
 		}
 	}
 	return p.Err()

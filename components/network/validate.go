@@ -14,7 +14,7 @@ import (
 
 // tier is one subnet tier with its blocks, one per AZ.
 type tier struct {
-	field  string // the Args field, for messages
+	field  problems.Path // the Args field, for messages
 	blocks []netip.Prefix
 }
 
@@ -29,8 +29,8 @@ type layout struct {
 // value given and what is allowed.
 func validate(name string, a Args) (layout, error) {
 	p := problems.For("network", name)
-	iampolicy.CheckPolicyARN(p, "PermissionsBoundaryARN", a.PermissionsBoundaryARN)
-	monitoring.CheckTopic(p, "AlarmTopicARN", a.AlarmTopicARN)
+	iampolicy.CheckPolicyARN(p, problems.Field("PermissionsBoundaryARN"), a.PermissionsBoundaryARN)
+	monitoring.CheckTopic(p, problems.Field("AlarmTopicARN"), a.AlarmTopicARN)
 	var l layout
 
 	if name == "" {
@@ -39,9 +39,9 @@ func validate(name string, a Args) (layout, error) {
 	vpc, err := cidr.Parse(a.CIDR)
 	switch {
 	case err != nil:
-		p.Addf("CIDR %s", err)
+		p.Addf("%v %s", problems.Field("CIDR"), err)
 	case vpc.Bits() < awslimits.MinPrefixBits || vpc.Bits() > awslimits.MaxPrefixBits:
-		p.Addf("CIDR must be /%d to /%d, got %q", awslimits.MinPrefixBits, awslimits.MaxPrefixBits, a.CIDR)
+		p.Addf("%v must be /%d to /%d, got %q", problems.Field("CIDR"), awslimits.MinPrefixBits, awslimits.MaxPrefixBits, a.CIDR)
 		err = fmt.Errorf("out of range")
 	}
 	vpcOK := err == nil
@@ -49,10 +49,10 @@ func validate(name string, a Args) (layout, error) {
 
 	azOK := a.AvailabilityZones >= MinAvailabilityZones && a.AvailabilityZones <= MaxAvailabilityZones
 	if !azOK {
-		p.Addf("AvailabilityZones must be %d to %d, got %d", MinAvailabilityZones, MaxAvailabilityZones, a.AvailabilityZones)
+		p.Addf("%v must be %d to %d, got %d", problems.Field("AvailabilityZones"), MinAvailabilityZones, MaxAvailabilityZones, a.AvailabilityZones)
 	}
 	if !slices.Contains([]NATStrategy{NATSingle, NATOnePerAZ, NATNone, NATInstance}, a.NATGateways) {
-		p.Addf("NATGateways must be %q, %q, %q or %q, got %q", NATSingle, NATOnePerAZ, NATNone, NATInstance, a.NATGateways)
+		p.Addf("%v must be %q, %q, %q or %q, got %q", problems.Field("NATGateways"), NATSingle, NATOnePerAZ, NATNone, NATInstance, a.NATGateways)
 	}
 
 	explicit := [][]string{a.PublicSubnetCIDRs, a.PrivateSubnetCIDRs, a.IsolatedSubnetCIDRs}
@@ -68,38 +68,37 @@ func validate(name string, a Args) (layout, error) {
 		l.public, l.private, l.isolated, carveErr = carve(vpc, a.AvailabilityZones)
 		p.Add(carveErr)
 	case given > 0 && given < 3:
-		p.Addf("PublicSubnetCIDRs, PrivateSubnetCIDRs and IsolatedSubnetCIDRs must be given together or not at all, got %d, %d and %d blocks",
-			len(a.PublicSubnetCIDRs), len(a.PrivateSubnetCIDRs), len(a.IsolatedSubnetCIDRs))
+		p.Addf("%v, %v and %v must be given together or not at all, got %d, %d and %d blocks", problems.Field("PublicSubnetCIDRs"), problems.Field("PrivateSubnetCIDRs"), problems.Field("IsolatedSubnetCIDRs"), len(a.PublicSubnetCIDRs), len(a.PrivateSubnetCIDRs), len(a.IsolatedSubnetCIDRs))
 	case given == 3:
 		tiers := []*tier{
-			{field: "PublicSubnetCIDRs"}, {field: "PrivateSubnetCIDRs"}, {field: "IsolatedSubnetCIDRs"},
+			{field: problems.Field("PublicSubnetCIDRs")}, {field: problems.Field("PrivateSubnetCIDRs")}, {field: problems.Field("IsolatedSubnetCIDRs")},
 		}
 		type placed struct {
-			where string
+			where problems.Path
 			block netip.Prefix
 		}
 		var all []placed
 		for i, t := range tiers {
 			list := explicit[i]
 			if azOK && len(list) != a.AvailabilityZones {
-				p.Addf("%s must hold one block per AZ (%d), got %d", t.field, a.AvailabilityZones, len(list))
+				p.Addf("%v must hold one block per AZ (%d), got %d", t.field, a.AvailabilityZones, len(list))
 			}
 			for j, s := range list {
-				where := fmt.Sprintf("%s[%d]", t.field, j)
+				where := t.field.Index(j)
 				b, err := cidr.Parse(s)
 				if err != nil {
-					p.Addf("%s %s", where, err)
+					p.Addf("%v %s", where, err)
 					continue
 				}
 				if b.Bits() < awslimits.MinPrefixBits || b.Bits() > awslimits.MaxPrefixBits {
-					p.Addf("%s must be /%d to /%d, got %q", where, awslimits.MinPrefixBits, awslimits.MaxPrefixBits, s)
+					p.Addf("%v must be /%d to /%d, got %q", where, awslimits.MinPrefixBits, awslimits.MaxPrefixBits, s)
 				}
 				if vpcOK && !cidr.Contains(vpc, b) {
-					p.Addf("%s %q is not inside CIDR %q", where, s, a.CIDR)
+					p.Addf("%v %q is not inside %v %q", where, s, problems.Field("CIDR"), a.CIDR)
 				}
 				for _, other := range all {
 					if other.block.Overlaps(b) {
-						p.Addf("%s %q overlaps %s %q", where, s, other.where, other.block)
+						p.Addf("%v %q overlaps %v %q", where, s, other.where, other.block)
 					}
 				}
 				all = append(all, placed{where, b})
@@ -110,13 +109,13 @@ func validate(name string, a Args) (layout, error) {
 	}
 
 	if !awslimits.IsLogRetention(a.FlowLogRetentionDays) {
-		p.Addf("FlowLogRetentionDays must be one of %s, got %d", awslimits.LogRetentionList(), a.FlowLogRetentionDays)
+		p.Addf("%v must be one of %s, got %d", problems.Field("FlowLogRetentionDays"), awslimits.LogRetentionList(), a.FlowLogRetentionDays)
 	}
 	if !slices.Contains([]string{"ACCEPT", "REJECT", "ALL"}, a.FlowLogTrafficType) {
-		p.Addf("FlowLogTrafficType must be ACCEPT, REJECT or ALL, got %q", a.FlowLogTrafficType)
+		p.Addf("%v must be ACCEPT, REJECT or ALL, got %q", problems.Field("FlowLogTrafficType"), a.FlowLogTrafficType)
 	}
 	if a.FlowLogMaxAggregationInterval != 60 && a.FlowLogMaxAggregationInterval != 600 {
-		p.Addf("FlowLogMaxAggregationInterval must be 60 or 600 seconds, got %d", a.FlowLogMaxAggregationInterval)
+		p.Addf("%v must be 60 or 600 seconds, got %d", problems.Field("FlowLogMaxAggregationInterval"), a.FlowLogMaxAggregationInterval)
 	}
 	return l, p.Err()
 }

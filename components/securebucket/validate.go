@@ -72,61 +72,60 @@ func validate(name, project string, a Args) error {
 	p := problems.For("securebucket", name)
 	if a.Name != "" {
 		for _, msg := range BucketNameProblems(a.Name) {
-			p.Addf("Name %s, got %q", msg, a.Name)
+			p.Addf("%v %s, got %q", problems.Field("Name"), msg, a.Name)
 		}
 	} else {
 		if !purposeChars.MatchString(a.Purpose) {
-			p.Addf("Purpose must be lower-case letters, digits and hyphens, starting and ending with a letter or digit, got %q", a.Purpose)
+			p.Addf("%v must be lower-case letters, digits and hyphens, starting and ending with a letter or digit, got %q", problems.Field("Purpose"), a.Purpose)
 		} else {
 			generated := bucketName(project, a.Purpose, placeholderAccount)
 			for _, msg := range BucketNameProblems(generated) {
-				p.Addf("the generated name %s (project %q, Purpose %q, a 12-digit account ID), got %q: shorten Purpose or set Name",
-					msg, project, a.Purpose, generated)
+				p.Addf("the generated name %s (project %q, %v %q, a 12-digit account ID), got %q: shorten %v or set %v", msg, project, problems.Field("Purpose"), a.Purpose, generated, problems.Field("Purpose"), problems.Field("Name"))
 			}
 		}
 	}
 	if a.KeepForever && len(a.LifecycleRules) > 0 {
-		p.Addf("KeepForever turns lifecycle rules off, but LifecycleRules has %d: set one or the other", len(a.LifecycleRules))
+		p.Addf("%v turns lifecycle rules off, but %v has %d: set one or the other", problems.Field("KeepForever"), problems.Field("LifecycleRules"), len(a.LifecycleRules))
 	}
 	if len(a.LifecycleRules) > MaxLifecycleRules {
-		p.Addf("LifecycleRules must hold at most %d rules, got %d", MaxLifecycleRules, len(a.LifecycleRules))
+		p.Addf("%v must hold at most %d rules, got %d", problems.Field("LifecycleRules"), MaxLifecycleRules, len(a.LifecycleRules))
 	}
 	if a.AbortIncompleteMultipartUploadDays < 1 {
-		p.Addf("AbortIncompleteMultipartUploadDays must be at least 1, got %d", a.AbortIncompleteMultipartUploadDays)
+		p.Addf("%v must be at least 1, got %d", problems.Field("AbortIncompleteMultipartUploadDays"), a.AbortIncompleteMultipartUploadDays)
 	}
 	if a.AccessLogBucket == nil && a.AccessLogPrefix != "" {
-		p.Addf("AccessLogPrefix %q is set but AccessLogBucket is not", a.AccessLogPrefix)
+		p.Addf("%v %q is set but %v is not", problems.Field("AccessLogPrefix"), a.AccessLogPrefix, problems.Field("AccessLogBucket"))
 	}
-	CheckLogBucket(p, "AccessLogBucket", a.AccessLogBucket)
+	CheckLogBucket(p, problems.Field("AccessLogBucket"), a.AccessLogBucket)
 	if len(a.AccessLogPrefix) > MaxLogPrefix {
-		p.Addf("AccessLogPrefix must be at most %d characters (object keys are at most 1,024 with the log's own name), got %d", MaxLogPrefix, len(a.AccessLogPrefix))
+		p.Addf("%v must be at most %d characters (object keys are at most 1,024 with the log's own name), got %d", problems.Field("AccessLogPrefix"), MaxLogPrefix, len(a.AccessLogPrefix))
 	}
 
 	for i, d := range a.LogDeliveries {
 		switch {
 		case d.Service != CloudTrail && d.Service != Config:
-			p.Addf("LogDeliveries[%d].Service must be %q or %q, got %q", i, CloudTrail, Config, d.Service)
+			p.Addf("%v must be %q or %q, got %q", problems.Field("LogDeliveries").Index(i).Child("Service"), CloudTrail, Config, d.Service)
 		case d.Service == CloudTrail && d.SourceARN == "":
-			p.Addf("LogDeliveries[%d].SourceARN is required for CloudTrail: the trail's ARN", i)
+			p.Addf("%v is required for CloudTrail: the trail's ARN", problems.Field("LogDeliveries").Index(i).Child("SourceARN"))
 		}
 		if d.SourceARN != "" && !strings.HasPrefix(d.SourceARN, "arn:") {
-			p.Addf("LogDeliveries[%d].SourceARN must be an ARN, got %q", i, d.SourceARN)
+			p.Addf("%v must be an ARN, got %q", problems.Field("LogDeliveries").Index(i).Child("SourceARN"), d.SourceARN)
 		}
 	}
 
 	seen := map[string]int{}
 	for i, r := range a.LifecycleRules {
-		where := fmt.Sprintf("LifecycleRules[%d]", i)
+		where := problems.Field("LifecycleRules").Index(i)
 		switch {
 		case r.ID == "":
-			p.Addf("%s.ID must be set", where)
+			p.Addf("%v must be set", where.Child("ID"))
 		case len(r.ID) > maxRuleIDLength:
-			p.Addf("%s.ID must be at most %d characters, got %d", where, maxRuleIDLength, len(r.ID))
+			p.Addf("%v must be at most %d characters, got %d", where.Child("ID"), maxRuleIDLength, len(r.ID))
 		case r.ID == abortRuleID:
-			p.Addf("%s.ID %q is the always-on multipart rule's: choose another", where, r.ID)
+			p.Addf("%v %q is the always-on multipart rule's: choose another", where.Child("ID"), r.ID)
 		}
 		if j, dup := seen[r.ID]; dup && r.ID != "" {
-			p.Addf("%s.ID %q repeats LifecycleRules[%d].ID: rule IDs must be unique", where, r.ID, j)
+			p.Addf("%v %q repeats %v: rule IDs must be unique", where.Child("ID"), r.ID, problems.Field("LifecycleRules").Index(j).Child("ID"))
 		}
 		seen[r.ID] = i
 		if len(r.Transitions) == 0 && r.ExpirationDays == 0 && len(r.NoncurrentTransitions) == 0 && r.NoncurrentExpirationDays == 0 {
@@ -137,37 +136,37 @@ func validate(name, project string, a Args) error {
 	}
 	if a.AccessLogTarget {
 		if a.KMSKeyARN != nil {
-			p.Addf("AccessLogTarget and KMSKeyARN do not go together: access-log targets use SSE-S3, as S3 and ELB log delivery require")
+			p.Addf("%v and %v do not go together: access-log targets use SSE-S3, as S3 and ELB log delivery require", problems.Field("AccessLogTarget"), problems.Field("KMSKeyARN"))
 		}
 		if len(a.LogDeliveries) > 0 {
-			p.Addf("AccessLogTarget and LogDeliveries do not go together: CloudTrail and Config deliver under the bucket's KMS key, which an access-log target has not")
+			p.Addf("%v and %v do not go together: CloudTrail and Config deliver under the bucket's KMS key, which an access-log target has not", problems.Field("AccessLogTarget"), problems.Field("LogDeliveries"))
 		}
 		if a.AccessLogBucket != nil {
-			p.Addf("AccessLogTarget and AccessLogBucket do not go together: an access-log target does not log its own access")
+			p.Addf("%v and %v do not go together: an access-log target does not log its own access", problems.Field("AccessLogTarget"), problems.Field("AccessLogBucket"))
 		}
 	}
 	return p.Err()
 }
 
 // checkTransitions checks one chain of transitions and its expiration.
-func checkTransitions(p *problems.List, rule, field, expField string, ts []Transition, expiration int) {
+func checkTransitions(p *problems.List, rule problems.Path, field, expField string, ts []Transition, expiration int) {
 	lastDays, lastIA := -1, -1
 	for j, t := range ts {
-		where := fmt.Sprintf("%s.%s[%d]", rule, field, j)
+		where := rule.Child(field).Index(j)
 		if !slices.Contains(storageClasses, t.StorageClass) {
-			p.Addf("%s.StorageClass must be one of %s, got %q", where, strings.Join(storageClasses, ", "), t.StorageClass)
+			p.Addf("%v must be one of %s, got %q", where.Child("StorageClass"), strings.Join(storageClasses, ", "), t.StorageClass)
 		}
 		if t.Days < 0 {
-			p.Addf("%s.Days must not be negative, got %d", where, t.Days)
+			p.Addf("%v must not be negative, got %d", where.Child("Days"), t.Days)
 		}
 		if slices.Contains(iaClasses, t.StorageClass) && t.Days < MinIADays {
-			p.Addf("%s.Days must be at least %d for %s, got %d", where, MinIADays, t.StorageClass, t.Days)
+			p.Addf("%v must be at least %d for %s, got %d", where.Child("Days"), MinIADays, t.StorageClass, t.Days)
 		}
 		if lastDays >= 0 && t.Days <= lastDays {
-			p.Addf("%s.Days must be later than the transition before it (%d days), got %d", where, lastDays, t.Days)
+			p.Addf("%v must be later than the transition before it (%d days), got %d", where.Child("Days"), lastDays, t.Days)
 		}
 		if lastIA >= 0 && t.Days < lastIA+MinIADays {
-			p.Addf("%s.Days must be at least %d days after the IA transition at %d days, got %d", where, MinIADays, lastIA, t.Days)
+			p.Addf("%v must be at least %d days after the IA transition at %d days, got %d", where.Child("Days"), MinIADays, lastIA, t.Days)
 		}
 		if slices.Contains(iaClasses, t.StorageClass) {
 			lastIA = t.Days
@@ -175,10 +174,10 @@ func checkTransitions(p *problems.List, rule, field, expField string, ts []Trans
 		lastDays = max(lastDays, t.Days)
 	}
 	if expiration < 0 {
-		p.Addf("%s.%s must not be negative, got %d", rule, expField, expiration)
+		p.Addf("%v must not be negative, got %d", rule.Child(expField), expiration)
 	}
 	if expiration > 0 && lastDays >= 0 && expiration <= lastDays {
-		p.Addf("%s.%s must come after every transition (the last at %d days), got %d", rule, expField, lastDays, expiration)
+		p.Addf("%v must come after every transition (the last at %d days), got %d", rule.Child(expField), lastDays, expiration)
 	}
 }
 
@@ -196,13 +195,13 @@ const MaxLogPrefix = 512
 // CheckLogBucket reports a log target written in the program that is not
 // a bucket name (an empty one included). A bucket from another resource
 // is checked by AWS.
-func CheckLogBucket(p *problems.List, field string, bucket pulumi.StringInput) {
+func CheckLogBucket(p *problems.List, field problems.Path, bucket pulumi.StringInput) {
 	lit, ok := bucket.(pulumi.String)
 	if !ok {
 		return
 	}
 	why := slices.DeleteFunc(BucketNameProblems(string(lit)), func(w string) bool { return strings.Contains(w, "in strata") })
 	if len(why) > 0 {
-		p.Addf("%s %q is not a bucket name: it %s", field, string(lit), strings.Join(why, "; "))
+		p.Addf("%v %q is not a bucket name: it %s", field, string(lit), strings.Join(why, "; "))
 	}
 }

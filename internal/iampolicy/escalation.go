@@ -22,9 +22,9 @@ var managedPolicyARN = sync.OnceValue(func() *regexp.Regexp {
 
 // CheckPolicyARN reports an optional field that is set but is not a
 // managed policy ARN, such as a permissions boundary.
-func CheckPolicyARN(p *problems.List, field, arn string) {
+func CheckPolicyARN(p *problems.List, field problems.Path, arn string) {
 	if arn != "" && !ManagedPolicyARN(arn) {
-		p.Addf("%s must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", field, arn)
+		p.Addf("%v must be a managed policy ARN (arn:aws:iam::<account>:policy/<name>), got %q", field, arn)
 	}
 }
 

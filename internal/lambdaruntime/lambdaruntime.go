@@ -30,11 +30,20 @@ var (
 // Problem says what is wrong with a Lambda runtime, naming its replacement
 // when AWS deprecated it, or returns "" for a supported one.
 func Problem(runtime string) string {
+	if why := Why(runtime); why != "" {
+		return "Runtime " + why
+	}
+	return ""
+}
+
+// Why is Problem without the field's name, for a message that names the
+// field itself: `"go1.x" is deprecated …`.
+func Why(runtime string) string {
 	if repl, gone := deprecated[runtime]; gone {
-		return fmt.Sprintf("Runtime %q is deprecated and AWS no longer supports it: use %s", runtime, repl)
+		return fmt.Sprintf("%q is deprecated and AWS no longer supports it: use %s", runtime, repl)
 	}
 	if !slices.Contains(supported, runtime) {
-		return fmt.Sprintf("Runtime %q is not a runtime strata knows AWS supports (%s)", runtime, strings.Join(supported, ", "))
+		return fmt.Sprintf("%q is not a runtime strata knows AWS supports (%s)", runtime, strings.Join(supported, ", "))
 	}
 	return ""
 }
