@@ -6,7 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/strata-infra/strata/internal/gobuild"
 )
 
 // TestBuildOnce: a program is built once for what determines it: again
@@ -16,12 +17,12 @@ import (
 func TestBuildOnce(t *testing.T) {
 	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
 	var builds []string
-	real := goBuild
-	goBuild = func(_ context.Context, dir, out, target string) error {
+	real := gobuild.Build
+	gobuild.Build = func(_ context.Context, dir, out, target string) error {
 		builds = append(builds, target)
 		return os.WriteFile(out, []byte("#!/bin/sh\n"), 0o755)
 	}
-	t.Cleanup(func() { goBuild = real })
+	t.Cleanup(func() { gobuild.Build = real })
 
 	mod := t.TempDir()
 	write := func(name, s string) {
@@ -45,10 +46,26 @@ func TestBuildOnce(t *testing.T) {
 	if err != nil || !cached || again != first || len(builds) != 1 {
 		t.Fatalf("unchanged program: %s cached %v (%v), %d builds; want the same binary, not built again", again, cached, err, len(builds))
 	}
+	// What go build does not read does not rebuild: a stack file, a
+	// binary built in the folder, a file of another package.
+	write("app/Pulumi.dev.yaml", "config:\n  app:size: 2\n")
+	write("app/app", strings.Repeat("\x7fELF", 1000))
+	write("tools/gen.go", "package tools\n")
+	if again, cached, err := BuildOnce(context.Background(), dir); err != nil || !cached || again != first || len(builds) != 1 {
+		t.Fatalf("a stack file, a binary and another package rebuilt the program: %s cached %v (%v), %d builds", again, cached, err, len(builds))
+	}
 	write("app/main.go", "package main\nfunc main() { println(1) }\n")
 	changed, cached, err := BuildOnce(context.Background(), dir)
 	if err != nil || cached || changed == first || len(builds) != 2 {
 		t.Errorf("changed program: %s cached %v (%v), %d builds; want a new build", changed, cached, err, len(builds))
+	}
+	// An embedded file is read by go build: a change rebuilds.
+	write("app/main.go", "package main\nimport _ \"embed\"\n//go:embed banner.txt\nvar banner string\nfunc main() { println(banner) }\n")
+	write("app/banner.txt", "one")
+	embedded, _, err := BuildOnce(context.Background(), dir)
+	write("app/banner.txt", "two")
+	if again, cached, _ := BuildOnce(context.Background(), dir); err != nil || cached || again == embedded {
+		t.Errorf("a changed embedded file reused the old binary (%v)", err)
 	}
 	// Two programs of one module, named by relative paths, are two builds.
 	write("other/main.go", "package main\nfunc main() {}\n")
@@ -64,6 +81,7 @@ func TestBuildOnce(t *testing.T) {
 		t.Errorf("a changed go.sum reused the old binary")
 	}
 
+	write("app/cmd/app/main.go", "package main\nfunc main() {}\n")
 	write("app/Pulumi.yaml", "name: app\nruntime:\n  name: go\n  options:\n    buildTarget: ./cmd/app\n")
 	if _, _, err := BuildOnce(context.Background(), dir); err != nil || builds[len(builds)-1] != "./cmd/app" {
 		t.Errorf("buildTarget: built %v (%v), want ./cmd/app", builds, err)
@@ -76,25 +94,5 @@ func TestBuildOnce(t *testing.T) {
 	n := len(builds)
 	if bin, cached, err := BuildOnce(context.Background(), dir); err != nil || bin != filepath.Join(dir, "bin/app") || !cached || len(builds) != n {
 		t.Errorf("binary: %s cached %v (%v); want it used as it is, nothing built", bin, cached, err)
-	}
-}
-
-// TestPruneKeepsTheNewest: the cache keeps the most recent builds only.
-func TestPruneKeepsTheNewest(t *testing.T) {
-	dir := t.TempDir()
-	for i := range 5 {
-		p := filepath.Join(dir, string(rune('a'+i)))
-		if err := os.Mkdir(p, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		when := time.Unix(int64(1000+i), 0)
-		if err := os.Chtimes(p, when, when); err != nil {
-			t.Fatal(err)
-		}
-	}
-	prune(dir, 2)
-	left, _ := os.ReadDir(dir)
-	if len(left) != 2 || left[0].Name() != "d" || left[1].Name() != "e" {
-		t.Errorf("left %v, want the two newest (d, e)", left)
 	}
 }

@@ -1,0 +1,223 @@
+// Package gobuild builds a Go program at most once for what determines it,
+// into the user's cache directory.
+//
+// The key is what the go command itself reads: the Go version and the
+// environment that selects files (GOOS, GOARCH, CGO_ENABLED, GOFLAGS,
+// GOEXPERIMENT, GOAMD64, GOARM64, GOWORK), go.mod and go.sum, and the
+// source and embedded files of every package the program imports from its
+// own module or from a module replaced by a local folder, as `go list
+// -deps` names them. Modules taken from the module cache are fixed by
+// go.sum. Anything else in the folder (stack files, a binary built there,
+// node_modules) does not rebuild the program.
+//
+// It links nothing but the standard library: the strata command, which
+// must start fast, uses it to find its engine.
+package gobuild
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Once returns the binary of package target (relative to dir, as go build
+// takes it) built for what determines it, under kind in the cache
+// (<cache>/<kind>/<key>/program; STRATA_CACHE_DIR replaces <cache>/strata,
+// <cache> being the user's cache directory). An unchanged program is not
+// built again; cached says it was not. The cache keeps the keep most
+// recently used builds of each kind.
+func Once(ctx context.Context, dir, target, kind string, keep int) (bin string, cached bool, err error) {
+	key, err := Key(ctx, dir, target)
+	if err != nil {
+		return "", false, err
+	}
+	cache, err := CacheDir()
+	if err != nil {
+		return "", false, err
+	}
+	out := filepath.Join(cache, kind, key)
+	bin = filepath.Join(out, "program")
+	if st, err := os.Stat(bin); err == nil && st.Mode().IsRegular() {
+		now := time.Now()
+		_ = os.Chtimes(out, now, now) // used: the last to be pruned
+		return bin, true, nil
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", false, err
+	}
+	tmp := filepath.Join(out, fmt.Sprintf("program.%d.tmp", os.Getpid()))
+	if err := Build(ctx, dir, tmp, target); err != nil {
+		_ = os.Remove(tmp)
+		return "", false, err
+	}
+	// Renamed into place, so a build cut short never looks finished.
+	if err := os.Rename(tmp, bin); err != nil {
+		return "", false, err
+	}
+	Prune(filepath.Dir(out), keep)
+	return bin, false, nil
+}
+
+// CacheDir is strata's folder in the user's cache directory, or
+// STRATA_CACHE_DIR.
+func CacheDir() (string, error) {
+	if c := os.Getenv("STRATA_CACHE_DIR"); c != "" {
+		return c, nil
+	}
+	user, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory for built programs (set STRATA_CACHE_DIR): %w", err)
+	}
+	return filepath.Join(user, "strata"), nil
+}
+
+// Prune removes all but the keep most recently used folders of dir.
+func Prune(dir string, keep int) {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) <= keep {
+		return
+	}
+	type built struct {
+		path string
+		when int64
+	}
+	var all []built
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && e.IsDir() {
+			all = append(all, built{filepath.Join(dir, e.Name()), info.ModTime().UnixNano()})
+		}
+	}
+	slices.SortFunc(all, func(a, b built) int { return int(b.when - a.when) })
+	for _, b := range all[min(keep, len(all)):] {
+		_ = os.RemoveAll(b.path)
+	}
+}
+
+// envKeys are the go env variables that change what go build makes.
+var envKeys = []string{"GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64", "GOWORK", "GOMOD"}
+
+// listed is what go list -json says of one package.
+type listed struct {
+	Dir        string
+	ImportPath string
+	Module     *struct {
+		Path    string
+		Main    bool
+		GoMod   string
+		Replace *struct{ Path, Version, GoMod string }
+	}
+	GoFiles, CgoFiles, CFiles, CXXFiles, HFiles, SFiles, SysoFiles, EmbedFiles []string
+}
+
+// Key hashes what determines the binary go build makes of target in dir.
+func Key(ctx context.Context, dir, target string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	env, err := goCmd(ctx, dir, append([]string{"env"}, envKeys...)...)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "go env\n%s\ntarget %s\n", env, target)
+	vals := strings.Split(strings.TrimRight(string(env), "\n"), "\n")
+	files := map[string]bool{}
+	if len(vals) == len(envKeys) {
+		for i, k := range envKeys {
+			if (k == "GOWORK" || k == "GOMOD") && vals[i] != "" && vals[i] != os.DevNull && vals[i] != "off" {
+				files[vals[i]] = true
+				if k == "GOMOD" {
+					files[strings.TrimSuffix(vals[i], ".mod")+".sum"] = true
+				} else {
+					files[vals[i]+".sum"] = true
+				}
+			}
+		}
+	}
+	fields := "Dir,ImportPath,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles,EmbedFiles"
+	out, err := goCmd(ctx, dir, "list", "-deps", "-json="+fields, target)
+	if err != nil {
+		return "", err
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p listed
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return "", fmt.Errorf("reading go list's output: %w", err)
+		}
+		m := p.Module
+		local := m != nil && (m.Main || (m.Replace != nil && m.Replace.Version == ""))
+		if !local {
+			continue // the standard library, or a module the go.sum pins
+		}
+		if m.GoMod != "" {
+			files[m.GoMod] = true
+		}
+		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
+			for _, f := range list {
+				files[filepath.Join(p.Dir, f)] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(files))
+	for f := range files {
+		names = append(names, f)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "file %s\n", filepath.ToSlash(name))
+		f, err := os.Open(name)
+		if errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(h, "absent\n") // a go.sum not written yet
+			continue
+		} else if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// goCmd runs the go command in dir and returns its stdout; its error
+// carries what go printed.
+func goCmd(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go %s in %s: %v\n%s", args[0], dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
+
+// Build builds the package target of dir into out; tests replace it.
+var Build = func(ctx context.Context, dir, out, target string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, target)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building the Go program in %s: %v\n%s", dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
