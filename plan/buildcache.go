@@ -38,7 +38,7 @@ func BuildOnce(ctx context.Context, dir string) (bin string, cached bool, err er
 			target = t
 		}
 	}
-	bin, cached, err = gobuild.Once(ctx, dir, target, "programs", keptPrograms)
+	bin, cached, err = gobuild.Once(ctx, dir, target, "programs", keptPrograms, nil)
 	if err != nil {
 		return "", false, fmt.Errorf("plan: %w", err)
 	}

@@ -36,8 +36,10 @@ import (
 // (<cache>/<kind>/<key>/program; STRATA_CACHE_DIR replaces <cache>/strata,
 // <cache> being the user's cache directory). An unchanged program is not
 // built again; cached says it was not. The cache keeps the keep most
-// recently used builds of each kind.
-func Once(ctx context.Context, dir, target, kind string, keep int) (bin string, cached bool, err error) {
+// recently used builds of each kind. building, when not nil, is called
+// before a build starts (a build takes seconds, or minutes on a cold Go
+// build cache).
+func Once(ctx context.Context, dir, target, kind string, keep int, building func()) (bin string, cached bool, err error) {
 	key, err := Key(ctx, dir, target)
 	if err != nil {
 		return "", false, err
@@ -55,6 +57,9 @@ func Once(ctx context.Context, dir, target, kind string, keep int) (bin string, 
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return "", false, err
+	}
+	if building != nil {
+		building()
 	}
 	tmp := filepath.Join(out, fmt.Sprintf("program.%d.tmp", os.Getpid()))
 	if err := Build(ctx, dir, tmp, target); err != nil {
