@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/strata-infra/strata/internal/didyoumean"
+	pulumiproject "github.com/strata-infra/strata/internal/project"
 )
 
 // StackOptions reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml with
@@ -179,15 +180,7 @@ func configString(v any) (string, error) {
 }
 
 // Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir.
-func Stacks(dir string) []string {
-	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
-	var out []string
-	for _, m := range matches {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
-	}
-	slices.Sort(out)
-	return out
-}
+func Stacks(dir string) []string { return pulumiproject.Stacks(dir) }
 
 // stackFileFields are the top-level keys a Pulumi stack file may hold.
 var stackFileFields = []string{"config", "encryptionsalt", "encryptedkey", "secretsprovider", "environment"}
