@@ -60,8 +60,19 @@ func main() {
 // program is what the CLI plans: the strata program. Tests swap it.
 var program pulumi.RunFunc = stacks.Deploy
 
+// thisBuild is the engine's build (cli.BuildID); tests replace it.
+var thisBuild = cli.BuildID
+
 // run is the CLI; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	// Run by strata, which says which build it is: refuse another's.
+	if front, ok := os.LookupEnv(cli.BuildEnv); ok {
+		os.Unsetenv(cli.BuildEnv) // not for the programs --program runs
+		if err := cli.SameBuild(front, thisBuild()); err != nil {
+			fmt.Fprintf(stderr, "strata: %v\n", err)
+			return 2
+		}
+	}
 	return cli.Execute(cli.NewRoot(cli.Handlers{Plan: planIt, Check: checkIt, Cost: costIt, Diagram: drawIt}), args, stdout, stderr)
 }
 

@@ -829,3 +829,23 @@ func TestSuppressionsFileAgrees(t *testing.T) {
 		t.Errorf("cli.SuppressionsFile = %q, policy reads %q", cli.SuppressionsFile, policy.SuppressionsFile)
 	}
 }
+
+// TestRefusesAnotherBuildsStrata: run by a strata of another version, the
+// engine exits 2 and plans nothing; of its own version, or unknown, it runs.
+func TestRefusesAnotherBuildsStrata(t *testing.T) {
+	saved := thisBuild
+	thisBuild = func() string { return "v1.4.0" }
+	t.Cleanup(func() { thisBuild = saved })
+	t.Setenv(cli.BuildEnv, "v1.3.0")
+	code, out, errOut := strata(t, "plan", "--stack", "dev", "--dir", repo)
+	if code != 2 || out != "" || !strings.Contains(errOut, "strata is build v1.3.0 but its engine is build v1.4.0") {
+		t.Errorf("another build: %d, %q, %q; want 2 and both builds named", code, out, errOut)
+	}
+	t.Setenv(cli.BuildEnv, "v1.4.0")
+	if code, _, errOut := strata(t, "plan", "--stack", "dev", "--dir", repo); code != 0 {
+		t.Errorf("the same build: %d, %q", code, errOut)
+	}
+	if _, set := os.LookupEnv(cli.BuildEnv); set {
+		t.Errorf("%s is left for the programs the engine runs", cli.BuildEnv)
+	}
+}

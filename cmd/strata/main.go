@@ -50,7 +50,9 @@
 //     (package gobuild: <user cache>/strata/engines, or STRATA_CACHE_DIR);
 //  4. strata-engine on PATH.
 //
-// With none, strata exits 2 and says how to install it.
+// With none, strata exits 2 and says how to install it. strata tells the
+// engine its build (a version, or a clean commit); an engine of another
+// build refuses to run (exit 2) rather than mix two versions.
 package main
 
 import (
@@ -97,12 +99,17 @@ func runEngine(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "strata: %v\n", err)
 		return 2
 	}
+	env := os.Environ()
+	if id := cli.BuildID(); id != "" {
+		env = append(env, cli.BuildEnv+"="+id)
+	}
 	if stdout == io.Writer(os.Stdout) && stderr == io.Writer(os.Stderr) {
 		// Returns only where exec is not to be had (Windows) or fails;
 		// then the engine runs as a child, which reports any failure.
-		_ = syscall.Exec(bin, append([]string{bin}, args...), os.Environ())
+		_ = syscall.Exec(bin, append([]string{bin}, args...), env)
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 	err = cmd.Run()
 	var exit *exec.ExitError
