@@ -66,15 +66,22 @@ func run(out string, tests, cdk bool) error {
 		}
 		figs = append(figs, figure{b.what, ms(median(cpu)), fmt.Sprintf("`/usr/bin/time -f %%U+%%S %s help`", b.name)})
 	}
-	var walls []time.Duration
+	// strata and the engine alone, taken in turns so both see the same
+	// machine: the difference is what strata's own start adds.
+	var walls, direct []time.Duration
 	for range 11 {
 		w, _, err := timed(bin, "plan", "--stack", "prod")
 		if err != nil {
 			return err
 		}
 		walls = append(walls, w)
+		if w, _, err = timed(filepath.Join(dir, "strata-engine"), "plan", "--stack", "prod"); err != nil {
+			return err
+		}
+		direct = append(direct, w)
 	}
-	figs = append(figs, figure{"`strata plan --stack prod`, wall (median of 11)", ms(median(walls)), "`/usr/bin/time -v strata plan --stack prod`"})
+	figs = append(figs, figure{"`strata plan --stack prod`, wall (median of 11)", ms(median(walls)), "`/usr/bin/time -v strata plan --stack prod`"},
+		figure{"`strata-engine plan --stack prod`, wall (median of 11, in turns with the row above)", ms(median(direct)), "`/usr/bin/time -v strata-engine plan --stack prod`"})
 	if cdk {
 		// The same architecture in AWS CDK's constructs, synthesised by node
 		// (what `cdk synth` runs, without its CLI's own start-up).
