@@ -169,6 +169,7 @@ func (m *Model) OfKind(k Kind) []*Node {
 // builder reads a plan into a model.
 type builder struct {
 	p      *plan.Plan
+	idx    *plan.Index // p's lookups
 	m      *Model
 	byURN  map[string]*plan.Resource
 	ids    map[string]bool
@@ -183,6 +184,7 @@ type builder struct {
 func Read(p *plan.Plan) *Model {
 	b := &builder{
 		p:      p,
+		idx:    plan.NewIndex(p),
 		m:      &Model{Project: p.Project, Stack: p.Stack, Account: p.Account, Region: p.Region},
 		byURN:  map[string]*plan.Resource{},
 		ids:    map[string]bool{},
@@ -334,13 +336,13 @@ func (b *builder) internet() *Node {
 }
 
 func (b *builder) network() {
-	for _, v := range b.p.ByType("aws:ec2/vpc:Vpc") {
+	for _, v := range b.idx.ByType("aws:ec2/vpc:Vpc") {
 		if b.m.VPC == nil {
 			b.m.VPC = &VPC{Name: b.owner(v), CIDR: str(v, "cidrBlock"), component: b.ownerURN(v)}
 		}
 	}
 	azs := map[string]bool{}
-	for _, s := range b.p.ByType("aws:ec2/subnet:Subnet") {
+	for _, s := range b.idx.ByType("aws:ec2/subnet:Subnet") {
 		// The tier is what the routes make it, not what a tag says.
 		tier := awsread.SubnetEgress(b.p, s.ID).Tier()
 		az := str(s, "availabilityZone")
@@ -352,7 +354,7 @@ func (b *builder) network() {
 		b.m.VPC.AZs = slices.Sorted(mapKeys(azs))
 	}
 	natByID := map[string]*Node{}
-	for _, g := range b.p.ByType("aws:ec2/natGateway:NatGateway") {
+	for _, g := range b.idx.ByType("aws:ec2/natGateway:NatGateway") {
 		sn := b.subnet[str(g, "subnetId")]
 		n := &Node{Kind: NAT, Name: g.Name, InVPC: true, Tier: Public, Facts: []string{"NAT gateway"}}
 		if sn != nil {
@@ -360,7 +362,7 @@ func (b *builder) network() {
 		}
 		natByID[g.ID] = b.add(n, g)
 	}
-	for _, i := range b.p.ByType("aws:ec2/instance:Instance") {
+	for _, i := range b.idx.ByType("aws:ec2/instance:Instance") {
 		if v, ok := i.Inputs["sourceDestCheck"].(bool); !ok || v {
 			sn := b.subnet[str(i, "subnetId")]
 			n := &Node{Kind: Server, Name: b.owner(i), InVPC: true, Facts: []string{"EC2 " + str(i, "instanceType")}}
@@ -384,18 +386,18 @@ func (b *builder) network() {
 	}
 	// Private subnets route to their NAT through their route table.
 	tableSubnets := map[string][]*Node{}
-	for _, a := range b.p.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
+	for _, a := range b.idx.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
 		if sn := b.subnet[str(a, "subnetId")]; sn != nil {
 			tableSubnets[str(a, "routeTableId")] = append(tableSubnets[str(a, "routeTableId")], sn)
 		}
 	}
-	for _, r := range b.p.ByType("aws:ec2/route:Route") {
+	for _, r := range b.idx.ByType("aws:ec2/route:Route") {
 		nat := natByID[cmp.Or(str(r, "natGatewayId"), str(r, "networkInterfaceId"), str(r, "instanceId"))]
 		for _, sn := range tableSubnets[str(r, "routeTableId")] {
 			b.edge(sn, nat, Route, str(r, "destinationCidrBlock"))
 		}
 	}
-	for _, e := range b.p.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+	for _, e := range b.idx.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
 		service := str(e, "serviceName")
 		service = service[strings.LastIndex(service, ".")+1:]
 		b.add(&Node{Kind: Endpoint, Name: service, InVPC: true, Facts: []string{str(e, "vpcEndpointType") + " endpoint"}}, e)
@@ -423,16 +425,24 @@ func (b *builder) uses(n *Node, sgs []string) {
 }
 
 func (b *builder) loadBalancers() {
-	for _, lb := range b.p.ByType("aws:lb/loadBalancer:LoadBalancer") {
+	// A listener belongs to the load balancer its ARN names; one whose ARN
+	// is not known yet, to the load balancer of the same owner.
+	byARN, byOwner := map[string][]*plan.Resource{}, map[string][]*plan.Resource{}
+	for _, l := range b.idx.ByType("aws:lb/listener:Listener") {
+		if arn := str(l, "loadBalancerArn"); arn != "" {
+			byARN[arn] = append(byARN[arn], l)
+		} else {
+			byOwner[b.owner(l)] = append(byOwner[b.owner(l)], l)
+		}
+	}
+	for _, lb := range b.idx.ByType("aws:lb/loadBalancer:LoadBalancer") {
 		scheme := "internet-facing"
 		if boolean(lb, "internal") {
 			scheme = "internal"
 		}
 		var ports []string
-		for _, l := range b.p.ByType("aws:lb/listener:Listener") {
-			if str(l, "loadBalancerArn") == lb.ID || b.owner(l) == b.owner(lb) && str(l, "loadBalancerArn") == "" {
-				ports = append(ports, fmt.Sprintf("%s %v", str(l, "protocol"), num(l, "port")))
-			}
+		for _, l := range append(slices.Clip(byARN[lb.ID]), byOwner[b.owner(lb)]...) {
+			ports = append(ports, fmt.Sprintf("%s %v", str(l, "protocol"), num(l, "port")))
 		}
 		sort.Strings(ports)
 		kind := map[string]string{"network": "NLB", "gateway": "GWLB"}[str(lb, "loadBalancerType")]
@@ -447,19 +457,32 @@ func (b *builder) loadBalancers() {
 }
 
 func (b *builder) services() {
-	for _, s := range b.p.ByType("aws:ecs/service:Service") {
+	taskDefs := map[string][]*plan.Resource{} // by ARN
+	for _, td := range b.idx.ByType("aws:ecs/taskDefinition:TaskDefinition") {
+		if arn, _ := td.Outputs["arn"].(string); arn != "" {
+			taskDefs[arn] = append(taskDefs[arn], td)
+		}
+	}
+	// A scalable target's resource ID is service/<cluster>/<service>.
+	targets := map[string][]*plan.Resource{} // by the service's name
+	for _, t := range b.idx.ByType("aws:appautoscaling/target:Target") {
+		id := str(t, "resourceId")
+		svc := id[strings.LastIndex(id, "/")+1:]
+		targets[svc] = append(targets[svc], t)
+	}
+	for _, s := range b.idx.ByType("aws:ecs/service:Service") {
 		name := b.owner(s)
 		var facts, roles []string // the task role and the execution role
-		for _, td := range b.p.ByType("aws:ecs/taskDefinition:TaskDefinition") {
-			if arn, _ := td.Outputs["arn"].(string); arn != "" && arn == str(s, "taskDefinition") {
-				facts = append(facts, fmt.Sprintf("Fargate %s CPU / %s MiB %s", str(td, "cpu"), str(td, "memory"), str(td, "runtimePlatform", "cpuArchitecture")))
-				roles = append(roles, roleName(str(td, "taskRoleArn")), roleName(str(td, "executionRoleArn")))
-			}
+		for _, td := range taskDefs[str(s, "taskDefinition")] {
+			facts = append(facts, fmt.Sprintf("Fargate %s CPU / %s MiB %s", str(td, "cpu"), str(td, "memory"), str(td, "runtimePlatform", "cpuArchitecture")))
+			roles = append(roles, roleName(str(td, "taskRoleArn")), roleName(str(td, "executionRoleArn")))
 		}
 		tasks := fmt.Sprintf("%v tasks", num(s, "desiredCount"))
-		for _, t := range b.p.ByType("aws:appautoscaling/target:Target") {
-			if svcName, _ := s.Outputs["name"].(string); svcName != "" && strings.HasSuffix(str(t, "resourceId"), "/"+svcName) {
-				tasks = fmt.Sprintf("%v-%v tasks", num(t, "minCapacity"), num(t, "maxCapacity"))
+		if svcName, _ := s.Outputs["name"].(string); svcName != "" {
+			for _, t := range targets[svcName] {
+				if strings.Contains(str(t, "resourceId"), "/") {
+					tasks = fmt.Sprintf("%v-%v tasks", num(t, "minCapacity"), num(t, "maxCapacity"))
+				}
 			}
 		}
 		facts = append(facts, tasks+capacityOf(s))
@@ -479,7 +502,7 @@ func (b *builder) services() {
 }
 
 func (b *builder) functions() {
-	for _, f := range b.p.ByType("aws:lambda/function:Function") {
+	for _, f := range b.idx.ByType("aws:lambda/function:Function") {
 		facts := []string{fmt.Sprintf("Lambda %s %v MB", cmp.Or(str(f, "runtime"), "image"), num(f, "memorySize"))}
 		subnets := strs(f, "vpcConfig", "subnetIds")
 		n := b.add(&Node{Kind: Function, Name: b.owner(f), InVPC: len(subnets) > 0, Tier: b.tierOf(subnets), Facts: facts}, f)
@@ -492,9 +515,9 @@ func (b *builder) functions() {
 }
 
 func (b *builder) apis() {
-	for _, a := range b.p.ByType("aws:apigatewayv2/api:Api") {
+	for _, a := range b.idx.ByType("aws:apigatewayv2/api:Api") {
 		facts := []string{cmp.Or(str(a, "protocolType"), "HTTP") + " API"}
-		for _, s := range b.p.ByType("aws:apigatewayv2/stage:Stage") {
+		for _, s := range b.idx.ByType("aws:apigatewayv2/stage:Stage") {
 			if str(s, "apiId") == a.ID {
 				if burst := num(s, "defaultRouteSettings", "throttlingBurstLimit"); burst != nil {
 					facts = append(facts, fmt.Sprintf("throttle %v/%v", burst, num(s, "defaultRouteSettings", "throttlingRateLimit")))
@@ -502,7 +525,7 @@ func (b *builder) apis() {
 			}
 		}
 		open := false
-		for _, r := range b.p.ByType("aws:apigatewayv2/route:Route") {
+		for _, r := range b.idx.ByType("aws:apigatewayv2/route:Route") {
 			if str(r, "apiId") == a.ID && cmp.Or(str(r, "authorizationType"), "NONE") == "NONE" {
 				open = true
 			}
@@ -514,7 +537,7 @@ func (b *builder) apis() {
 		}
 		n := b.add(&Node{Kind: API, Name: b.owner(a), Facts: facts}, a)
 		b.edge(b.internet(), n, Reach, "HTTPS 443")
-		for _, i := range b.p.ByType("aws:apigatewayv2/integration:Integration") {
+		for _, i := range b.idx.ByType("aws:apigatewayv2/integration:Integration") {
 			if str(i, "apiId") != a.ID {
 				continue
 			}
@@ -528,7 +551,7 @@ func (b *builder) apis() {
 }
 
 func (b *builder) databases() {
-	for _, c := range b.p.ByType("aws:rds/cluster:Cluster") {
+	for _, c := range b.idx.ByType("aws:rds/cluster:Cluster") {
 		facts := []string{fmt.Sprintf("Aurora %s %s", strings.TrimPrefix(str(c, "engine"), "aurora-"), str(c, "engineVersion"))}
 		if min := num(c, "serverlessv2ScalingConfiguration", "minCapacity"); min != nil {
 			facts = append(facts, fmt.Sprintf("%v-%v ACU", min, num(c, "serverlessv2ScalingConfiguration", "maxCapacity")))
@@ -545,7 +568,7 @@ func (b *builder) databases() {
 			b.byARN["dbuser:"+id] = n
 		}
 		var instances []*plan.Resource
-		for _, i := range b.p.ByType("aws:rds/clusterInstance:ClusterInstance") {
+		for _, i := range b.idx.ByType("aws:rds/clusterInstance:ClusterInstance") {
 			if str(i, "clusterIdentifier") == c.ID {
 				instances = append(instances, i)
 			}
@@ -562,7 +585,7 @@ func (b *builder) databases() {
 			b.edge(n, in, Part, "")
 		}
 	}
-	for _, i := range b.p.ByType("aws:rds/instance:Instance") {
+	for _, i := range b.idx.ByType("aws:rds/instance:Instance") {
 		facts := []string{fmt.Sprintf("RDS %s %s", str(i, "engine"), str(i, "engineVersion")), str(i, "instanceClass")}
 		if boolean(i, "publiclyAccessible") {
 			facts = append(facts, "publicly accessible")
@@ -576,7 +599,7 @@ func (b *builder) databases() {
 // routes, or "" when the plan cannot tell (a group or subnets it does not
 // hold, or subnets of different tiers).
 func (b *builder) groupTier(name string) string {
-	for _, g := range b.p.ByType("aws:rds/subnetGroup:SubnetGroup") {
+	for _, g := range b.idx.ByType("aws:rds/subnetGroup:SubnetGroup") {
 		if g.ID == name || str(g, "name") == name {
 			ids := strs(g, "subnetIds")
 			for _, id := range ids {
@@ -591,7 +614,7 @@ func (b *builder) groupTier(name string) string {
 }
 
 func (b *builder) tables() {
-	for _, t := range b.p.ByType("aws:dynamodb/table:Table") {
+	for _, t := range b.idx.ByType("aws:dynamodb/table:Table") {
 		facts := []string{"DynamoDB " + strings.ToLower(cmp.Or(str(t, "billingMode"), "PROVISIONED"))}
 		if boolean(t, "pointInTimeRecovery", "enabled") {
 			facts = append(facts, "point-in-time recovery")
@@ -641,7 +664,7 @@ func lifecycle(lc *plan.Resource) string {
 }
 
 func (b *builder) keys() {
-	keys := b.p.ByType("aws:kms/key:Key")
+	keys := b.idx.ByType("aws:kms/key:Key")
 	if len(keys) == 0 {
 		return
 	}
@@ -657,10 +680,10 @@ func (b *builder) keys() {
 }
 
 func (b *builder) topics() {
-	for _, t := range b.p.ByType("aws:sns/topic:Topic") {
+	for _, t := range b.idx.ByType("aws:sns/topic:Topic") {
 		arn, _ := t.Outputs["arn"].(string)
 		subs := map[string]int{}
-		for _, s := range b.p.ByType("aws:sns/topicSubscription:TopicSubscription") {
+		for _, s := range b.idx.ByType("aws:sns/topicSubscription:TopicSubscription") {
 			if str(s, "topic") == arn {
 				subs[str(s, "protocol")]++
 			}
@@ -677,7 +700,7 @@ func (b *builder) topics() {
 }
 
 func (b *builder) budgets() {
-	for _, bg := range b.p.ByType("aws:budgets/budget:Budget") {
+	for _, bg := range b.idx.ByType("aws:budgets/budget:Budget") {
 		n := b.add(&Node{Kind: Budget, Name: b.owner(bg), Facts: []string{fmt.Sprintf("%s %s %s", str(bg, "limitAmount"), str(bg, "limitUnit"), strings.ToLower(str(bg, "timeUnit")))}}, bg)
 		for _, sub := range list(bg, "notifications") {
 			m, _ := sub.(map[string]any)
@@ -702,16 +725,16 @@ func (b *builder) baseline() {
 		{"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "S3 public access block", "account-wide"},
 	}
 	for _, part := range parts {
-		rs := b.p.ByType(part.typ)
+		rs := b.idx.ByType(part.typ)
 		if len(rs) == 0 {
 			continue
 		}
 		fact := part.fact
 		switch part.typ {
 		case "aws:cfg/recorder:Recorder":
-			fact = fmt.Sprintf("%d rules", len(b.p.ByType("aws:cfg/rule:Rule")))
+			fact = fmt.Sprintf("%d rules", len(b.idx.ByType("aws:cfg/rule:Rule")))
 		case "aws:guardduty/detector:Detector":
-			fact = fmt.Sprintf("%d protections", len(b.p.ByType("aws:guardduty/detectorFeature:DetectorFeature")))
+			fact = fmt.Sprintf("%d protections", len(b.idx.ByType("aws:guardduty/detectorFeature:DetectorFeature")))
 		case "aws:cloudtrail/trail:Trail":
 			if !boolean(rs[0], "isMultiRegionTrail") {
 				fact = "this Region"
@@ -811,10 +834,10 @@ func (b *builder) grants() {
 	// A role's policies wherever they live: RolePolicy, the role's inline
 	// policies, and managed policies of the plan attached to it.
 	policies := map[string][]string{} // role name -> policy documents
-	for _, rp := range b.p.ByType("aws:iam/rolePolicy:RolePolicy") {
+	for _, rp := range b.idx.ByType("aws:iam/rolePolicy:RolePolicy") {
 		policies[str(rp, "role")] = append(policies[str(rp, "role")], str(rp, "policy"))
 	}
-	for _, r := range b.p.ByType("aws:iam/role:Role") {
+	for _, r := range b.idx.ByType("aws:iam/role:Role") {
 		for i := range list(r, "inlinePolicies") {
 			if doc, ok := r.Input(fmt.Sprintf("inlinePolicies.%d.policy", i)); ok {
 				if doc, ok := doc.(string); ok {
@@ -824,12 +847,12 @@ func (b *builder) grants() {
 		}
 	}
 	managed := map[string]string{} // policy ARN -> document
-	for _, mp := range b.p.ByType("aws:iam/policy:Policy") {
+	for _, mp := range b.idx.ByType("aws:iam/policy:Policy") {
 		if arn, _ := mp.Outputs["arn"].(string); arn != "" {
 			managed[arn] = str(mp, "policy")
 		}
 	}
-	for _, a := range b.p.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+	for _, a := range b.idx.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
 		if doc, ok := managed[str(a, "policyArn")]; ok {
 			policies[str(a, "role")] = append(policies[str(a, "role")], doc)
 		}
@@ -911,7 +934,7 @@ func (b *builder) logsAndAlarms() {
 		}
 	}
 	vpc := b.m.VPC
-	groups := b.p.ByType("aws:cloudwatch/logGroup:LogGroup")
+	groups := b.idx.ByType("aws:cloudwatch/logGroup:LogGroup")
 	var logs *Node
 	if len(groups) > 0 {
 		logs = b.add(&Node{Kind: Logs, Name: "CloudWatch Logs", Facts: []string{fmt.Sprintf("%d log groups", len(groups))}}, groups...)
@@ -936,7 +959,7 @@ func (b *builder) logsAndAlarms() {
 		}
 	}
 	alarms := map[string]map[*Node]int{}
-	for _, a := range b.p.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+	for _, a := range b.idx.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
 		for _, arn := range strs(a, "alarmActions") {
 			if t := b.byARN[arn]; t != nil {
 				owner := b.ownerURN(a)

@@ -132,17 +132,21 @@ var smallestMemory = map[float64]float64{256: 512, 512: 1024, 1024: 2048, 2048: 
 // error: each says what it would save.
 func Hints(p *plan.Plan, rep *Report, production bool) []Hint {
 	out := []Hint{}
+	items := map[string][]Item{} // rep.Items by URN
+	for _, it := range rep.Items {
+		items[it.URN] = append(items[it.URN], it)
+	}
 	lines := func(urn, unit string) []Item {
 		var l []Item
-		for _, it := range rep.Items {
-			if it.URN == urn && it.Unit == unit && it.Kind == Baseline {
+		for _, it := range items[urn] {
+			if it.Unit == unit && it.Kind == Baseline {
 				l = append(l, it)
 			}
 		}
 		return l
 	}
-	for _, svc := range p.ByType("aws:ecs/service:Service") {
-		pr := &pricer{p: p}
+	pr := &pricer{p: p, idx: plan.NewIndex(p)}
+	for _, svc := range pr.idx.ByType("aws:ecs/service:Service") {
 		minTasks, _ := pr.scaleOf(svc)
 		cpuLines, memLines := lines(svc.URN, "vCPU-hour"), lines(svc.URN, "GB-hour")
 		var monthly float64
@@ -171,7 +175,7 @@ func Hints(p *plan.Plan, rep *Report, production bool) []Hint {
 	if production {
 		policyDays = 365
 	}
-	for _, g := range p.ByType("aws:cloudwatch/logGroup:LogGroup") {
+	for _, g := range pr.idx.ByType("aws:cloudwatch/logGroup:LogGroup") {
 		days := num(g, "retentionInDays")
 		if days != 0 && days <= policyDays {
 			continue
@@ -181,8 +185,8 @@ func Hints(p *plan.Plan, rep *Report, production bool) []Hint {
 			kept = 12
 		}
 		var saving float64
-		for _, it := range rep.Items {
-			if it.URN == g.URN && it.PriceKey == "logsStorageGBMonth" {
+		for _, it := range items[g.URN] {
+			if it.PriceKey == "logsStorageGBMonth" {
 				saving += it.Monthly * (1 - keep/kept)
 			}
 		}

@@ -309,7 +309,7 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 	if err := usage.matches(p); err != nil {
 		return nil, err
 	}
-	pr := &pricer{p: p, price: table, usage: usage, variable: prices.Variable, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
+	pr := &pricer{p: p, idx: plan.NewIndex(p), price: table, usage: usage, variable: prices.Variable, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
 	if err := pr.run(); err != nil {
 		return nil, err
 	}

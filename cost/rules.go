@@ -67,10 +67,14 @@ var instancePrices = map[string]string{"t4g.nano": "ec2HourT4gNano"}
 
 // pricer prices one plan.
 type pricer struct {
-	p     *plan.Plan
-	price map[string]float64
-	usage Usage
-	rep   *Report
+	p   *plan.Plan
+	idx *plan.Index // p's lookups
+	// taskDefs (by ARN and by ID) and targets (by the service name their
+	// resource ID ends with), made on first use: the first in plan order.
+	taskDefs, targets map[string]*plan.Resource
+	price             map[string]float64
+	usage             Usage
+	rep               *Report
 	// variable are the price keys whose price varies (Spot).
 	variable []string
 	// missing are the price keys a rule asked for that the table lacks.
@@ -97,7 +101,7 @@ func round6(v float64) float64 { return float64(int64(v*1e6+0.5)) / 1e6 }
 // run prices every resource of the plan.
 func (pr *pricer) run() error {
 	for _, r := range pr.p.Resources {
-		if r.Remote && len(pr.p.Children(r.URN)) == 0 {
+		if r.Remote && len(pr.idx.Children(r.URN)) == 0 {
 			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (not constructed: what it creates is not in the plan)")
 			continue
 		}
@@ -208,7 +212,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 	},
 	"aws:rds/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
 		instances := 0.0
-		for _, i := range pr.p.ByType("aws:rds/clusterInstance:ClusterInstance") {
+		for _, i := range pr.idx.ByType("aws:rds/clusterInstance:ClusterInstance") {
 			if inputOf(i, "clusterIdentifier") == r.ID {
 				instances++
 			}
@@ -352,7 +356,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 				data = true
 			}
 		}
-		first := pr.p.ByType(r.Type)[0] == r
+		first := pr.idx.ByType(r.Type)[0] == r
 		switch {
 		case data:
 			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (data events, billed per 100,000 events)")
@@ -402,23 +406,41 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 
 // taskOf is the task definition a service runs.
 func (pr *pricer) taskOf(svc *plan.Resource) *plan.Resource {
-	arn := str(svc, "taskDefinition")
-	for _, t := range pr.p.ByType("aws:ecs/taskDefinition:TaskDefinition") {
-		if t.Outputs["arn"] == arn || t.ID == arn {
-			return t
+	if pr.taskDefs == nil {
+		pr.taskDefs = map[string]*plan.Resource{}
+		for _, t := range pr.idx.ByType("aws:ecs/taskDefinition:TaskDefinition") {
+			keys := []string{t.ID}
+			if arn, ok := t.Outputs["arn"].(string); ok {
+				keys = append(keys, arn)
+			}
+			for _, k := range keys {
+				if _, seen := pr.taskDefs[k]; !seen {
+					pr.taskDefs[k] = t
+				}
+			}
 		}
 	}
-	return nil
+	return pr.taskDefs[str(svc, "taskDefinition")]
 }
 
 // scaleOf is a service's task range: its autoscaling target's bounds, or
 // its desired count.
 func (pr *pricer) scaleOf(svc *plan.Resource) (lo, hi float64) {
-	name, _ := svc.Outputs["name"].(string)
-	for _, t := range pr.p.ByType("aws:appautoscaling/target:Target") {
-		if id := str(t, "resourceId"); name != "" && strings.HasSuffix(id, "/"+name) {
-			return num(t, "minCapacity"), num(t, "maxCapacity")
+	if pr.targets == nil {
+		// A scalable target's resource ID is service/<cluster>/<service>.
+		pr.targets = map[string]*plan.Resource{}
+		for _, t := range pr.idx.ByType("aws:appautoscaling/target:Target") {
+			id := str(t, "resourceId")
+			if i := strings.LastIndex(id, "/"); i >= 0 {
+				if _, seen := pr.targets[id[i+1:]]; !seen {
+					pr.targets[id[i+1:]] = t
+				}
+			}
 		}
+	}
+	name, _ := svc.Outputs["name"].(string)
+	if t := pr.targets[name]; name != "" && t != nil {
+		return num(t, "minCapacity"), num(t, "maxCapacity")
 	}
 	n := num(svc, "desiredCount")
 	return n, n

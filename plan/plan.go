@@ -295,6 +295,46 @@ func (p *Plan) Children(urn string) []*Resource {
 	return out
 }
 
+// Index looks a plan's resources up by URN, type and parent without
+// scanning the plan: Plan's own ByURN, ByType and Children scan every
+// resource on each call, which whatever looks up once per resource (a
+// check, a price, a diagram) cannot afford at tens of thousands of
+// resources. An Index reflects Resources as they were when NewIndex made
+// it: make another after changing them. It is safe for concurrent use.
+type Index struct {
+	byURN    map[string]*Resource
+	byType   map[string][]*Resource
+	children map[string][]*Resource
+}
+
+// NewIndex indexes p's resources.
+func NewIndex(p *Plan) *Index {
+	x := &Index{
+		byURN:    make(map[string]*Resource, len(p.Resources)),
+		byType:   map[string][]*Resource{},
+		children: map[string][]*Resource{},
+	}
+	for _, r := range p.Resources {
+		if _, dup := x.byURN[r.URN]; !dup {
+			x.byURN[r.URN] = r // the first, as ByURN finds it
+		}
+		x.byType[r.Type] = append(x.byType[r.Type], r)
+		x.children[r.Parent] = append(x.children[r.Parent], r)
+	}
+	return x
+}
+
+// ByURN returns the resource with the given URN, or nil.
+func (x *Index) ByURN(urn string) *Resource { return x.byURN[urn] }
+
+// ByType returns the resources of type typ, in plan order. The slice is
+// the index's own (an append copies it): do not reorder it.
+func (x *Index) ByType(typ string) []*Resource { return slices.Clip(x.byType[typ]) }
+
+// Children returns the resources whose parent is urn, in plan order. The
+// slice is the index's own (an append copies it): do not reorder it.
+func (x *Index) Children(urn string) []*Resource { return slices.Clip(x.children[urn]) }
+
 // CountByType returns how many resources of each type the plan holds.
 func (p *Plan) CountByType() map[string]int {
 	counts := map[string]int{}

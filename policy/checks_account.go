@@ -84,10 +84,10 @@ var _ = register(
 		Fix: "Record allSupported with includeGlobalResourceTypes, add a delivery channel and enable the recorder.",
 		eval: func(e *env) []Finding {
 			enabled := map[string]bool{}
-			for _, s := range e.p.ByType(statusType) {
+			for _, s := range e.idx.ByType(statusType) {
 				enabled[e.str(s, "name")] = e.boolean(s, "isEnabled")
 			}
-			channels := len(e.p.ByType(channelType))
+			channels := len(e.idx.ByType(channelType))
 			return e.each([]string{recorderType}, func(r *plan.Resource) (string, bool) {
 				switch {
 				case !e.boolean(r, "recordingGroup.allSupported") || !e.boolean(r, "recordingGroup.includeGlobalResourceTypes"):
@@ -126,7 +126,7 @@ var _ = register(
 // provider's default tags (a default provider's come from aws:defaultTags).
 func (e *env) missingTags(r *plan.Resource) string {
 	have := map[string]bool{}
-	if prov := e.p.ByURN(r.Provider); prov != nil {
+	if prov := e.idx.ByURN(r.Provider); prov != nil {
 		for k := range e.object(prov, "defaultTags.tags") {
 			have[k] = true
 		}
@@ -214,7 +214,7 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 	},
 	"STRATA-API-003": func(e *env, r *plan.Resource) string {
 		api := e.str(r, "apiId")
-		for _, s := range e.p.ByType(stageType) {
+		for _, s := range e.idx.ByType(stageType) {
 			if e.str(s, "apiId") == api && e.str(s, "accessLogSettings.destinationArn") != "" && e.number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
 				return "its API's stage throttles and logs every request"
 			}
@@ -226,7 +226,7 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 // httpOnlyRedirects reports whether every HTTP listener redirects to HTTPS.
 func (e *env) httpOnlyRedirects() bool {
 	any := false
-	for _, l := range e.p.ByType(listenerType) {
+	for _, l := range e.idx.ByType(listenerType) {
 		if e.listenerProtocol(l) == "HTTP" {
 			any = true
 			if e.str(l, "defaultActions.0.type") != "redirect" || e.str(l, "defaultActions.0.redirect.protocol") != "HTTPS" {

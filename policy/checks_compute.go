@@ -391,7 +391,7 @@ func (e *env) listenerProtocol(l *plan.Resource) string {
 		return p
 	}
 	arn := e.str(l, "loadBalancerArn")
-	for _, lb := range e.p.ByType(lbType) {
+	for _, lb := range e.idx.ByType(lbType) {
 		if lb.ID == arn || lb.Outputs["arn"] == arn {
 			switch e.str(lb, "loadBalancerType") {
 			case "network":

@@ -53,7 +53,7 @@ var (
 func (e *env) sideOf(types ...string) map[string]*plan.Resource {
 	out := map[string]*plan.Resource{}
 	for _, typ := range types {
-		for _, r := range e.p.ByType(typ) {
+		for _, r := range e.idx.ByType(typ) {
 			out[e.str(r, "bucket")] = r
 		}
 	}
@@ -84,7 +84,7 @@ func (e *env) inlineSSE(b *plan.Resource) string {
 // instancesOf counts each cluster's instances by cluster ID.
 func (e *env) instancesOf() map[string]int {
 	out := map[string]int{}
-	for _, i := range e.p.ByType(instanceType) {
+	for _, i := range e.idx.ByType(instanceType) {
 		out[e.str(i, "clusterIdentifier")]++
 	}
 	return out

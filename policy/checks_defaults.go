@@ -226,7 +226,7 @@ var _ = register(
 		Fix: "Give the topic a policy that denies sns:Publish to everyone when aws:SecureTransport is false.",
 		eval: func(e *env) []Finding {
 			policies := map[string]*plan.Resource{}
-			for _, tp := range e.p.ByType(topicPolicyType) {
+			for _, tp := range e.idx.ByType(topicPolicyType) {
 				policies[e.str(tp, "arn")] = tp
 			}
 			return e.each([]string{topicType}, func(r *plan.Resource) (string, bool) {
@@ -398,7 +398,7 @@ var _ = register(
 		Fix: "Enable the detector features " + strings.Join(guardDutyFeatures, ", ") + ".",
 		eval: func(e *env) []Finding {
 			on := map[string]map[string]bool{}
-			for _, f := range e.p.ByType(featureType) {
+			for _, f := range e.idx.ByType(featureType) {
 				if e.str(f, "status") == "ENABLED" {
 					if on[e.str(f, "detectorId")] == nil {
 						on[e.str(f, "detectorId")] = map[string]bool{}
@@ -443,7 +443,7 @@ var _ = register(
 // absent.
 func (e *env) eachBaselineSetting(typ, absent string, f func(r *plan.Resource) string) []Finding {
 	out := e.each([]string{typ}, func(r *plan.Resource) (string, bool) { return f(r), false })
-	if len(e.p.ByType(typ)) == 0 {
+	if len(e.idx.ByType(typ)) == 0 {
 		out = append(out, e.each([]string{baselineType}, func(*plan.Resource) (string, bool) { return absent, false })...)
 	}
 	return out
@@ -459,7 +459,7 @@ const (
 // its dimensions, when the alarm notifies someone.
 func (e *env) alarmed() map[string]bool {
 	out := map[string]bool{}
-	for _, a := range e.p.ByType(alarmType) {
+	for _, a := range e.idx.ByType(alarmType) {
 		if len(e.list(a, "alarmActions")) == 0 {
 			continue
 		}

@@ -224,10 +224,10 @@ var _ = register(
 		Fix: "Use either inline role policies or attached managed policies on a role, not both.",
 		eval: func(e *env) []Finding {
 			inline, attached := map[string]bool{}, map[string]bool{}
-			for _, rp := range e.p.ByType(rolePolicyType) {
+			for _, rp := range e.idx.ByType(rolePolicyType) {
 				inline[e.str(rp, "role")] = true
 			}
-			for _, att := range e.p.ByType(attachmentType) {
+			for _, att := range e.idx.ByType(attachmentType) {
 				attached[e.str(att, "role")] = true
 			}
 			return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {

@@ -95,8 +95,8 @@ func where(x rule) string {
 func (e *env) eachRule(f func(x rule) string) []Finding {
 	var out []Finding
 	for _, typ := range ruleTypes {
-		for _, r := range e.p.ByType(typ) {
-			if typ == sgType && len(e.p.ByType(typ)) > 0 {
+		for _, r := range e.idx.ByType(typ) {
+			if typ == sgType && len(e.idx.ByType(typ)) > 0 {
 				if _, present := r.Input("ingress"); !present {
 					if _, present := r.Input("egress"); !present {
 						continue // no inline rules: nothing to judge here
@@ -130,7 +130,7 @@ var _ = register(
 		Fix: "Give the VPC an aws:ec2/flowLog:FlowLog of traffic ALL or REJECT to a destination (network.New does).",
 		eval: func(e *env) []Finding {
 			logged := map[string]bool{}
-			for _, fl := range e.p.ByType(flowLogType) {
+			for _, fl := range e.idx.ByType(flowLogType) {
 				if t := e.str(fl, "trafficType"); (t == "ALL" || t == "REJECT") && e.str(fl, "logDestination") != "" {
 					logged[e.str(fl, "vpcId")] = true
 				}
@@ -151,7 +151,7 @@ var _ = register(
 		Fix: "Manage the VPC's aws:ec2/defaultSecurityGroup:DefaultSecurityGroup with no ingress and no egress.",
 		eval: func(e *env) []Finding {
 			closed := map[string]string{}
-			for _, d := range e.p.ByType(defaultSGType) {
+			for _, d := range e.idx.ByType(defaultSGType) {
 				if len(e.list(d, "ingress")) > 0 || len(e.list(d, "egress")) > 0 {
 					closed[e.str(d, "vpcId")] = "its default security group has rules"
 				} else if _, seen := closed[e.str(d, "vpcId")]; !seen {
@@ -181,7 +181,7 @@ var _ = register(
 				}
 				// An awsx VPC is decided by the subnets plan synthesized for it,
 				// transforms applied; without them there is nothing to read.
-				for _, sub := range e.p.ByType(subnetType) {
+				for _, sub := range e.idx.ByType(subnetType) {
 					if sub.SynthesizedBy == r.URN {
 						return "", false
 					}
@@ -285,7 +285,7 @@ var _ = register(
 				{"aws:rds/cluster:Cluster", "vpcSecurityGroupIds"},
 				{"aws:lambda/function:Function", "vpcConfig.securityGroupIds"},
 			} {
-				for _, r := range e.p.ByType(path.typ) {
+				for _, r := range e.idx.ByType(path.typ) {
 					for _, id := range e.list(r, path.path) {
 						private[fmt.Sprint(id)] = true
 					}
@@ -343,7 +343,7 @@ var _ = register(
 // groupsOfLoadBalancers are the security groups load balancers use.
 func (e *env) groupsOfLoadBalancers() []string {
 	var out []string
-	for _, lb := range e.p.ByType(lbType) {
+	for _, lb := range e.idx.ByType(lbType) {
 		for _, id := range e.list(lb, "securityGroups") {
 			out = append(out, fmt.Sprint(id))
 		}

@@ -117,7 +117,7 @@ var _ = register(
 		Fix: "Set encrypted on the root and EBS block devices (or turn on EBS encryption by default for the account).",
 		eval: func(e *env) []Finding {
 			byDefault := false
-			for _, d := range e.p.ByType(ebsDefaultType) {
+			for _, d := range e.idx.ByType(ebsDefaultType) {
 				if v, present, _ := e.input(d, "enabled"); !present || v == true {
 					byDefault = true
 				}
@@ -193,7 +193,7 @@ var _ = register(
 					return "forwards traffic for other hosts with automatic recovery disabled", false
 				}
 				recovers := false
-				for _, a := range e.p.ByType(alarmType) {
+				for _, a := range e.idx.ByType(alarmType) {
 					if id, _, _ := e.input(a, "dimensions.InstanceId"); id == nil || id != r.ID {
 						continue
 					}

@@ -202,7 +202,7 @@ func Evaluate(p *plan.Plan, opts Options) Report {
 
 // EvaluateChecks runs the given checks over p.
 func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
-	e := &env{p: p, opts: opts, used: map[string]bool{}}
+	e := &env{p: p, idx: plan.NewIndex(p), opts: opts, used: map[string]bool{}}
 	rep := Report{Project: p.Project, Stack: p.Stack, Production: opts.Production, Resources: len(p.Resources)}
 	for _, c := range checks {
 		e.start()
@@ -219,7 +219,7 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 		}
 		rep.Results = append(rep.Results, Result{Check: c, Inspected: e.inspected, Findings: findings})
 	}
-	rep.Uninspected = uninspected(p, checks)
+	rep.Uninspected = uninspected(p, e.idx, checks)
 	for _, s := range opts.Suppressions {
 		if !e.used[s.Source] {
 			rep.Unused = append(rep.Unused, s)
@@ -231,7 +231,7 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 // uninspected counts the plan's resources whose type no check reads:
 // custom resources other than providers (components are read through
 // their children), and any resource without a type.
-func uninspected(p *plan.Plan, checks []*Check) map[string]int {
+func uninspected(p *plan.Plan, idx *plan.Index, checks []*Check) map[string]int {
 	read := map[string]bool{}
 	for _, c := range checks {
 		for _, t := range c.Types {
@@ -243,7 +243,7 @@ func uninspected(p *plan.Plan, checks []*Check) map[string]int {
 		switch {
 		case r.Type == "":
 			out["(untyped)"]++
-		case r.Remote && len(p.Children(r.URN)) == 0:
+		case r.Remote && len(idx.Children(r.URN)) == 0:
 			// A component whose provider did not run: what it creates was
 			// never seen.
 			out[r.Type+" (not constructed)"]++
@@ -261,6 +261,7 @@ func uninspected(p *plan.Plan, checks []*Check) map[string]int {
 // the plan's values, which remembers every value it could not read.
 type env struct {
 	p         *plan.Plan
+	idx       *plan.Index // p's lookups
 	opts      Options
 	inspected int
 	// undecided are the values read since the check started (context) and
@@ -270,6 +271,15 @@ type env struct {
 	context, reads []string
 	// used are the file suppressions that matched, by source.
 	used map[string]bool
+	// parsed are the policy documents read so far, by their JSON: many
+	// checks read the same policies, which are parsed once. Checks only
+	// read them.
+	parsed map[string]parsedDoc
+}
+
+type parsedDoc struct {
+	doc document
+	err error
 }
 
 // start begins a check: nothing read yet.
@@ -307,7 +317,7 @@ func (e *env) judge(r *plan.Resource, f func() (msg string, unknown bool)) *Find
 func (e *env) each(types []string, f func(r *plan.Resource) (msg string, unknown bool)) []Finding {
 	var out []Finding
 	for _, typ := range types {
-		for _, r := range e.p.ByType(typ) {
+		for _, r := range e.idx.ByType(typ) {
 			if fd := e.judge(r, func() (string, bool) { return f(r) }); fd != nil {
 				out = append(out, *fd)
 			}
@@ -439,11 +449,18 @@ func (e *env) policyAt(r *plan.Resource, path string) (doc document, msg string,
 	if !ok {
 		return doc, fmt.Sprintf("%s is not a JSON policy document", path), false
 	}
-	doc, err := iampolicy.Parse(s)
-	if err != nil {
-		return doc, fmt.Sprintf("%s does not parse: %v", path, err), false
+	pd, seen := e.parsed[s]
+	if !seen {
+		pd.doc, pd.err = iampolicy.Parse(s)
+		if e.parsed == nil {
+			e.parsed = map[string]parsedDoc{}
+		}
+		e.parsed[s] = pd
 	}
-	return doc, "", false
+	if pd.err != nil {
+		return pd.doc, fmt.Sprintf("%s does not parse: %v", path, pd.err), false
+	}
+	return pd.doc, "", false
 }
 
 // identityPolicies are the inputs that hold IAM identity policies: every
@@ -547,7 +564,7 @@ func containsUnknown(v any) bool {
 // byID indexes resources of a type by their plan ID.
 func (e *env) byID(typ string) map[string]*plan.Resource {
 	out := map[string]*plan.Resource{}
-	for _, r := range e.p.ByType(typ) {
+	for _, r := range e.idx.ByType(typ) {
 		out[r.ID] = r
 	}
 	return out

@@ -74,13 +74,13 @@ func (s Suppression) names(r *plan.Resource) bool {
 func (e *env) carrier(r *plan.Resource) *plan.Resource {
 	switch r.Type {
 	case attachmentType:
-		for _, role := range e.p.ByType(roleType) {
+		for _, role := range e.idx.ByType(roleType) {
 			if want := e.str(r, "role"); want != "" && (role.ID == want || e.str(role, "name") == want) {
 				return role
 			}
 		}
 	case routeType:
-		for _, api := range e.p.ByType(apiType) {
+		for _, api := range e.idx.ByType(apiType) {
 			if want := e.str(r, "apiId"); want != "" && api.ID == want {
 				return api
 			}
@@ -94,7 +94,7 @@ func (e *env) carrier(r *plan.Resource) *plan.Resource {
 // suppression and, for a check whose suppression the checker verifies,
 // why it is not honoured ("" when it is).
 func (e *env) suppression(check string, f Finding) (*Suppression, string) {
-	r := e.p.ByURN(f.URN)
+	r := e.idx.ByURN(f.URN)
 	if r == nil || f.Status != StatusFail {
 		return nil, ""
 	}

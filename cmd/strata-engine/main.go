@@ -303,13 +303,20 @@ func diffIt(p *plan.Plan, usageFile, oldFile string, asJSON bool, stdout, stderr
 		return 0
 	}
 	fmt.Fprintf(stdout, "Cost of stack %s against %s, a month:\n\n", p.Stack, oldFile)
-	d.Text(stdout, func(urn string) string {
-		if r := p.ByURN(urn); r != nil {
+	d.Text(stdout, namer(p))
+	return 0
+}
+
+// namer names a resource of p by its URN: its name, or the URN when p has
+// none of it.
+func namer(p *plan.Plan) func(urn string) string {
+	idx := plan.NewIndex(p)
+	return func(urn string) string {
+		if r := idx.ByURN(urn); r != nil {
 			return r.Name
 		}
 		return urn
-	})
-	return 0
+	}
 }
 
 // priceIt prints a plan's cost: 0 when priced, 1 when the plan cannot be
@@ -337,24 +344,14 @@ func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writ
 	if rep.Approximate != "" {
 		fmt.Fprintf(stdout, "  APPROXIMATE: %s\n\n", rep.Approximate)
 	}
+	name := namer(p)
 	for _, it := range rep.Items {
-		r := p.ByURN(it.URN)
-		name := it.URN
-		if r != nil {
-			name = r.Name
-		}
-		fmt.Fprintf(stdout, "  %9.2f  %-8s  %s: %s (%g %s × %g)\n", it.Monthly, it.Kind, name, it.Description, it.Quantity, it.Unit, it.UnitPrice)
+		fmt.Fprintf(stdout, "  %9.2f  %-8s  %s: %s (%g %s × %g)\n", it.Monthly, it.Kind, name(it.URN), it.Description, it.Quantity, it.Unit, it.UnitPrice)
 	}
 	fmt.Fprintf(stdout, "\n  floor     %9.2f  idle, at minimum scale\n  expected  %9.2f  floor plus usage\n  maximum   %9.2f  at maximum scale, plus usage\n",
 		rep.Floor, rep.Expected, rep.Maximum)
 	if len(rep.Unpriced) > 0 {
 		fmt.Fprintf(stdout, "\nUnpriced (not counted): %s\n", strings.Join(rep.Unpriced, ", "))
-	}
-	name := func(urn string) string {
-		if r := p.ByURN(urn); r != nil {
-			return r.Name
-		}
-		return urn
 	}
 	if rep.Commitments != nil {
 		rep.Commitments.Text(stdout, name)
@@ -410,13 +407,14 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 	}
 	printUndecrypted(w, opts)
 	fmt.Fprintln(w, "\nResources:")
+	idx := plan.NewIndex(p)
 	byURN := map[string]bool{}
 	for _, r := range p.Resources {
 		byURN[r.URN] = true
 	}
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
-		kids := p.Children(parent)
+		kids := idx.Children(parent)
 		for i, r := range kids {
 			branch, more := "├─ ", "│  "
 			if i == len(kids)-1 {
@@ -438,7 +436,11 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 	}
 
-	if warnings := warningsOf(p); len(warnings) > 0 {
+	rep, err := priced(p, "")
+	if err != nil {
+		rep = nil
+	}
+	if warnings := warningsOf(p, rep); len(warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, line := range warnings {
 			fmt.Fprintf(w, "  %s\n", line)
@@ -449,7 +451,7 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 	for _, k := range plan.SortedKeys(p.Outputs) {
 		fmt.Fprintf(w, "  %s = %s\n", k, short(p.Outputs[k]))
 	}
-	if rep, err := priced(p, ""); err == nil {
+	if rep != nil {
 		fmt.Fprintf(w, "\nCost: floor %.2f %s a month, expected %.2f (strata cost for the lines)\n", rep.Floor, rep.Currency, rep.Expected)
 	}
 	fmt.Fprintf(w, "\nSummary: %d resources\n", len(p.Resources))
@@ -547,12 +549,13 @@ func short(v any) string {
 	return s
 }
 
-// warningsOf lists the warnings the program logged (ctx.Log.Warn) and the
-// resources a component marked with a weakness the stack chose
-// (appservice.WarningTag), such as plain HTTP.
-func warningsOf(p *plan.Plan) []string {
+// warningsOf lists the budget's warning from the plan's price (rep, nil
+// when it could not be priced), the warnings the program logged
+// (ctx.Log.Warn) and the resources a component marked with a weakness the
+// stack chose (appservice.WarningTag), such as plain HTTP.
+func warningsOf(p *plan.Plan, rep *cost.Report) []string {
 	var out []string
-	if rep, err := priced(p, ""); err == nil && rep.Budget != nil && rep.Budget.Warning != "" {
+	if rep != nil && rep.Budget != nil && rep.Budget.Warning != "" {
 		out = append(out, "budget: "+rep.Budget.Warning)
 	}
 	for _, d := range p.Diagnostics {

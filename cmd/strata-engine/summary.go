@@ -71,7 +71,11 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 
-	if warnings := warningsOf(p); len(warnings) > 0 {
+	rep, err := priced(p, "")
+	if err != nil {
+		rep = nil
+	}
+	if warnings := warningsOf(p, rep); len(warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, line := range warnings {
 			fmt.Fprintf(w, "  %s\n", line)
@@ -89,7 +93,7 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
-	if rep, err := priced(p, ""); err == nil {
+	if rep != nil {
 		fmt.Fprintf(w, "\nCost: floor %.2f %s a month, expected %.2f, maximum %.2f (strata cost for the lines)\n", rep.Floor, rep.Currency, rep.Expected, rep.Maximum)
 	}
 }
