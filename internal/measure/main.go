@@ -14,6 +14,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -135,6 +137,45 @@ func run(out string, tests, cdk bool) error {
 		fmt.Sscan(m[3], &b)
 		figs = append(figs, figure{fmt.Sprintf("planning %s services with a database grant each", m[1]),
 			fmt.Sprintf("%.1f s, %.0f MB allocated", ns/1e9, b/1e6), "`go test ./components -run '^$' -bench 'Services/(100|1000)$' -benchtime 1x -benchmem`"})
+	}
+	// The same 1,000 services as a user meets them: strata plan --program
+	// of bench/services (the second run: the first builds the program),
+	// its own start and the summary included; then check, cost and
+	// diagram of the plan saved as JSON.
+	svc := filepath.Join("bench", "services")
+	if _, _, err := timed(bin, "plan", "--program", svc, "--stack", "s1000"); err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "plan", "--program", svc, "--stack", "s1000")
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("strata plan --program %s: %v\n%s", svc, err, out)
+	}
+	w = time.Since(start)
+	rss := float64(0)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
+	}
+	figs = append(figs, figure{"`strata plan --program bench/services --stack s1000`: the 1,000 services as a program (second run), wall", fmt.Sprintf("%.1f s, %.0f MB peak RSS", w.Seconds(), rss),
+		"`/usr/bin/time -v strata plan --program bench/services --stack s1000`"})
+	saved := filepath.Join(dir, "s1000.json")
+	planJSON, err := exec.Command(bin, "plan", "--program", svc, "--stack", "s1000", "--json").Output()
+	if err != nil {
+		return fmt.Errorf("saving the plan of bench/services: %v", err)
+	}
+	if err := os.WriteFile(saved, planJSON, 0o644); err != nil {
+		return err
+	}
+	var counted struct{ Resources []json.RawMessage }
+	if err := json.Unmarshal(planJSON, &counted); err != nil {
+		return err
+	}
+	for _, c := range [][]string{{"check"}, {"cost"}, {"diagram", "--format", "dot"}} {
+		args := append(slices.Clone(c), "--plan", saved)
+		// check exits 1 when it finds a problem: timed all the same.
+		w, _, _ := timed(bin, args...)
+		figs = append(figs, figure{fmt.Sprintf("`strata %s --plan` of that plan (%d resources, %.0f MB of JSON), wall", c[0], len(counted.Resources), float64(len(planJSON))/1e6), secs(w),
+			fmt.Sprintf("`/usr/bin/time -v strata %s --plan s1000.json`", strings.Join(c, " "))})
 	}
 	if tests {
 		// Timed whatever the tests find: the README's figures are checked
