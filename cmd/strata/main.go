@@ -45,7 +45,8 @@
 //     github.com/strata-infra/strata/cmd/...` and `go build -o DIR
 //     ./cmd/...` put it;
 //  3. when strata was built from a checkout of its module (go run
-//     ./cmd/strata, go build) and runs in it: that checkout's
+//     ./cmd/strata, go build), runs in it and the go command is on PATH:
+//     that checkout's
 //     cmd/strata-engine, built once for what determines it into the cache
 //     (package gobuild: <user cache>/strata/engines, or STRATA_CACHE_DIR);
 //  4. strata-engine on PATH.
@@ -140,7 +141,7 @@ func findEngine(ctx context.Context, stderr io.Writer) (string, error) {
 			return p, nil
 		}
 	}
-	if root := checkout(); root != "" {
+	if root := checkout(); root != "" && hasGo() {
 		bin, _, err := gobuild.Once(ctx, root, "./cmd/"+engineName, "engines", 2, func() {
 			fmt.Fprintf(stderr, "strata: building its engine from %s, once for these sources (seconds on a warm Go build cache, minutes on a cold one)\n", root)
 		})
@@ -179,6 +180,12 @@ func checkout() string {
 			return ""
 		}
 	}
+}
+
+// hasGo says the go command is on PATH, to build the engine with.
+func hasGo() bool {
+	_, err := exec.LookPath("go")
+	return err == nil
 }
 
 // modulePath is the module a go.mod declares, or "".

@@ -71,6 +71,10 @@ func TestHandsOverToTheEngine(t *testing.T) {
 // answered with no engine anywhere; a command that needs one says how to
 // install it and exits 2.
 func TestHelpWithoutAnEngine(t *testing.T) {
+	pkg, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("STRATA_ENGINE", "")
 	t.Setenv("PATH", t.TempDir())
 	t.Chdir(t.TempDir()) // no checkout of strata here
@@ -93,6 +97,15 @@ func TestHelpWithoutAnEngine(t *testing.T) {
 	code, out, errOut := strata(t, "plan", "--stack", "dev")
 	if code != 2 || out != "" || !strings.Contains(errOut, "strata-engine, is not beside") || !strings.Contains(errOut, "go install github.com/strata-infra/strata/cmd/...@latest") {
 		t.Errorf("no engine: %d, %q, %q; want 2 and how to install it", code, out, errOut)
+	}
+	// In a checkout of strata but without the go command to build its
+	// engine: the same advice, not a failed build.
+	t.Chdir(filepath.Join(pkg, "..", ".."))
+	if checkout() == "" {
+		t.Fatal("the test binary does not see the checkout it was built from")
+	}
+	if code, _, errOut := strata(t, "plan", "--stack", "dev"); code != 2 || !strings.Contains(errOut, "strata-engine, is not beside") {
+		t.Errorf("a checkout without go: %d, %q; want 2 and how to install it", code, errOut)
 	}
 	t.Setenv("STRATA_ENGINE", filepath.Join(t.TempDir(), "gone"))
 	if code, _, errOut := strata(t, "cost", "--stack", "dev"); code != 2 || !strings.Contains(errOut, "STRATA_ENGINE is ") {
