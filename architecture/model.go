@@ -1,4 +1,4 @@
-// Package architecture reads a plan.Plan as an architecture: the network
+// Package architecture reads a model.Plan as an architecture: the network
 // with its Availability Zones, tiers, subnets and NAT, the load balancers,
 // services, functions, APIs, databases and their instances, tables,
 // buckets, keys and topics, the account baseline, and who can reach whom.
@@ -22,7 +22,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awsread"
 	"github.com/strata-infra/strata/internal/iampolicy"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // Kind is what an element of the architecture is.
@@ -168,10 +168,10 @@ func (m *Model) OfKind(k Kind) []*Node {
 
 // builder reads a plan into a model.
 type builder struct {
-	p      *plan.Plan
-	idx    *plan.Index // p's lookups
+	p      *model.Plan
+	idx    *model.Index // p's lookups
 	m      *Model
-	byURN  map[string]*plan.Resource
+	byURN  map[string]*model.Resource
 	ids    map[string]bool
 	subnet map[string]*Node // by subnet ID
 	sgUser map[string][]*Node
@@ -181,12 +181,12 @@ type builder struct {
 }
 
 // Read reads a plan as an architecture.
-func Read(p *plan.Plan) *Model {
+func Read(p *model.Plan) *Model {
 	b := &builder{
 		p:      p,
-		idx:    plan.NewIndex(p),
+		idx:    model.NewIndex(p),
 		m:      &Model{Project: p.Project, Stack: p.Stack, Account: p.Account, Region: p.Region},
-		byURN:  map[string]*plan.Resource{},
+		byURN:  map[string]*model.Resource{},
 		ids:    map[string]bool{},
 		subnet: map[string]*Node{},
 		sgUser: map[string][]*Node{},
@@ -267,7 +267,7 @@ func tierOrder(t string) int {
 var unsafeID = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 
 // add adds a node with an ID made of its kind and name.
-func (b *builder) add(n *Node, rs ...*plan.Resource) *Node {
+func (b *builder) add(n *Node, rs ...*model.Resource) *Node {
 	base := string(n.Kind) + "_" + strings.Trim(unsafeID.ReplaceAllString(n.Name, "_"), "_")
 	id := base
 	for i := 2; b.ids[id]; i++ {
@@ -295,8 +295,8 @@ func (b *builder) edge(from, to *Node, kind EdgeKind, label string) {
 // component is the component a resource belongs to: its nearest
 // component ancestor below the stack, strata's own before another's (an
 // awsx VPC's children belong to strata's Network), or nil.
-func (b *builder) component(r *plan.Resource) *plan.Resource {
-	var found *plan.Resource
+func (b *builder) component(r *model.Resource) *model.Resource {
+	var found *model.Resource
 	for p := b.byURN[r.Parent]; p != nil; p = b.byURN[p.Parent] {
 		if !p.Custom && !strings.HasPrefix(p.Type, "pulumi:") {
 			found = p
@@ -309,7 +309,7 @@ func (b *builder) component(r *plan.Resource) *plan.Resource {
 }
 
 // owner is the name of the component a resource belongs to, or its own.
-func (b *builder) owner(r *plan.Resource) string {
+func (b *builder) owner(r *model.Resource) string {
 	if c := b.component(r); c != nil {
 		return c.Name
 	}
@@ -317,7 +317,7 @@ func (b *builder) owner(r *plan.Resource) string {
 }
 
 // ownerURN is the URN of the component a resource belongs to, or its own.
-func (b *builder) ownerURN(r *plan.Resource) string {
+func (b *builder) ownerURN(r *model.Resource) string {
 	if c := b.component(r); c != nil {
 		return c.URN
 	}
@@ -427,7 +427,7 @@ func (b *builder) uses(n *Node, sgs []string) {
 func (b *builder) loadBalancers() {
 	// A listener belongs to the load balancer its ARN names; one whose ARN
 	// is not known yet, to the load balancer of the same owner.
-	byARN, byOwner := map[string][]*plan.Resource{}, map[string][]*plan.Resource{}
+	byARN, byOwner := map[string][]*model.Resource{}, map[string][]*model.Resource{}
 	for _, l := range b.idx.ByType("aws:lb/listener:Listener") {
 		if arn := str(l, "loadBalancerArn"); arn != "" {
 			byARN[arn] = append(byARN[arn], l)
@@ -457,14 +457,14 @@ func (b *builder) loadBalancers() {
 }
 
 func (b *builder) services() {
-	taskDefs := map[string][]*plan.Resource{} // by ARN
+	taskDefs := map[string][]*model.Resource{} // by ARN
 	for _, td := range b.idx.ByType("aws:ecs/taskDefinition:TaskDefinition") {
 		if arn, _ := td.Outputs["arn"].(string); arn != "" {
 			taskDefs[arn] = append(taskDefs[arn], td)
 		}
 	}
 	// A scalable target's resource ID is service/<cluster>/<service>.
-	targets := map[string][]*plan.Resource{} // by the service's name
+	targets := map[string][]*model.Resource{} // by the service's name
 	for _, t := range b.idx.ByType("aws:appautoscaling/target:Target") {
 		id := str(t, "resourceId")
 		svc := id[strings.LastIndex(id, "/")+1:]
@@ -567,7 +567,7 @@ func (b *builder) databases() {
 		if id, _ := c.Outputs["clusterResourceId"].(string); id != "" {
 			b.byARN["dbuser:"+id] = n
 		}
-		var instances []*plan.Resource
+		var instances []*model.Resource
 		for _, i := range b.idx.ByType("aws:rds/clusterInstance:ClusterInstance") {
 			if str(i, "clusterIdentifier") == c.ID {
 				instances = append(instances, i)
@@ -644,7 +644,7 @@ func (b *builder) buckets() {
 
 // lifecycle summarizes a bucket's lifecycle rules: where objects move and
 // when they expire.
-func lifecycle(lc *plan.Resource) string {
+func lifecycle(lc *model.Resource) string {
 	var parts []string
 	for _, r := range list(lc, "rules") {
 		rule, _ := r.(map[string]any)
@@ -669,7 +669,7 @@ func (b *builder) keys() {
 		return
 	}
 	rotating := 0
-	var rs []*plan.Resource
+	var rs []*model.Resource
 	for _, k := range keys {
 		if boolean(k, "enableKeyRotation") {
 			rotating++
@@ -996,7 +996,7 @@ func roleName(arn string) string {
 }
 
 // value is the input at a path of keys.
-func value(r *plan.Resource, path ...string) any {
+func value(r *model.Resource, path ...string) any {
 	var v any = r.Inputs
 	for _, k := range path {
 		m, ok := v.(map[string]any)
@@ -1008,7 +1008,7 @@ func value(r *plan.Resource, path ...string) any {
 	return v
 }
 
-func str(r *plan.Resource, path ...string) string {
+func str(r *model.Resource, path ...string) string {
 	switch v := value(r, path...).(type) {
 	case string:
 		return v
@@ -1018,26 +1018,26 @@ func str(r *plan.Resource, path ...string) string {
 	return ""
 }
 
-func num(r *plan.Resource, path ...string) any {
+func num(r *model.Resource, path ...string) any {
 	if v, ok := value(r, path...).(float64); ok {
 		return v
 	}
 	return nil
 }
 
-func boolean(r *plan.Resource, path ...string) bool {
+func boolean(r *model.Resource, path ...string) bool {
 	v, _ := value(r, path...).(bool)
 	return v
 }
 
-func list(r *plan.Resource, path ...string) []any { return anyList(value(r, path...)) }
+func list(r *model.Resource, path ...string) []any { return anyList(value(r, path...)) }
 
 func anyList(v any) []any {
 	l, _ := v.([]any)
 	return l
 }
 
-func strs(r *plan.Resource, path ...string) []string { return stringList(value(r, path...)) }
+func strs(r *model.Resource, path ...string) []string { return stringList(value(r, path...)) }
 
 func stringList(v any) []string {
 	switch v := v.(type) {
@@ -1068,7 +1068,7 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 // capacityOf says where a service's tasks run when its capacity-provider
 // strategy puts any on Fargate Spot: " on Spot" for all of them, or the
 // on-demand base and the weights.
-func capacityOf(s *plan.Resource) string {
+func capacityOf(s *model.Resource) string {
 	var onBase, onWeight, spotBase, spotWeight float64
 	for _, e := range list(s, "capacityProviderStrategies") {
 		m, _ := e.(map[string]any)

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // CommitmentReport is what a 1-year commitment saves on the lines a
@@ -130,7 +130,7 @@ var smallestMemory = map[float64]float64{256: 512, 512: 1024, 1024: 2048, 2048: 
 // Fargate allows for the CPU, and log groups kept longer than the stack's
 // retention (30 days outside production, a year in it). Advice, never an
 // error: each says what it would save.
-func Hints(p *plan.Plan, rep *Report, production bool) []Hint {
+func Hints(p *model.Plan, rep *Report, production bool) []Hint {
 	out := []Hint{}
 	items := map[string][]Item{} // rep.Items by URN
 	for _, it := range rep.Items {
@@ -145,7 +145,7 @@ func Hints(p *plan.Plan, rep *Report, production bool) []Hint {
 		}
 		return l
 	}
-	pr := &pricer{p: p, idx: plan.NewIndex(p)}
+	pr := &pricer{p: p, idx: model.NewIndex(p)}
 	for _, svc := range pr.idx.ByType("aws:ecs/service:Service") {
 		minTasks, _ := pr.scaleOf(svc)
 		cpuLines, memLines := lines(svc.URN, "vCPU-hour"), lines(svc.URN, "GB-hour")

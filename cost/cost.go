@@ -24,7 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/strata-infra/strata/internal/problems"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // HoursPerMonth is the month cost uses: 730 hours.
@@ -172,7 +172,7 @@ func ReadUsageFile(path string) (Usage, error) {
 
 // matches refuses per-resource usage whose "type name" key names no
 // resource of the plan, saying which resources have that name.
-func (u Usage) matches(p *plan.Plan) error {
+func (u Usage) matches(p *model.Plan) error {
 	var problems []error
 	for key := range u.Resources {
 		typ, name, _ := strings.Cut(key, " ")
@@ -220,7 +220,7 @@ func nearestRegion(region string, prices Prices) string {
 	return ""
 }
 
-func (u Usage) of(r *plan.Resource, key string) float64 {
+func (u Usage) of(r *model.Resource, key string) float64 {
 	if m, ok := u.Resources[r.Type+" "+r.Name]; ok {
 		if v, ok := m[key]; ok {
 			return v
@@ -295,7 +295,7 @@ type Report struct {
 }
 
 // Price prices a plan in its Region with the given usage.
-func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
+func Price(p *model.Plan, prices Prices, usage Usage) (*Report, error) {
 	table, ok := prices.Regions[p.Region]
 	approximate := ""
 	if !ok {
@@ -309,7 +309,7 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 	if err := usage.matches(p); err != nil {
 		return nil, err
 	}
-	pr := &pricer{p: p, idx: plan.NewIndex(p), price: table, usage: usage, variable: prices.Variable, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
+	pr := &pricer{p: p, idx: model.NewIndex(p), price: table, usage: usage, variable: prices.Variable, rep: &Report{Currency: prices.Currency, Region: p.Region, PricesDate: prices.Date, Approximate: approximate, Unpriced: []string{}, Free: []string{}}}
 	if err := pr.run(); err != nil {
 		return nil, err
 	}
@@ -355,15 +355,15 @@ func Price(p *plan.Plan, prices Prices, usage Usage) (*Report, error) {
 
 func round(v float64) float64 { return math.Round(v*100) / 100 }
 
-func inputOf(r *plan.Resource, path string) any {
+func inputOf(r *model.Resource, path string) any {
 	v, _ := r.Input(path)
-	if s, ok := v.(plan.Secret); ok {
+	if s, ok := v.(model.Secret); ok {
 		return s.Reveal()
 	}
 	return v
 }
 
-func num(r *plan.Resource, path string) float64 {
+func num(r *model.Resource, path string) float64 {
 	switch v := inputOf(r, path).(type) {
 	case float64:
 		return v
@@ -375,7 +375,7 @@ func num(r *plan.Resource, path string) float64 {
 	return 0
 }
 
-func str(r *plan.Resource, path string) string {
+func str(r *model.Resource, path string) string {
 	s, _ := inputOf(r, path).(string)
 	return s
 }

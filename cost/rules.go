@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // free are resource types that cost nothing by themselves, with why.
@@ -67,11 +67,11 @@ var instancePrices = map[string]string{"t4g.nano": "ec2HourT4gNano"}
 
 // pricer prices one plan.
 type pricer struct {
-	p   *plan.Plan
-	idx *plan.Index // p's lookups
+	p   *model.Plan
+	idx *model.Index // p's lookups
 	// taskDefs (by ARN and by ID) and targets (by the service name their
 	// resource ID ends with), made on first use: the first in plan order.
-	taskDefs, targets map[string]*plan.Resource
+	taskDefs, targets map[string]*model.Resource
 	price             map[string]float64
 	usage             Usage
 	rep               *Report
@@ -81,7 +81,7 @@ type pricer struct {
 	missing []string
 }
 
-func (pr *pricer) add(r *plan.Resource, desc, unit, priceKey string, qty float64, kind string, maxQty float64) {
+func (pr *pricer) add(r *model.Resource, desc, unit, priceKey string, qty float64, kind string, maxQty float64) {
 	unitPrice, ok := pr.price[priceKey]
 	if !ok {
 		// Never priced as 0: a line without a price is an error.
@@ -127,17 +127,17 @@ func (pr *pricer) run() error {
 	return nil
 }
 
-var rules = map[string]func(pr *pricer, r *plan.Resource) error{
-	"aws:ec2/natGateway:NatGateway": func(pr *pricer, r *plan.Resource) error {
+var rules = map[string]func(pr *pricer, r *model.Resource) error{
+	"aws:ec2/natGateway:NatGateway": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "NAT gateway hours", "hour", "natGatewayHour", HoursPerMonth, Baseline, 0)
 		pr.add(r, "NAT gateway data processed", "GB", "natGatewayGB", pr.usage.of(r, "natGatewayGB"), UsageKind, 0)
 		return nil
 	},
-	"aws:ec2/eip:Eip": func(pr *pricer, r *plan.Resource) error {
+	"aws:ec2/eip:Eip": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "public IPv4 address (Elastic IP)", "hour", "publicIPv4Hour", HoursPerMonth, Baseline, 0)
 		return nil
 	},
-	"aws:ec2/instance:Instance": func(pr *pricer, r *plan.Resource) error {
+	"aws:ec2/instance:Instance": func(pr *pricer, r *model.Resource) error {
 		key, ok := instancePrices[str(r, "instanceType")]
 		if !ok {
 			pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" "+str(r, "instanceType"))
@@ -154,7 +154,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "root volume (gp3)", "GB-month", "ebsGp3GBMonth", gb, Baseline, 0)
 		return nil
 	},
-	"aws:ec2/vpcEndpoint:VpcEndpoint": func(pr *pricer, r *plan.Resource) error {
+	"aws:ec2/vpcEndpoint:VpcEndpoint": func(pr *pricer, r *model.Resource) error {
 		if str(r, "vpcEndpointType") != "Interface" {
 			pr.rep.Free = append(pr.rep.Free, r.Type+": gateway endpoints (S3, DynamoDB) are free")
 			return nil
@@ -163,7 +163,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "interface endpoint hours, per AZ", "hour", "interfaceEndpointHour", azs*HoursPerMonth, Baseline, 0)
 		return nil
 	},
-	"aws:lb/loadBalancer:LoadBalancer": func(pr *pricer, r *plan.Resource) error {
+	"aws:lb/loadBalancer:LoadBalancer": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "load balancer hours", "hour", "albHour", HoursPerMonth, Baseline, 0)
 		if inputOf(r, "internal") != true {
 			azs := float64(max(1, len(listOf(r, "subnets"))))
@@ -172,7 +172,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "load balancer capacity units", "LCU-hour", "albLCUHour", pr.usage.of(r, "albLCU")*HoursPerMonth, UsageKind, 0)
 		return nil
 	},
-	"aws:ecs/service:Service": func(pr *pricer, r *plan.Resource) error {
+	"aws:ecs/service:Service": func(pr *pricer, r *model.Resource) error {
 		task := pr.taskOf(r)
 		if task == nil {
 			return fmt.Errorf("its task definition is not in the plan")
@@ -206,11 +206,11 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:ecs/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
+	"aws:ecs/cluster:Cluster": func(pr *pricer, r *model.Resource) error {
 		pr.rep.Unpriced = append(pr.rep.Unpriced, r.Type+" (Container Insights metrics)")
 		return nil
 	},
-	"aws:rds/cluster:Cluster": func(pr *pricer, r *plan.Resource) error {
+	"aws:rds/cluster:Cluster": func(pr *pricer, r *model.Resource) error {
 		instances := 0.0
 		for _, i := range pr.idx.ByType("aws:rds/clusterInstance:ClusterInstance") {
 			if inputOf(i, "clusterIdentifier") == r.ID {
@@ -237,7 +237,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:kms/key:Key": func(pr *pricer, r *plan.Resource) error {
+	"aws:kms/key:Key": func(pr *pricer, r *model.Resource) error {
 		// Each of a key's first two rotations adds a key-month: a key
 		// rotated yearly costs 1 the first year, 2 the second, 3 after.
 		if inputOf(r, "enableKeyRotation") == true {
@@ -253,11 +253,11 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "KMS requests", "10,000 requests", "kmsRequests10k", pr.usage.of(r, "kmsRequests10k"), UsageKind, 0)
 		return nil
 	},
-	"aws:secretsmanager/secret:Secret": func(pr *pricer, r *plan.Resource) error {
+	"aws:secretsmanager/secret:Secret": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "secret", "secret-month", "secretMonth", 1, Baseline, 0)
 		return nil
 	},
-	"aws:cloudwatch/logGroup:LogGroup": func(pr *pricer, r *plan.Resource) error {
+	"aws:cloudwatch/logGroup:LogGroup": func(pr *pricer, r *model.Resource) error {
 		gb := pr.usage.of(r, "logsIngestGB")
 		months := min(num(r, "retentionInDays")/30, 12)
 		if months <= 0 {
@@ -269,7 +269,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, fmt.Sprintf("log storage (%.0f months kept, compressed)", months), "GB-month", "logsStorageGBMonth", stored, UsageKind, 0)
 		return nil
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": func(pr *pricer, r *plan.Resource) error {
+	"aws:cloudwatch/metricAlarm:MetricAlarm": func(pr *pricer, r *model.Resource) error {
 		// An alarm on metric math is billed for each metric it reads.
 		metrics := 0
 		for _, q := range listOf(r, "metricQueries") {
@@ -284,11 +284,11 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:cloudwatch/dashboard:Dashboard": func(pr *pricer, r *plan.Resource) error {
+	"aws:cloudwatch/dashboard:Dashboard": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "dashboard", "dashboard-month", "dashboardMonth", 1, Baseline, 0)
 		return nil
 	},
-	"aws:lambda/function:Function": func(pr *pricer, r *plan.Resource) error {
+	"aws:lambda/function:Function": func(pr *pricer, r *model.Resource) error {
 		arch := "X86_64"
 		if a := listOf(r, "architectures"); len(a) > 0 && fmt.Sprint(a[0]) == "arm64" {
 			arch = "ARM64"
@@ -306,11 +306,11 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 			req*1e6*pr.usage.of(r, "lambdaAvgDurationMs")/1000*mem/1024, UsageKind, 0)
 		return nil
 	},
-	"aws:apigatewayv2/api:Api": func(pr *pricer, r *plan.Resource) error {
+	"aws:apigatewayv2/api:Api": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "HTTP API requests", "million requests", "httpAPIRequestsMillion", pr.usage.of(r, "httpAPIRequestsMillion"), UsageKind, 0)
 		return nil
 	},
-	"aws:dynamodb/table:Table": func(pr *pricer, r *plan.Resource) error {
+	"aws:dynamodb/table:Table": func(pr *pricer, r *model.Resource) error {
 		// PROVISIONED is AWS's default billing mode: capacity by the hour,
 		// which the table does not price; only PAY_PER_REQUEST is on-demand.
 		if str(r, "billingMode") == "PAY_PER_REQUEST" {
@@ -330,11 +330,11 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 	"aws:s3/bucketV2:BucketV2": bucketStorage,
 	// v6's legacy bucket and v7's bucket.
 	"aws:s3/bucket:Bucket": bucketStorage,
-	"aws:cfg/recorder:Recorder": func(pr *pricer, r *plan.Resource) error {
+	"aws:cfg/recorder:Recorder": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "Config items recorded", "item", "configItem", pr.usage.of(r, "configItems"), UsageKind, 0)
 		return nil
 	},
-	"aws:cfg/rule:Rule": func(pr *pricer, r *plan.Resource) error {
+	"aws:cfg/rule:Rule": func(pr *pricer, r *model.Resource) error {
 		// A periodic rule evaluates once per period; one triggered by
 		// changes evaluates each configuration change in its scope (the
 		// usage's configRuleEvaluations).
@@ -346,7 +346,7 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		pr.add(r, "Config rule evaluations (on configuration changes)", "evaluation", "configRuleEvaluation", pr.usage.of(r, "configRuleEvaluations"), UsageKind, 0)
 		return nil
 	},
-	"aws:cloudtrail/trail:Trail": func(pr *pricer, r *plan.Resource) error {
+	"aws:cloudtrail/trail:Trail": func(pr *pricer, r *model.Resource) error {
 		// The account's first copy of management events is free; data
 		// events and further copies are billed per event, which the price
 		// table does not hold: listed, never shown as free.
@@ -367,13 +367,13 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:guardduty/detectorFeature:DetectorFeature": func(pr *pricer, r *plan.Resource) error {
+	"aws:guardduty/detectorFeature:DetectorFeature": func(pr *pricer, r *model.Resource) error {
 		// Only CloudTrail event analysis is priced with the detector; each
 		// protection plan bills its own volume.
 		pr.rep.Unpriced = append(pr.rep.Unpriced, fmt.Sprintf("%s (%s, billed by the volume it protects)", r.Type, str(r, "name")))
 		return nil
 	},
-	"aws:rds/instance:Instance": func(pr *pricer, r *plan.Resource) error {
+	"aws:rds/instance:Instance": func(pr *pricer, r *model.Resource) error {
 		engine, class := str(r, "engine"), str(r, "instanceClass")
 		key := "rdsHour" + camel(engine) + camel(class)
 		if _, ok := pr.price[key]; !ok {
@@ -398,16 +398,16 @@ var rules = map[string]func(pr *pricer, r *plan.Resource) error{
 		}
 		return nil
 	},
-	"aws:guardduty/detector:Detector": func(pr *pricer, r *plan.Resource) error {
+	"aws:guardduty/detector:Detector": func(pr *pricer, r *model.Resource) error {
 		pr.add(r, "GuardDuty CloudTrail events analyzed", "million events", "guardDutyEventsMillion", pr.usage.of(r, "guardDutyEventsMillion"), UsageKind, 0)
 		return nil
 	},
 }
 
 // taskOf is the task definition a service runs.
-func (pr *pricer) taskOf(svc *plan.Resource) *plan.Resource {
+func (pr *pricer) taskOf(svc *model.Resource) *model.Resource {
 	if pr.taskDefs == nil {
-		pr.taskDefs = map[string]*plan.Resource{}
+		pr.taskDefs = map[string]*model.Resource{}
 		for _, t := range pr.idx.ByType("aws:ecs/taskDefinition:TaskDefinition") {
 			keys := []string{t.ID}
 			if arn, ok := t.Outputs["arn"].(string); ok {
@@ -425,10 +425,10 @@ func (pr *pricer) taskOf(svc *plan.Resource) *plan.Resource {
 
 // scaleOf is a service's task range: its autoscaling target's bounds, or
 // its desired count.
-func (pr *pricer) scaleOf(svc *plan.Resource) (lo, hi float64) {
+func (pr *pricer) scaleOf(svc *model.Resource) (lo, hi float64) {
 	if pr.targets == nil {
 		// A scalable target's resource ID is service/<cluster>/<service>.
-		pr.targets = map[string]*plan.Resource{}
+		pr.targets = map[string]*model.Resource{}
 		for _, t := range pr.idx.ByType("aws:appautoscaling/target:Target") {
 			id := str(t, "resourceId")
 			if i := strings.LastIndex(id, "/"); i >= 0 {
@@ -446,7 +446,7 @@ func (pr *pricer) scaleOf(svc *plan.Resource) (lo, hi float64) {
 	return n, n
 }
 
-func listOf(r *plan.Resource, path string) []any {
+func listOf(r *model.Resource, path string) []any {
 	l, _ := inputOf(r, path).([]any)
 	return l
 }
@@ -458,7 +458,7 @@ func anyList(v any) []any {
 }
 
 // bucketStorage prices a bucket's Standard storage, of either generation.
-func bucketStorage(pr *pricer, r *plan.Resource) error {
+func bucketStorage(pr *pricer, r *model.Resource) error {
 	pr.add(r, "S3 Standard storage", "GB-month", "s3StandardGBMonth", pr.usage.of(r, "s3StandardGB"), UsageKind, 0)
 	return nil
 }
@@ -481,7 +481,7 @@ type strategy struct {
 	onBase, spotBase, onWeight, spotWeight float64
 }
 
-func strategyOf(r *plan.Resource) strategy {
+func strategyOf(r *model.Resource) strategy {
 	list, _ := inputOf(r, "capacityProviderStrategies").([]any)
 	if len(list) == 0 {
 		return strategy{onWeight: 1}

@@ -12,18 +12,12 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 )
-
-// RootStackType is the type of the stack resource every program registers
-// first; the plan lists it, as the engine does, with every top-level
-// resource its child.
-const RootStackType = "pulumi:pulumi:Stack"
 
 const rootStackType = RootStackType
 
@@ -63,14 +57,6 @@ type engine struct {
 type resourceState struct {
 	id    string
 	props resource.PropertyMap
-}
-
-// Diagnostic is a message the program logged (ctx.Log), with its severity
-// (debug, info, warning, error) and the resource it is about.
-type Diagnostic struct {
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	URN      string `json:"urn,omitempty"`
 }
 
 func newEngine(opts Options) *engine {
@@ -129,16 +115,6 @@ func (e *engine) aliasURN(r *Resource, s *pulumirpc.Alias_Spec) string {
 		parent = s.GetParentUrn()
 	}
 	return newURN(stack, project, parent, typ, name)
-}
-
-// newURN builds a URN: the parent's qualified type (none for the stack)
-// joins the resource's type.
-func newURN(stack, project, parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }
 
 var unmarshal = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}

@@ -18,10 +18,7 @@ package plan
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -69,68 +66,6 @@ type Options struct {
 	// rather than as a preview, to test what a program refuses to deploy.
 	// Default: false, a preview.
 	Update bool
-}
-
-// Plan is what a program would register.
-type Plan struct {
-	Project string `json:"project"`
-	Stack   string `json:"stack"`
-	// Account and Region are the offline account and default Region.
-	Account string `json:"account"`
-	Region  string `json:"region"`
-	// Resources holds every registration, each parent before its children
-	// and siblings ordered by type and name, so that the order is stable.
-	Resources []*Resource `json:"resources"`
-	// Outputs are the stack's exports as plain values.
-	Outputs map[string]any `json:"outputs"`
-	// Diagnostics are the messages the program logged (warnings, errors).
-	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
-	// Config is the config the program ran with, secret values as
-	// SecretText, so that a saved plan says which stack profile it is.
-	Config map[string]string `json:"config,omitempty"`
-}
-
-// Resource is one registration.
-type Resource struct {
-	Type   string `json:"type"`
-	Name   string `json:"name"`
-	URN    string `json:"urn"`
-	Parent string `json:"parent"` // the parent's URN; the stack's URN for top-level resources
-	// ID is the physical ID plan synthesized; empty for components.
-	ID string `json:"id,omitempty"`
-	// Custom is true for resources a provider manages, false for components.
-	Custom bool `json:"custom"`
-	// Remote is true for components a provider constructs (such as awsx's).
-	Remote bool `json:"remote,omitempty"`
-	// SynthesizedBy is the URN of the remote component whose provider would
-	// create this resource: plan synthesized it (awsx's VPC children).
-	SynthesizedBy string `json:"synthesizedBy,omitempty"`
-	// Read is true for existing resources read with ctx.ReadResource.
-	Read bool `json:"read,omitempty"`
-	// Default is true for a package's default provider, which the engine
-	// registers for what names no provider.
-	Default bool `json:"default,omitempty"`
-	// Inputs are plain Go values: string, float64, bool, []any,
-	// map[string]any, plus Secret and Unknown markers.
-	Inputs map[string]any `json:"inputs"`
-	// Outputs are the outputs plan synthesized beyond the inputs (an ARN,
-	// an autoname, an awsx VPC's vpcId and subnet IDs).
-	Outputs        map[string]any `json:"outputs,omitempty"`
-	Dependencies   []string       `json:"dependencies,omitempty"`
-	Protect        bool           `json:"protect"`
-	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
-	IgnoreChanges  []string       `json:"ignoreChanges,omitempty"`
-	// Transforms is how many resource transforms the registration carries
-	// (for a remote component, they apply to the children it creates).
-	Transforms int `json:"transforms,omitempty"`
-	// Aliases are the URNs the resource declares it was known by, alias
-	// specs resolved as the engine resolves them. AliasesOf adds those it
-	// inherits from its parents' aliases.
-	Aliases []string `json:"aliases,omitempty"`
-	// Provider is the URN of the provider instance for a custom resource.
-	Provider string `json:"provider,omitempty"`
-	// Providers maps package to provider URN, as given to a component.
-	Providers map[string]string `json:"providers,omitempty"`
 }
 
 // Run runs program in-process as a preview of the stack opts describe and
@@ -235,140 +170,6 @@ func zonesOf(region string) []string {
 	return zones
 }
 
-// Registered are the resources the program registered: every resource but
-// the stack and the default providers the engine adds.
-func (p *Plan) Registered() []*Resource {
-	var out []*Resource
-	for _, r := range p.Resources {
-		if r.Type != RootStackType && !r.Default {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// ByType returns the resources of type typ, in plan order.
-func (p *Plan) ByType(typ string) []*Resource {
-	var out []*Resource
-	for _, r := range p.Resources {
-		if r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// Find returns the resource of type typ named name. When there is none, the
-// error lists the names of that type the plan holds.
-func (p *Plan) Find(typ, name string) (*Resource, error) {
-	var seen []string
-	for _, r := range p.ByType(typ) {
-		if r.Name == name {
-			return r, nil
-		}
-		seen = append(seen, strconv.Quote(r.Name))
-	}
-	if len(seen) == 0 {
-		return nil, fmt.Errorf("plan has no %s at all (looking for %q)", typ, name)
-	}
-	return nil, fmt.Errorf("plan has no %s named %q; it has %s", typ, name, strings.Join(seen, ", "))
-}
-
-// ByURN returns the resource with the given URN, or nil.
-func (p *Plan) ByURN(urn string) *Resource {
-	for _, r := range p.Resources {
-		if r.URN == urn {
-			return r
-		}
-	}
-	return nil
-}
-
-// Children returns the resources whose parent is urn.
-func (p *Plan) Children(urn string) []*Resource {
-	var out []*Resource
-	for _, r := range p.Resources {
-		if r.Parent == urn {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// Index looks a plan's resources up by URN, type and parent without
-// scanning the plan: Plan's own ByURN, ByType and Children scan every
-// resource on each call, which whatever looks up once per resource (a
-// check, a price, a diagram) cannot afford at tens of thousands of
-// resources. An Index reflects Resources as they were when NewIndex made
-// it: make another after changing them. It is safe for concurrent use.
-type Index struct {
-	byURN    map[string]*Resource
-	byType   map[string][]*Resource
-	children map[string][]*Resource
-}
-
-// NewIndex indexes p's resources.
-func NewIndex(p *Plan) *Index {
-	x := &Index{
-		byURN:    make(map[string]*Resource, len(p.Resources)),
-		byType:   map[string][]*Resource{},
-		children: map[string][]*Resource{},
-	}
-	for _, r := range p.Resources {
-		if _, dup := x.byURN[r.URN]; !dup {
-			x.byURN[r.URN] = r // the first, as ByURN finds it
-		}
-		x.byType[r.Type] = append(x.byType[r.Type], r)
-		x.children[r.Parent] = append(x.children[r.Parent], r)
-	}
-	return x
-}
-
-// ByURN returns the resource with the given URN, or nil.
-func (x *Index) ByURN(urn string) *Resource { return x.byURN[urn] }
-
-// ByType returns the resources of type typ, in plan order. The slice is
-// the index's own (an append copies it): do not reorder it.
-func (x *Index) ByType(typ string) []*Resource { return slices.Clip(x.byType[typ]) }
-
-// Children returns the resources whose parent is urn, in plan order. The
-// slice is the index's own (an append copies it): do not reorder it.
-func (x *Index) Children(urn string) []*Resource { return slices.Clip(x.children[urn]) }
-
-// CountByType returns how many resources of each type the plan holds.
-func (p *Plan) CountByType() map[string]int {
-	counts := map[string]int{}
-	for _, r := range p.Resources {
-		counts[r.Type]++
-	}
-	return counts
-}
-
-// Input returns the input at a dotted path such as "natGateways.strategy" or
-// "subnetSpecs.0.type" and whether it is there.
-func (r *Resource) Input(path string) (any, bool) {
-	var cur any = r.Inputs
-	for _, part := range strings.Split(path, ".") {
-		switch v := cur.(type) {
-		case map[string]any:
-			next, ok := v[part]
-			if !ok {
-				return nil, false
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil, false
-			}
-			cur = v[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
 // recorder keeps the registrations in arrival order; ordered sorts them.
 type recorder struct {
 	mu        sync.Mutex
@@ -413,14 +214,4 @@ func (rec *recorder) ordered() []*Resource {
 	}
 	walk(roots)
 	return out
-}
-
-// SortedKeys returns the keys of m in order; a small helper for printing.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -26,7 +26,7 @@ var _ = register(
 		Controls: []string{"FSBP CloudTrail.1", "FSBP CloudTrail.4", "CIS 3.1", "CIS 3.2"}, Types: []string{trailType},
 		Fix: "Set isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation, and record management events.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{trailType}, func(r *model.Resource) (string, bool) {
 				switch {
 				case !e.boolean(r, "isMultiRegionTrail") || !e.boolean(r, "includeGlobalServiceEvents"):
 					return "does not cover every Region and global services", false
@@ -44,7 +44,7 @@ var _ = register(
 		Controls: []string{"FSBP CloudTrail.2", "CIS 3.5"}, Types: []string{trailType},
 		Fix: "Set kmsKeyId (the baseline uses its log bucket's key).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{trailType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "kmsKeyId") == "" {
 					return "is encrypted only with S3's key", false
 				}
@@ -57,7 +57,7 @@ var _ = register(
 		Controls: []string{"FSBP CloudTrail.5"}, Types: []string{trailType},
 		Fix: "Set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{trailType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{trailType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "cloudWatchLogsGroupArn") == "" || e.str(r, "cloudWatchLogsRoleArn") == "" {
 					return "does not deliver to CloudWatch Logs", false
 				}
@@ -70,7 +70,7 @@ var _ = register(
 		Controls: []string{"FSBP GuardDuty.1"}, Types: []string{detectorType},
 		Fix: "Set enable on the detector.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{detectorType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{detectorType}, func(r *model.Resource) (string, bool) {
 				if v, has, _ := e.input(r, "enable"); has && v == false {
 					return "is suspended", false
 				}
@@ -88,7 +88,7 @@ var _ = register(
 				enabled[e.str(s, "name")] = e.boolean(s, "isEnabled")
 			}
 			channels := len(e.idx.ByType(channelType))
-			return e.each([]string{recorderType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{recorderType}, func(r *model.Resource) (string, bool) {
 				switch {
 				case !e.boolean(r, "recordingGroup.allSupported") || !e.boolean(r, "recordingGroup.includeGlobalResourceTypes"):
 					return "does not record every resource type, global ones included", false
@@ -124,7 +124,7 @@ var _ = register(
 
 // missingTags names the cost tags r carries neither itself nor through its
 // provider's default tags (a default provider's come from aws:defaultTags).
-func (e *env) missingTags(r *plan.Resource) string {
+func (e *env) missingTags(r *model.Resource) string {
 	have := map[string]bool{}
 	if prov := e.idx.ByURN(r.Provider); prov != nil {
 		for k := range e.object(prov, "defaultTags.tags") {
@@ -157,8 +157,8 @@ func (e *env) missingTags(r *plan.Resource) string {
 // suppression of one of them (a tag or a file entry, see suppress.go) is
 // honoured only when the plan shows what its function describes, which
 // the report gives beside the reason; "" means the evidence does not hold.
-var evidence = map[string]func(e *env, r *plan.Resource) string{
-	"STRATA-SG-004": func(e *env, r *plan.Resource) string {
+var evidence = map[string]func(e *env, r *model.Resource) string{
+	"STRATA-SG-004": func(e *env, r *model.Resource) string {
 		if !slices.Contains(e.groupsOfLoadBalancers(), e.str(r, "securityGroupId")) {
 			return ""
 		}
@@ -170,7 +170,7 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 		}
 		return ""
 	},
-	"STRATA-ALB-007": func(e *env, r *plan.Resource) string {
+	"STRATA-ALB-007": func(e *env, r *model.Resource) string {
 		// Verified, not assumed: the load balancer has groups, and what
 		// they admit from the world is 443 and 80 alone.
 		groups := e.list(r, "securityGroups")
@@ -186,13 +186,13 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 		}
 		return "its security groups admit the world on 443 and 80 only"
 	},
-	"STRATA-ALB-001": func(e *env, r *plan.Resource) string {
+	"STRATA-ALB-001": func(e *env, r *model.Resource) string {
 		if e.opts.Production {
 			return ""
 		}
 		return "the stack is not production"
 	},
-	"STRATA-IAM-006": func(e *env, r *plan.Resource) string {
+	"STRATA-IAM-006": func(e *env, r *model.Resource) string {
 		doc, msg, _ := e.trustStatements(r)
 		if msg != "" || e.number(r, "maxSessionDuration") > 3600 {
 			return ""
@@ -206,13 +206,13 @@ var evidence = map[string]func(e *env, r *plan.Resource) string{
 		}
 		return "every account principal it trusts must give sts:ExternalId, for sessions of at most an hour"
 	},
-	"STRATA-S3-003": func(e *env, r *plan.Resource) string {
+	"STRATA-S3-003": func(e *env, r *model.Resource) string {
 		if e.accessLogTarget(r) {
 			return "the bucket encrypts with SSE-S3 and its policy lets only S3 server access logging or ELB log delivery write to it"
 		}
 		return ""
 	},
-	"STRATA-API-003": func(e *env, r *plan.Resource) string {
+	"STRATA-API-003": func(e *env, r *model.Resource) string {
 		api := e.str(r, "apiId")
 		for _, s := range e.idx.ByType(stageType) {
 			if e.str(s, "apiId") == api && e.str(s, "accessLogSettings.destinationArn") != "" && e.number(s, "defaultRouteSettings.throttlingRateLimit") > 0 {
@@ -240,7 +240,7 @@ func (e *env) httpOnlyRedirects() bool {
 // accessLogTarget reports whether a bucket is an access-log target: it
 // encrypts with SSE-S3 and its policy lets S3 server access logging or
 // ELB log delivery write to it.
-func (e *env) accessLogTarget(b *plan.Resource) bool {
+func (e *env) accessLogTarget(b *model.Resource) bool {
 	sse := e.sideOf(sseTypes...)[b.ID]
 	pol := e.sideOf(bucketPolType)[b.ID]
 	if sse == nil || pol == nil || e.str(sse, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") != "AES256" {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/lambdaruntime"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -25,7 +25,7 @@ const (
 var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key|credential)`)
 
 // containers parses a task definition's container definitions.
-func (e *env) containers(r *plan.Resource) ([]map[string]any, string, bool) {
+func (e *env) containers(r *model.Resource) ([]map[string]any, string, bool) {
 	v, present, known := e.input(r, "containerDefinitions")
 	if !present {
 		return nil, "has no container definitions", false
@@ -42,7 +42,7 @@ func (e *env) containers(r *plan.Resource) ([]map[string]any, string, bool) {
 
 // eachContainer runs f over every container of every task definition.
 func (e *env) eachContainer(f func(c map[string]any) string) []Finding {
-	return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
+	return e.each([]string{taskDefType}, func(r *model.Resource) (string, bool) {
 		cs, msg, unknown := e.containers(r)
 		if msg != "" {
 			return msg, unknown
@@ -63,7 +63,7 @@ var _ = register(
 		Fix:      "Give the load balancer a certificate: port 80 then answers with a 301 to HTTPS.",
 		Settings: []string{"appservice.CertificateARN"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{listenerType}, func(r *model.Resource) (string, bool) {
 				if e.listenerProtocol(r) != "HTTP" {
 					return "", false
 				}
@@ -79,7 +79,7 @@ var _ = register(
 		Controls: []string{"FSBP ELB.17", "CKV_AWS_103", "AVD-AWS-0047"}, Types: []string{listenerType},
 		Fix: "Set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{listenerType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{listenerType}, func(r *model.Resource) (string, bool) {
 				if p := e.listenerProtocol(r); p == "HTTPS" || p == "TLS" {
 					if policy := e.str(r, "sslPolicy"); !strings.HasPrefix(policy, "ELBSecurityPolicy-TLS13-") {
 						return fmt.Sprintf("uses TLS policy %q (empty means AWS's TLS 1.0 default)", policy), false
@@ -94,7 +94,7 @@ var _ = register(
 		Controls: []string{"FSBP ELB.4", "CKV_AWS_131"}, Types: []string{lbType},
 		Fix: "Set dropInvalidHeaderFields to true.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "loadBalancerType") != "network" && !e.boolean(r, "dropInvalidHeaderFields") {
 					return "passes invalid header fields to the targets", false
 				}
@@ -110,7 +110,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "enableDeletionProtection") {
 					return "can be deleted in production", false
 				}
@@ -123,7 +123,7 @@ var _ = register(
 		Controls: []string{"FSBP ELB.12"}, Types: []string{lbType},
 		Fix: "Set desyncMitigationMode to defensive or strictest.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if m := e.str(r, "desyncMitigationMode"); m == "monitor" {
 					return "only monitors HTTP desync attacks", false
 				}
@@ -137,7 +137,7 @@ var _ = register(
 		Fix:      "Place the load balancer in subnets of at least two AZs.",
 		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if _, _, known := e.input(r, "subnets"); !known {
 					return unknownMsg("the load balancer's subnets"), true
 				}
@@ -153,7 +153,7 @@ var _ = register(
 		Controls: []string{"AVD-AWS-0053"}, Types: []string{lbType},
 		Fix: "Make the load balancer internal unless it is the public entry point.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "internal") {
 					return "is internet-facing", false
 				}
@@ -166,7 +166,7 @@ var _ = register(
 		Controls: []string{"FSBP ECS.2", "CKV_AWS_333"}, Types: []string{ecsServiceType},
 		Fix: "Set networkConfiguration.assignPublicIp to false and use private subnets.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{ecsServiceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ecsServiceType}, func(r *model.Resource) (string, bool) {
 				if e.boolean(r, "networkConfiguration.assignPublicIp") {
 					return "gives its tasks public IPs", false
 				}
@@ -240,7 +240,7 @@ var _ = register(
 		Controls: []string{"FSBP ECS.10", "CKV_AWS_332"}, Types: []string{ecsServiceType},
 		Fix: "Set platformVersion to LATEST.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{ecsServiceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ecsServiceType}, func(r *model.Resource) (string, bool) {
 				if v := e.str(r, "platformVersion"); e.str(r, "launchType") == "FARGATE" && v != "" && v != "LATEST" {
 					return fmt.Sprintf("pins platform %s", v), false
 				}
@@ -253,7 +253,7 @@ var _ = register(
 		Controls: []string{"FSBP ECS.12", "CKV_AWS_65"}, Types: []string{ecsClusterType},
 		Fix: "Add the setting containerInsights = enabled.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{ecsClusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ecsClusterType}, func(r *model.Resource) (string, bool) {
 				for _, s := range e.list(r, "settings") {
 					if m, _ := s.(map[string]any); m["name"] == "containerInsights" && (m["value"] == "enabled" || m["value"] == "enhanced") {
 						return "", false
@@ -268,7 +268,7 @@ var _ = register(
 		Controls: []string{"FSBP ECS.17"}, Types: []string{taskDefType},
 		Fix: "Set networkMode to awsvpc (Fargate requires it).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{taskDefType}, func(r *model.Resource) (string, bool) {
 				if m := e.str(r, "networkMode"); m != "awsvpc" {
 					return fmt.Sprintf("uses network mode %q", m), false
 				}
@@ -281,7 +281,7 @@ var _ = register(
 		Controls: []string{"FSBP Lambda.1", "CKV_AWS_301", "CKV_AWS_364", "AVD-AWS-0067"}, Types: []string{permissionType},
 		Fix: "Name the service principal and set sourceArn to the calling resource (the API's execution ARN).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{permissionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{permissionType}, func(r *model.Resource) (string, bool) {
 				principal, source := e.str(r, "principal"), e.str(r, "sourceArn")
 				switch {
 				case principal == "*":
@@ -299,7 +299,7 @@ var _ = register(
 		Fix:      "Move to the runtime the message names.",
 		Settings: []string{"serverlessapi.Runtime"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{functionType}, func(r *model.Resource) (string, bool) {
 				if rt := e.str(r, "runtime"); rt != "" {
 					return lambdaruntime.Problem(rt), false
 				}
@@ -312,7 +312,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_50", "AVD-AWS-0066"}, Types: []string{functionType},
 		Fix: "Set tracingConfig.mode to Active.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{functionType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "tracingConfig.mode") != "Active" {
 					return "does not trace with X-Ray", false
 				}
@@ -326,7 +326,7 @@ var _ = register(
 		Fix:      "Give vpcConfig subnets in at least two AZs.",
 		Settings: []string{"network.AvailabilityZones"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{functionType}, func(r *model.Resource) (string, bool) {
 				if _, present, known := e.input(r, "vpcConfig.subnetIds"); !present {
 					return "", false
 				} else if !known {
@@ -344,7 +344,7 @@ var _ = register(
 		Controls: []string{"FSBP APIGateway.9", "CKV_AWS_76", "AVD-AWS-0001"}, Types: []string{stageType},
 		Fix: "Set accessLogSettings with a destination log group and a format.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{stageType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{stageType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "accessLogSettings.destinationArn") == "" || e.str(r, "accessLogSettings.format") == "" {
 					return "writes no access log", false
 				}
@@ -358,7 +358,7 @@ var _ = register(
 		Fix:      "Set defaultRouteSettings throttling burst and rate limits.",
 		Settings: []string{"serverlessapi.ThrottlingBurst", "serverlessapi.ThrottlingRate"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{stageType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{stageType}, func(r *model.Resource) (string, bool) {
 				if e.number(r, "defaultRouteSettings.throttlingBurstLimit") <= 0 || e.number(r, "defaultRouteSettings.throttlingRateLimit") <= 0 {
 					return "does not throttle its default route", false
 				}
@@ -372,7 +372,7 @@ var _ = register(
 		Fix:      "Require an authorizer (strata:api.jwtIssuer), or keep the API public on purpose.",
 		Settings: []string{"serverlessapi.Authorizer"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{routeType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{routeType}, func(r *model.Resource) (string, bool) {
 				if t := e.str(r, "authorizationType"); t == "" || t == "NONE" {
 					return "is open to anyone", false
 				}
@@ -386,7 +386,7 @@ var _ = register(
 // names, else its load balancer's default (HTTP for an application load
 // balancer, TCP for a network one, GENEVE for a gateway one); a load
 // balancer the plan does not hold leaves it undecided.
-func (e *env) listenerProtocol(l *plan.Resource) string {
+func (e *env) listenerProtocol(l *model.Resource) string {
 	if p := e.str(l, "protocol"); p != "" {
 		return p
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/awsread"
 	"github.com/strata-infra/strata/internal/iampolicy"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -50,8 +50,8 @@ var (
 
 // sideOf indexes a bucket's side resources of the given types by bucket
 // name.
-func (e *env) sideOf(types ...string) map[string]*plan.Resource {
-	out := map[string]*plan.Resource{}
+func (e *env) sideOf(types ...string) map[string]*model.Resource {
+	out := map[string]*model.Resource{}
 	for _, typ := range types {
 		for _, r := range e.idx.ByType(typ) {
 			out[e.str(r, "bucket")] = r
@@ -62,9 +62,9 @@ func (e *env) sideOf(types ...string) map[string]*plan.Resource {
 
 // eachBucket runs f for every bucket, of either generation, with its side
 // resource of one of types (nil when it has none).
-func (e *env) eachBucket(types []string, f func(b, side *plan.Resource) string) []Finding {
+func (e *env) eachBucket(types []string, f func(b, side *model.Resource) string) []Finding {
 	sides := e.sideOf(types...)
-	return e.each(bucketTypes, func(b *plan.Resource) (string, bool) {
+	return e.each(bucketTypes, func(b *model.Resource) (string, bool) {
 		return f(b, sides[b.ID]), false
 	})
 }
@@ -72,7 +72,7 @@ func (e *env) eachBucket(types []string, f func(b, side *plan.Resource) string) 
 // inlineSSE reads a bucket's inline default encryption (v6's legacy
 // bucket: serverSideEncryptionConfiguration.rule; BucketV2's deprecated
 // serverSideEncryptionConfigurations[0].rules[0]): its rule path, or "".
-func (e *env) inlineSSE(b *plan.Resource) string {
+func (e *env) inlineSSE(b *model.Resource) string {
 	for _, path := range []string{"serverSideEncryptionConfiguration.rule", "serverSideEncryptionConfigurations.0.rules.0"} {
 		if _, ok := b.Input(path); ok {
 			return path
@@ -96,7 +96,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.27", "CKV_AWS_96", "CKV_AWS_327"}, Types: dbTypes,
 		Fix: "Set storageEncrypted and kmsKeyId to a customer-managed key (auroradb does).",
 		eval: func(e *env) []Finding {
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "storageEncrypted") || e.str(r, "kmsKeyId") == "" {
 					return "storage is not encrypted with a customer-managed key", false
 				}
@@ -109,7 +109,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17"}, Types: []string{instanceType, rdsInstanceType},
 		Fix: "Set publiclyAccessible to false and use isolated subnets.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{instanceType, rdsInstanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{instanceType, rdsInstanceType}, func(r *model.Resource) (string, bool) {
 				if e.boolean(r, "publiclyAccessible") {
 					return "is publicly accessible", false
 				}
@@ -126,7 +126,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "deletionProtection") || e.boolean(r, "skipFinalSnapshot") {
 					return "can be deleted, or deleted without a final snapshot, in production", false
 				}
@@ -140,7 +140,7 @@ var _ = register(
 		Fix:      "Set backupRetentionPeriod to 7 or more.",
 		Settings: []string{"auroradb.BackupRetentionDays"},
 		eval: func(e *env) []Finding {
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				if d := e.number(r, "backupRetentionPeriod"); d < minBackupDays {
 					return fmt.Sprintf("keeps backups %v days", d), false
 				}
@@ -154,7 +154,7 @@ var _ = register(
 		Fix: "Use a cluster parameter group with rds.force_ssl = 1.",
 		eval: func(e *env) []Finding {
 			groups := e.byID(paramGroupType)
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{clusterType}, func(r *model.Resource) (string, bool) {
 				g := groups[e.str(r, "dbClusterParameterGroupName")]
 				if g == nil {
 					return "uses no parameter group of this plan, so TLS is not required", false
@@ -173,7 +173,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.37", "CKV_AWS_324"}, Types: dbTypes,
 		Fix: "Export the postgresql log (enabledCloudwatchLogsExports).",
 		eval: func(e *env) []Finding {
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				if len(e.list(r, "enabledCloudwatchLogsExports")) == 0 {
 					return "exports no logs", false
 				}
@@ -186,7 +186,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.12", "CKV_AWS_162"}, Types: dbTypes,
 		Fix: "Set iamDatabaseAuthenticationEnabled.",
 		eval: func(e *env) []Finding {
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "iamDatabaseAuthenticationEnabled") {
 					return "does not accept IAM authentication", false
 				}
@@ -199,7 +199,7 @@ var _ = register(
 		Controls: []string{"(secrets)", "FSBP SecretsManager.1"}, Types: dbTypes,
 		Fix: "Set manageMasterUserPassword and drop masterPassword: RDS keeps and rotates it in Secrets Manager.",
 		eval: func(e *env) []Finding {
-			return e.each(dbTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(dbTypes, func(r *model.Resource) (string, bool) {
 				for _, k := range []string{"masterPassword", "password"} {
 					if _, has, _ := e.input(r, k); has {
 						return fmt.Sprintf("has a %s input, which lands in state", k), false
@@ -222,7 +222,7 @@ var _ = register(
 				return nil
 			}
 			counts := e.instancesOf()
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{clusterType}, func(r *model.Resource) (string, bool) {
 				if n := counts[r.ID]; n < 2 {
 					return fmt.Sprintf("has %d instance(s)", n), false
 				}
@@ -235,7 +235,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.24"}, Types: []string{clusterType},
 		Fix: "Choose a master username other than postgres.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{clusterType}, func(r *model.Resource) (string, bool) {
 				if u := e.str(r, "masterUsername"); u == "" || strings.EqualFold(u, defaultRDSAdmin) || strings.EqualFold(u, "admin") {
 					return fmt.Sprintf("uses the default admin name %q", u), false
 				}
@@ -248,7 +248,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_353", "CKV_AWS_354"}, Types: []string{instanceType},
 		Fix: "Set performanceInsightsEnabled with performanceInsightsKmsKeyId.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{instanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{instanceType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "performanceInsightsEnabled") || e.str(r, "performanceInsightsKmsKeyId") == "" {
 					return "has no encrypted Performance Insights", false
 				}
@@ -261,7 +261,7 @@ var _ = register(
 		Controls: []string{"FSBP RDS.16"}, Types: []string{clusterType},
 		Fix: "Set copyTagsToSnapshot.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{clusterType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "copyTagsToSnapshot") {
 					return "does not copy tags to snapshots", false
 				}
@@ -274,7 +274,7 @@ var _ = register(
 		Controls: []string{"FSBP KMS.4", "CIS 3.6", "CKV_AWS_7"}, Types: []string{keyType},
 		Fix: "Set enableKeyRotation.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{keyType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "customerMasterKeySpec") != "" && e.str(r, "customerMasterKeySpec") != "SYMMETRIC_DEFAULT" {
 					return "", false // only symmetric keys rotate
 				}
@@ -293,7 +293,7 @@ var _ = register(
 		Controls: []string{"FSBP KMS.3"}, Types: []string{keyType},
 		Fix: "Set deletionWindowInDays to 30.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{keyType}, func(r *model.Resource) (string, bool) {
 				if d := e.number(r, "deletionWindowInDays"); d < keyWindowDays {
 					return fmt.Sprintf("can be deleted after %v days", d), false
 				}
@@ -306,7 +306,7 @@ var _ = register(
 		Controls: []string{"FSBP KMS.5", "CKV_AWS_33"}, Types: []string{keyType},
 		Fix: "Name the account root and the service principals that use the key; no *.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{keyType}, func(r *model.Resource) (string, bool) {
 				doc, msg, unknown := e.policyAt(r, "policy")
 				if msg != "" {
 					return msg, unknown
@@ -328,7 +328,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_227"}, Types: []string{keyType},
 		Fix: "Give the key a description; leave it enabled.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{keyType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{keyType}, func(r *model.Resource) (string, bool) {
 				if v, has, _ := e.input(r, "isEnabled"); has && v == false {
 					return "is disabled", false
 				}
@@ -344,7 +344,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.8", "FSBP S3.1", "CIS 2.1.4"}, Types: []string{bucketType, bucketV1Type, pabType},
 		Fix: "Add a public access block with all four flags (securebucket does).",
 		eval: func(e *env) []Finding {
-			return e.eachBucket([]string{pabType}, func(_, pab *plan.Resource) string {
+			return e.eachBucket([]string{pabType}, func(_, pab *model.Resource) string {
 				if pab == nil {
 					return "has no public access block"
 				}
@@ -362,7 +362,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.5", "CIS 2.1.1"}, Types: []string{bucketType, bucketV1Type, bucketPolType},
 		Fix: "Deny s3:* on the bucket and its objects to every principal when aws:SecureTransport is false, and when s3:TlsVersion is below 1.2.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket([]string{bucketPolType}, func(b, pol *plan.Resource) string {
+			return e.eachBucket([]string{bucketPolType}, func(b, pol *model.Resource) string {
 				path := "policy"
 				if pol == nil {
 					if _, inline := b.Input("policy"); !inline {
@@ -399,7 +399,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.17", "CKV_AWS_145"}, Types: append([]string{bucketType, bucketV1Type}, sseTypes...),
 		Fix: "Default-encrypt with aws:kms, a customer-managed key and bucketKeyEnabled.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(sseTypes, func(b, sse *plan.Resource) string {
+			return e.eachBucket(sseTypes, func(b, sse *model.Resource) string {
 				rule := "rules.0"
 				if sse == nil {
 					if rule = e.inlineSSE(b); rule == "" {
@@ -444,7 +444,7 @@ var _ = register(
 				return false
 			}
 			types := append([]string{lbType}, loggingTypes...)
-			out := e.each(types, func(r *plan.Resource) (string, bool) {
+			out := e.each(types, func(r *model.Resource) (string, bool) {
 				target, what := e.str(r, "targetBucket"), "S3 server access logs"
 				if r.Type == lbType {
 					if !e.boolean(r, "accessLogs.enabled") {
@@ -457,7 +457,7 @@ var _ = register(
 				}
 				return "", false
 			})
-			out = append(out, e.each([]string{bucketType, bucketV1Type}, func(b *plan.Resource) (string, bool) {
+			out = append(out, e.each([]string{bucketType, bucketV1Type}, func(b *model.Resource) (string, bool) {
 				for _, path := range []string{"logging.targetBucket", "loggings.0.targetBucket"} {
 					if t, ok := b.Input(path); ok && kms(fmt.Sprint(t)) {
 						return fmt.Sprintf("delivers S3 server access logs to bucket %v, which defaults to SSE-KMS: the logs are lost", t), false
@@ -473,7 +473,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.14", "CKV_AWS_21"}, Types: append([]string{bucketType, bucketV1Type}, versioningTypes...),
 		Fix: "Enable versioning.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket(versioningTypes, func(b, v *plan.Resource) string {
+			return e.eachBucket(versioningTypes, func(b, v *model.Resource) string {
 				switch {
 				case v != nil && e.str(v, "versioningConfiguration.status") == "Enabled",
 					v == nil && (e.boolean(b, "versioning.enabled") || e.boolean(b, "versionings.0.enabled")):
@@ -489,7 +489,7 @@ var _ = register(
 		Fix:      "Add a lifecycle configuration with abortIncompleteMultipartUpload.",
 		Settings: []string{"securebucket.AbortIncompleteMultipartUploadDays"},
 		eval: func(e *env) []Finding {
-			return e.eachBucket(lifecycleTypes, func(b, lc *plan.Resource) string {
+			return e.eachBucket(lifecycleTypes, func(b, lc *model.Resource) string {
 				if lc == nil {
 					for _, rule := range e.list(b, "lifecycleRules") {
 						if m, _ := rule.(map[string]any); m["abortIncompleteMultipartUploadDays"] != nil && m["enabled"] == true {
@@ -513,7 +513,7 @@ var _ = register(
 		Fix: "Set object ownership to BucketOwnerEnforced.",
 		eval: func(e *env) []Finding {
 			acls := e.sideOf(aclTypes...)
-			return e.eachBucket([]string{ownershipType}, func(b, o *plan.Resource) string {
+			return e.eachBucket([]string{ownershipType}, func(b, o *model.Resource) string {
 				if o != nil && e.str(o, "rule.objectOwnership") == "BucketOwnerEnforced" {
 					return ""
 				}
@@ -533,7 +533,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.2", "FSBP S3.3", "FSBP S3.6"}, Types: []string{bucketPolType, bucketType, bucketV1Type},
 		Fix: "Grant named principals; keep Principal * for Deny statements only.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{bucketPolType, bucketType, bucketV1Type}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{bucketPolType, bucketType, bucketV1Type}, func(r *model.Resource) (string, bool) {
 				doc, msg, unknown := e.policyAt(r, "policy")
 				if msg != "" {
 					return msg, unknown
@@ -552,7 +552,7 @@ var _ = register(
 		Controls: []string{"(availability)", "FSBP S3.17"}, Types: []string{bucketType, bucketV1Type, bucketPolType},
 		Fix: "Guard each deny that compares an encryption header with a Null condition on that header, so only a header naming something else is denied.",
 		eval: func(e *env) []Finding {
-			return e.eachBucket([]string{bucketPolType}, func(b, pol *plan.Resource) string {
+			return e.eachBucket([]string{bucketPolType}, func(b, pol *model.Resource) string {
 				if pol == nil {
 					return ""
 				}
@@ -587,7 +587,7 @@ var _ = register(
 		Fix:      "Set retentionInDays.",
 		Settings: []string{"network.FlowLogRetentionDays", "auroradb.LogRetentionDays", "baseline.TrailLogRetentionDays"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{logGroupType}, func(r *model.Resource) (string, bool) {
 				if e.number(r, "retentionInDays") <= 0 {
 					return "keeps logs forever", false
 				}
@@ -604,7 +604,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{logGroupType}, func(r *model.Resource) (string, bool) {
 				if d := e.number(r, "retentionInDays"); d < prodLogDays {
 					return fmt.Sprintf("keeps logs %v days", d), false
 				}

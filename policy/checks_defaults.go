@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // The checks of the defaults a component could be changed to weaken:
@@ -122,7 +122,7 @@ var _ = register(
 		Fix:      "Give the load balancer accessLogs with enabled true and a bucket (appservice's AccessLogBucket; stacks gives the stack's log bucket).",
 		Settings: []string{"appservice.AccessLogBucket"},
 		eval: func(e *env) []Finding {
-			return e.each([]string{lbType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{lbType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "accessLogs.enabled") || e.str(r, "accessLogs.bucket") == "" {
 					return "writes no access logs", false
 				}
@@ -136,7 +136,7 @@ var _ = register(
 		Fix:      "Give the bucket an aws:s3/bucketLoggingV2 to an access-log target (securebucket's AccessLogBucket).",
 		Settings: []string{"securebucket.AccessLogBucket"},
 		eval: func(e *env) []Finding {
-			return e.eachBucket(loggingTypes, func(b, logging *plan.Resource) string {
+			return e.eachBucket(loggingTypes, func(b, logging *model.Resource) string {
 				switch {
 				case e.accessLogTarget(b):
 					return "" // a log target does not log into itself
@@ -157,7 +157,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each(bucketTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(bucketTypes, func(r *model.Resource) (string, bool) {
 				if e.boolean(r, "forceDestroy") {
 					return "forceDestroy deletes every object with the bucket", false
 				}
@@ -170,7 +170,7 @@ var _ = register(
 		Controls: []string{"FSBP DynamoDB.2", "CKV_AWS_28"}, Types: []string{tableType},
 		Fix: "Set pointInTimeRecovery.enabled.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{tableType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "pointInTimeRecovery.enabled") {
 					return "has no point-in-time recovery", false
 				}
@@ -183,7 +183,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_119"}, Types: []string{tableType},
 		Fix: "Set serverSideEncryption.enabled and kmsKeyArn to a customer-managed key.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{tableType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "serverSideEncryption.enabled") || e.str(r, "serverSideEncryption.kmsKeyArn") == "" {
 					return "is encrypted with an AWS-owned key", false
 				}
@@ -199,7 +199,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{tableType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{tableType}, func(r *model.Resource) (string, bool) {
 				if !e.boolean(r, "deletionProtectionEnabled") {
 					return "can be deleted", false
 				}
@@ -212,7 +212,7 @@ var _ = register(
 		Controls: []string{"FSBP SNS.1", "CKV_AWS_26"}, Types: []string{topicType},
 		Fix: "Set kmsMasterKeyId to a customer-managed key whose policy lets the publishing service use it.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{topicType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{topicType}, func(r *model.Resource) (string, bool) {
 				if k := e.str(r, "kmsMasterKeyId"); k == "" || strings.HasSuffix(k, "alias/aws/sns") {
 					return "is not encrypted with a customer-managed key", false
 				}
@@ -225,11 +225,11 @@ var _ = register(
 		Controls: []string{"(in transit)", "AWS SNS security best practices"}, Types: []string{topicType, topicPolicyType},
 		Fix: "Give the topic a policy that denies sns:Publish to everyone when aws:SecureTransport is false.",
 		eval: func(e *env) []Finding {
-			policies := map[string]*plan.Resource{}
+			policies := map[string]*model.Resource{}
 			for _, tp := range e.idx.ByType(topicPolicyType) {
 				policies[e.str(tp, "arn")] = tp
 			}
-			return e.each([]string{topicType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{topicType}, func(r *model.Resource) (string, bool) {
 				arn, _ := r.Outputs["arn"].(string)
 				pol := policies[arn]
 				if pol == nil {
@@ -255,7 +255,7 @@ var _ = register(
 		eval: func(e *env) []Finding {
 			var out []Finding
 			for _, src := range []struct{ typ, path string }{{bucketPolType, "policy"}, {topicPolicyType, "policy"}, {keyType, "policy"}} {
-				out = append(out, e.each([]string{src.typ}, func(r *plan.Resource) (string, bool) {
+				out = append(out, e.each([]string{src.typ}, func(r *model.Resource) (string, bool) {
 					doc, msg, unknown := e.policyAt(r, src.path)
 					if msg != "" {
 						return msg, unknown
@@ -305,7 +305,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_149", "FSBP SecretsManager.1"}, Types: []string{clusterType},
 		Fix: "Set masterUserSecretKmsKeyId to the database's customer-managed key (auroradb does).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{clusterType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{clusterType}, func(r *model.Resource) (string, bool) {
 				if e.boolean(r, "manageMasterUserPassword") && e.str(r, "masterUserSecretKmsKeyId") == "" {
 					return "keeps its master secret under the AWS managed key", false
 				}
@@ -318,7 +318,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_158", "(CloudWatch log encryption)"}, Types: []string{logGroupType},
 		Fix: "Set kmsKeyId to a customer-managed key whose policy lets CloudWatch Logs use it for this log group.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{logGroupType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{logGroupType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "kmsKeyId") == "" {
 					return "is encrypted with CloudWatch Logs' own key", false
 				}
@@ -331,7 +331,7 @@ var _ = register(
 		Controls: []string{"FSBP Lambda.3", "CKV_AWS_117"}, Types: []string{functionType},
 		Fix: "Give the function vpcConfig with private subnets and its own security group (serverlessapi's VpcID and SubnetIDs).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{functionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{functionType}, func(r *model.Resource) (string, bool) {
 				if len(e.list(r, "vpcConfig.subnetIds")) == 0 {
 					return "runs outside any VPC", false
 				}
@@ -344,7 +344,7 @@ var _ = register(
 		Controls: []string{"FSBP Lambda.1", "CKV_AWS_364"}, Types: []string{permissionType},
 		Fix: "Set sourceArn to this API's execution ARN (arn:aws:execute-api:<region>:<account>:<api id>/*/*).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{permissionType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{permissionType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "principal") != "apigateway.amazonaws.com" {
 					return "", false
 				}
@@ -369,7 +369,7 @@ var _ = register(
 		Controls: []string{"FSBP S3.1", "CIS 2.1.4"}, Types: []string{baselineType, accountPABType},
 		Fix: "Keep the baseline's S3 account public access block, with all four flags true.",
 		eval: func(e *env) []Finding {
-			return e.eachBaselineSetting(accountPABType, "has no account-level S3 public access block", func(r *plan.Resource) string {
+			return e.eachBaselineSetting(accountPABType, "has no account-level S3 public access block", func(r *model.Resource) string {
 				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 					if !e.boolean(r, f) {
 						return fmt.Sprintf("%s is not true", f)
@@ -384,7 +384,7 @@ var _ = register(
 		Controls: []string{"FSBP EC2.7", "CIS 2.2.1"}, Types: []string{baselineType, ebsDefaultType},
 		Fix: "Keep the baseline's EBS encryption by default, enabled.",
 		eval: func(e *env) []Finding {
-			return e.eachBaselineSetting(ebsDefaultType, "does not encrypt new EBS volumes by default", func(r *plan.Resource) string {
+			return e.eachBaselineSetting(ebsDefaultType, "does not encrypt new EBS volumes by default", func(r *model.Resource) string {
 				if !e.boolean(r, "enabled") {
 					return "is not enabled"
 				}
@@ -406,7 +406,7 @@ var _ = register(
 					on[e.str(f, "detectorId")][e.str(f, "name")] = true
 				}
 			}
-			return e.each([]string{detectorType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{detectorType}, func(r *model.Resource) (string, bool) {
 				var missing []string
 				for _, f := range guardDutyFeatures {
 					if !on[r.ID][f] {
@@ -428,7 +428,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each(statefulTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(statefulTypes, func(r *model.Resource) (string, bool) {
 				if !r.Protect {
 					return "is not protected: a rename or a delete in code destroys its data", false
 				}
@@ -441,10 +441,10 @@ var _ = register(
 // eachBaselineSetting checks an account setting the baseline makes: each
 // resource of typ must pass f; an account baseline without one fails with
 // absent.
-func (e *env) eachBaselineSetting(typ, absent string, f func(r *plan.Resource) string) []Finding {
-	out := e.each([]string{typ}, func(r *plan.Resource) (string, bool) { return f(r), false })
+func (e *env) eachBaselineSetting(typ, absent string, f func(r *model.Resource) string) []Finding {
+	out := e.each([]string{typ}, func(r *model.Resource) (string, bool) { return f(r), false })
 	if len(e.idx.ByType(typ)) == 0 {
-		out = append(out, e.each([]string{baselineType}, func(*plan.Resource) (string, bool) { return absent, false })...)
+		out = append(out, e.each([]string{baselineType}, func(*model.Resource) (string, bool) { return absent, false })...)
 	}
 	return out
 }
@@ -482,7 +482,7 @@ func (e *env) alarmed() map[string]bool {
 	return out
 }
 
-func (e *env) inputOr(r *plan.Resource, path string) any {
+func (e *env) inputOr(r *model.Resource, path string) any {
 	v, _, _ := e.input(r, path)
 	return v
 }
@@ -497,7 +497,7 @@ var _ = register(&Check{
 			return nil
 		}
 		alarmed := e.alarmed()
-		return e.each([]string{lbType, ecsServiceType, clusterType, functionType, apiType, natType}, func(r *plan.Resource) (string, bool) {
+		return e.each([]string{lbType, ecsServiceType, clusterType, functionType, apiType, natType}, func(r *model.Resource) (string, bool) {
 			var key string
 			switch r.Type {
 			case functionType:

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/iampolicy"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -32,14 +32,14 @@ var starOnly = []string{
 func wildcardAction(a string) bool { return a == "*" || strings.HasSuffix(a, ":*") }
 
 // trustStatements reads a role's trust policy.
-func (e *env) trustStatements(r *plan.Resource) (document, string, bool) {
+func (e *env) trustStatements(r *model.Resource) (document, string, bool) {
 	return e.policyAt(r, "assumeRolePolicy")
 }
 
 // eachTrustStatement calls f for every Allow statement of every role's
 // trust policy; a role fails with the first problem f names.
 func (e *env) eachTrustStatement(f func(st statement) string) []Finding {
-	return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
+	return e.each([]string{roleType}, func(r *model.Resource) (string, bool) {
 		doc, msg, unknown := e.trustStatements(r)
 		if msg != "" {
 			return msg, unknown
@@ -209,7 +209,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_249"}, Types: []string{taskDefType},
 		Fix: "Give the task definition its own task role, distinct from the execution role.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{taskDefType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{taskDefType}, func(r *model.Resource) (string, bool) {
 				exec, task := e.str(r, "executionRoleArn"), e.str(r, "taskRoleArn")
 				if task == "" || exec == task {
 					return "the application runs with the execution role's permissions", false
@@ -230,7 +230,7 @@ var _ = register(
 			for _, att := range e.idx.ByType(attachmentType) {
 				attached[e.str(att, "role")] = true
 			}
-			return e.each([]string{roleType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{roleType}, func(r *model.Resource) (string, bool) {
 				if inline[r.ID] && attached[r.ID] {
 					return "has both inline and attached policies", false
 				}

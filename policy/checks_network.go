@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/awsread"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -28,7 +28,7 @@ const (
 var vpcTypes = []string{awsxVpcType, vpcType}
 
 // vpcID is a VPC's ID: an awsx VPC's synthesized vpcId, or the ID.
-func vpcID(r *plan.Resource) string {
+func vpcID(r *model.Resource) string {
 	if r.Type == awsxVpcType {
 		s, _ := r.Outputs["vpcId"].(string)
 		return s
@@ -44,7 +44,7 @@ type rule = awsread.Rule
 var ruleTypes = awsread.RuleTypes
 
 // rulesOf reads the rules r carries, recording what it cannot read.
-func (e *env) rulesOf(r *plan.Resource) []rule {
+func (e *env) rulesOf(r *model.Resource) []rule {
 	rules, undecided := awsread.RulesOf(r)
 	e.reads = append(e.reads, undecided...)
 	return rules
@@ -58,12 +58,12 @@ func (e *env) rules() []rule {
 }
 
 // strings reads the string lists at paths as one list.
-func (e *env) strings(r *plan.Resource, paths ...string) []string {
+func (e *env) strings(r *model.Resource, paths ...string) []string {
 	var out []string
 	for _, path := range paths {
 		for i, v := range e.list(r, path) {
 			for {
-				s, ok := v.(plan.Secret)
+				s, ok := v.(model.Secret)
 				if !ok {
 					break
 				}
@@ -72,7 +72,7 @@ func (e *env) strings(r *plan.Resource, paths ...string) []string {
 			switch s, ok := v.(string); {
 			case ok:
 				out = append(out, s)
-			case plan.IsUnknown(v):
+			case model.IsUnknown(v):
 				e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not known until deploy")
 			default:
 				e.undecided(r, fmt.Sprintf("%s[%d]", path, i), "is not a string")
@@ -135,7 +135,7 @@ var _ = register(
 					logged[e.str(fl, "vpcId")] = true
 				}
 			}
-			return e.each(vpcTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(vpcTypes, func(r *model.Resource) (string, bool) {
 				if id := vpcID(r); id == "" {
 					return unknownMsg("the VPC's ID"), true
 				} else if !logged[id] {
@@ -158,7 +158,7 @@ var _ = register(
 					closed[e.str(d, "vpcId")] = ""
 				}
 			}
-			return e.each(vpcTypes, func(r *plan.Resource) (string, bool) {
+			return e.each(vpcTypes, func(r *model.Resource) (string, bool) {
 				msg, managed := closed[vpcID(r)]
 				if !managed {
 					return "its default security group is not managed, so it keeps AWS's rules", false
@@ -172,7 +172,7 @@ var _ = register(
 		Controls: []string{"FSBP EC2.15", "CKV_AWS_130"}, Types: []string{subnetType, awsxVpcType},
 		Fix: "Set mapPublicIpOnLaunch to false; for an awsx VPC, pass the transform network.NoPublicIPOnLaunch.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{subnetType, awsxVpcType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{subnetType, awsxVpcType}, func(r *model.Resource) (string, bool) {
 				if r.Type == subnetType {
 					if e.boolean(r, "mapPublicIpOnLaunch") {
 						return "the subnet gives every instance launched in it a public IPv4 address", false
@@ -195,7 +195,7 @@ var _ = register(
 		Controls: []string{"CKV2_AWS_35", "FSBP RDS.2"}, Types: []string{subnetGrpType, routeTableType, ec2RouteType, assocType},
 		Fix: "Build the DB subnet group from subnets whose route table has no route to an internet, NAT or egress-only gateway, instance or interface (network.Network's DBSubnetGroupName).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{subnetGrpType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{subnetGrpType}, func(r *model.Resource) (string, bool) {
 				ids := e.strings(r, "subnetIds")
 				var problems, undecided []string
 				for _, id := range ids {
@@ -304,7 +304,7 @@ var _ = register(
 		Controls: []string{"CKV_AWS_23", "AVD-AWS-0099", "AVD-AWS-0124"}, Types: []string{sgType, ingressType, egressType, sgRuleType},
 		Fix: "Give the group or rule a description that says what it admits and why.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{sgType, ingressType, egressType, sgRuleType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{sgType, ingressType, egressType, sgRuleType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "description") == "" {
 					return "has no description", false
 				}
@@ -330,7 +330,7 @@ var _ = register(
 		Controls: []string{"AWSGuard security-group-no-rule-management-conflicts"}, Types: []string{sgType},
 		Fix: "Move inline ingress and egress blocks into aws:vpc security group rule resources.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{sgType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{sgType}, func(r *model.Resource) (string, bool) {
 				if len(e.list(r, "ingress")) > 0 || len(e.list(r, "egress")) > 0 {
 					return "declares inline rules, which conflict with standalone rule resources", false
 				}

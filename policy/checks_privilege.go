@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -103,7 +103,7 @@ var _ = register(
 		Controls: []string{"FSBP EC2.8", "CKV_AWS_79", "AVD-AWS-0028"}, Types: []string{ec2InstanceType, launchTemplateType},
 		Fix: "Set metadataOptions.httpTokens to required (or httpEndpoint to disabled).",
 		eval: func(e *env) []Finding {
-			return e.each([]string{ec2InstanceType, launchTemplateType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ec2InstanceType, launchTemplateType}, func(r *model.Resource) (string, bool) {
 				if e.str(r, "metadataOptions.httpTokens") == "required" || e.str(r, "metadataOptions.httpEndpoint") == "disabled" {
 					return "", false
 				}
@@ -122,7 +122,7 @@ var _ = register(
 					byDefault = true
 				}
 			}
-			return e.each([]string{ec2InstanceType, ebsVolumeType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ec2InstanceType, ebsVolumeType}, func(r *model.Resource) (string, bool) {
 				if byDefault {
 					return "", false
 				}
@@ -150,7 +150,7 @@ var _ = register(
 		Fix: "Admit only the private subnets (or their groups) to a NAT instance, never 0.0.0.0/0.",
 		eval: func(e *env) []Finding {
 			rules := e.rules()
-			return e.each([]string{ec2InstanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ec2InstanceType}, func(r *model.Resource) (string, bool) {
 				if v, present, known := e.input(r, "sourceDestCheck"); !present || !known || v != false {
 					return "", false
 				}
@@ -172,7 +172,7 @@ var _ = register(
 			if !e.opts.Production {
 				return nil
 			}
-			return e.each([]string{ec2InstanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ec2InstanceType}, func(r *model.Resource) (string, bool) {
 				if v, present, known := e.input(r, "sourceDestCheck"); present && known && v == false {
 					return "forwards traffic (sourceDestCheck off) in production: one instance in one AZ is the way out of every private subnet", false
 				}
@@ -185,7 +185,7 @@ var _ = register(
 		Controls: []string{"(availability)", "AWS EC2 recover and reboot alarm actions"}, Types: []string{ec2InstanceType, alarmType},
 		Fix: "Alarm on StatusCheckFailed_System with the ec2:recover action (and StatusCheckFailed_Instance with ec2:reboot); keep maintenanceOptions.autoRecovery at default.",
 		eval: func(e *env) []Finding {
-			return e.each([]string{ec2InstanceType}, func(r *plan.Resource) (string, bool) {
+			return e.each([]string{ec2InstanceType}, func(r *model.Resource) (string, bool) {
 				if v, present, known := e.input(r, "sourceDestCheck"); !present || !known || v != false {
 					return "", false
 				}
@@ -233,7 +233,7 @@ var _ = register(&Check{
 	Controls: []string{"(least privilege)", "AWS ELB access logs bucket policy"}, Types: []string{bucketPolType},
 	Fix: "Limit the load balancers' log delivery (and any other account) to the bucket's AWSLogs/<account>/ keys.",
 	eval: func(e *env) []Finding {
-		return e.each([]string{bucketPolType}, func(r *plan.Resource) (string, bool) {
+		return e.each([]string{bucketPolType}, func(r *model.Resource) (string, bool) {
 			doc, msg, unknown := e.policyAt(r, "policy")
 			if msg != "" {
 				return msg, unknown

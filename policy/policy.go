@@ -1,5 +1,5 @@
 // Package policy is strata's security checklist as code: checks that run
-// over a plan.Plan, offline, in `go test` and from `strata check`.
+// over a model.Plan, offline, in `go test` and from `strata check`.
 //
 // Each check has a stable ID, a title, a severity, the controls it maps to
 // (AWS Foundational Security Best Practices, CIS, checkov and trivy IDs),
@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/iampolicy"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // Severity ranks a check.
@@ -196,13 +196,13 @@ func Lookup(id string) *Check {
 }
 
 // Evaluate runs every check over p.
-func Evaluate(p *plan.Plan, opts Options) Report {
+func Evaluate(p *model.Plan, opts Options) Report {
 	return EvaluateChecks(p, opts, Checks()...)
 }
 
 // EvaluateChecks runs the given checks over p.
-func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
-	e := &env{p: p, idx: plan.NewIndex(p), opts: opts, used: map[string]bool{}}
+func EvaluateChecks(p *model.Plan, opts Options, checks ...*Check) Report {
+	e := &env{p: p, idx: model.NewIndex(p), opts: opts, used: map[string]bool{}}
 	rep := Report{Project: p.Project, Stack: p.Stack, Production: opts.Production, Resources: len(p.Resources)}
 	for _, c := range checks {
 		e.start()
@@ -231,7 +231,7 @@ func EvaluateChecks(p *plan.Plan, opts Options, checks ...*Check) Report {
 // uninspected counts the plan's resources whose type no check reads:
 // custom resources other than providers (components are read through
 // their children), and any resource without a type.
-func uninspected(p *plan.Plan, idx *plan.Index, checks []*Check) map[string]int {
+func uninspected(p *model.Plan, idx *model.Index, checks []*Check) map[string]int {
 	read := map[string]bool{}
 	for _, c := range checks {
 		for _, t := range c.Types {
@@ -260,8 +260,8 @@ func uninspected(p *plan.Plan, idx *plan.Index, checks []*Check) map[string]int 
 // env is what a check sees: the plan, the options, and the one reader of
 // the plan's values, which remembers every value it could not read.
 type env struct {
-	p         *plan.Plan
-	idx       *plan.Index // p's lookups
+	p         *model.Plan
+	idx       *model.Index // p's lookups
 	opts      Options
 	inspected int
 	// undecided are the values read since the check started (context) and
@@ -288,7 +288,7 @@ func (e *env) start() { e.inspected, e.context, e.reads = 0, nil, nil }
 // judge runs f on r and turns what it says into a finding, or none: a
 // non-empty message fails r, unknown marks it undecided, and so does any
 // value f (or the check before it) could not read, whatever f said.
-func (e *env) judge(r *plan.Resource, f func() (msg string, unknown bool)) *Finding {
+func (e *env) judge(r *model.Resource, f func() (msg string, unknown bool)) *Finding {
 	e.context = append(e.context, e.reads...)
 	e.reads = nil
 	e.inspected++
@@ -314,7 +314,7 @@ func (e *env) judge(r *plan.Resource, f func() (msg string, unknown bool)) *Find
 }
 
 // each judges every resource of the given types with f.
-func (e *env) each(types []string, f func(r *plan.Resource) (msg string, unknown bool)) []Finding {
+func (e *env) each(types []string, f func(r *model.Resource) (msg string, unknown bool)) []Finding {
 	var out []Finding
 	for _, typ := range types {
 		for _, r := range e.idx.ByType(typ) {
@@ -327,25 +327,25 @@ func (e *env) each(types []string, f func(r *plan.Resource) (msg string, unknown
 }
 
 // undecided records that the value at path of r could not be read.
-func (e *env) undecided(r *plan.Resource, path, why string) {
+func (e *env) undecided(r *model.Resource, path, why string) {
 	e.reads = append(e.reads, fmt.Sprintf("%s of %s %q %s", path, r.Type, r.Name, why))
 }
 
 // input returns the input at path with secrets revealed, and whether it is
 // there and known; an unknown value is recorded as undecided.
-func (e *env) input(r *plan.Resource, path string) (v any, present, known bool) {
+func (e *env) input(r *model.Resource, path string) (v any, present, known bool) {
 	v, present = r.Input(path)
 	if !present {
 		v, present = partlyUnknown(r, path)
 	}
 	for {
-		s, ok := v.(plan.Secret)
+		s, ok := v.(model.Secret)
 		if !ok {
 			break
 		}
 		v = s.Reveal()
 	}
-	known = present && !plan.IsUnknown(v)
+	known = present && !model.IsUnknown(v)
 	if present && !known {
 		e.undecided(r, path, "is not known until deploy")
 	}
@@ -355,19 +355,19 @@ func (e *env) input(r *plan.Resource, path string) (v any, present, known bool) 
 // partlyUnknown reports a path whose prefix is unknown (or secret and
 // unknown) as present and unknown: "defaultTags.tags" of a provider whose
 // defaultTags is an output.
-func partlyUnknown(r *plan.Resource, path string) (any, bool) {
+func partlyUnknown(r *model.Resource, path string) (any, bool) {
 	parts := strings.Split(path, ".")
 	for i := len(parts) - 1; i > 0; i-- {
 		if v, ok := r.Input(strings.Join(parts[:i], ".")); ok {
 			for {
-				s, isSecret := v.(plan.Secret)
+				s, isSecret := v.(model.Secret)
 				if !isSecret {
 					break
 				}
 				v = s.Reveal()
 			}
-			if plan.IsUnknown(v) {
-				return plan.Unknown{}, true
+			if model.IsUnknown(v) {
+				return model.Unknown{}, true
 			}
 			return nil, false
 		}
@@ -377,7 +377,7 @@ func partlyUnknown(r *plan.Resource, path string) (any, bool) {
 
 // typed reads the input at path as a T: absent gives T's zero value, a
 // value of another shape is undecided (and gives the zero value too).
-func typed[T any](e *env, r *plan.Resource, path, shape string) T {
+func typed[T any](e *env, r *model.Resource, path, shape string) T {
 	var zero T
 	v, present, known := e.input(r, path)
 	if !present || !known || v == nil {
@@ -392,23 +392,25 @@ func typed[T any](e *env, r *plan.Resource, path, shape string) T {
 }
 
 // str returns the string input at path ("" when absent).
-func (e *env) str(r *plan.Resource, path string) string { return typed[string](e, r, path, "a string") }
+func (e *env) str(r *model.Resource, path string) string {
+	return typed[string](e, r, path, "a string")
+}
 
 // boolean returns the bool input at path (false when absent).
-func (e *env) boolean(r *plan.Resource, path string) bool {
+func (e *env) boolean(r *model.Resource, path string) bool {
 	return typed[bool](e, r, path, "a boolean")
 }
 
 // number returns the numeric input at path (0 when absent).
-func (e *env) number(r *plan.Resource, path string) float64 {
+func (e *env) number(r *model.Resource, path string) float64 {
 	return typed[float64](e, r, path, "a number")
 }
 
 // list returns the list input at path.
-func (e *env) list(r *plan.Resource, path string) []any { return typed[[]any](e, r, path, "a list") }
+func (e *env) list(r *model.Resource, path string) []any { return typed[[]any](e, r, path, "a list") }
 
 // object returns the object input at path.
-func (e *env) object(r *plan.Resource, path string) map[string]any {
+func (e *env) object(r *model.Resource, path string) map[string]any {
 	return typed[map[string]any](e, r, path, "an object")
 }
 
@@ -425,7 +427,7 @@ type (
 )
 
 // policyAt parses the policy document at an input, or reports why not.
-func (e *env) policyAt(r *plan.Resource, path string) (doc document, msg string, unknown bool) {
+func (e *env) policyAt(r *model.Resource, path string) (doc document, msg string, unknown bool) {
 	v, present, known := e.input(r, path)
 	switch {
 	case !present:
@@ -494,7 +496,7 @@ var attachmentTypes = []string{
 func (e *env) eachIdentityStatement(f func(st statement) string) []Finding {
 	var out []Finding
 	for _, ip := range identityPolicies {
-		out = append(out, e.each([]string{ip.typ}, func(r *plan.Resource) (string, bool) {
+		out = append(out, e.each([]string{ip.typ}, func(r *model.Resource) (string, bool) {
 			paths := []string{ip.path}
 			if ip.path == "inlinePolicies" {
 				paths = nil
@@ -526,10 +528,10 @@ func (e *env) eachIdentityStatement(f func(st statement) string) []Finding {
 // eachAttachment calls f for every managed policy ARN attached to a role,
 // user or group, by an attachment resource or a role's managedPolicyArns.
 func (e *env) eachAttachment(f func(arn string) string) []Finding {
-	out := e.each(attachmentTypes, func(r *plan.Resource) (string, bool) {
+	out := e.each(attachmentTypes, func(r *model.Resource) (string, bool) {
 		return f(e.str(r, "policyArn")), false
 	})
-	return append(out, e.each([]string{"aws:iam/role:Role"}, func(r *plan.Resource) (string, bool) {
+	return append(out, e.each([]string{"aws:iam/role:Role"}, func(r *model.Resource) (string, bool) {
 		var problems []string
 		for _, arn := range e.strings(r, "managedPolicyArns") {
 			if m := f(arn); m != "" {
@@ -555,15 +557,15 @@ func containsUnknown(v any) bool {
 				return true
 			}
 		}
-	case plan.Secret:
+	case model.Secret:
 		return containsUnknown(v.Reveal())
 	}
-	return plan.IsUnknown(v)
+	return model.IsUnknown(v)
 }
 
 // byID indexes resources of a type by their plan ID.
-func (e *env) byID(typ string) map[string]*plan.Resource {
-	out := map[string]*plan.Resource{}
+func (e *env) byID(typ string) map[string]*model.Resource {
+	out := map[string]*model.Resource{}
 	for _, r := range e.idx.ByType(typ) {
 		out[r.ID] = r
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/internal/tags"
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // SuppressionsFile is the file beside Pulumi.yaml that strata check reads
@@ -64,14 +64,14 @@ func ReadSuppressions(path string) ([]Suppression, error) {
 }
 
 // names reports whether the suppression's Resource names r.
-func (s Suppression) names(r *plan.Resource) bool {
+func (s Suppression) names(r *model.Resource) bool {
 	return s.Resource == r.URN || s.Resource == r.Type+" "+r.Name || s.Resource == r.Name
 }
 
 // carrier is the resource whose tags speak for r: r itself, or for types
 // that take no tags the role an attachment attaches to, the API a route
 // belongs to.
-func (e *env) carrier(r *plan.Resource) *plan.Resource {
+func (e *env) carrier(r *model.Resource) *model.Resource {
 	switch r.Type {
 	case attachmentType:
 		for _, role := range e.idx.ByType(roleType) {

@@ -1,6 +1,6 @@
 package awsread
 
-import "github.com/strata-infra/strata/plan"
+import "github.com/strata-infra/strata/plan/model"
 
 // The bucket types of both provider generations, and their companions:
 // pulumi-aws v6 has the legacy aws:s3/bucket:Bucket (its settings inline)
@@ -16,8 +16,8 @@ var (
 )
 
 // Buckets are the plan's buckets of either generation.
-func Buckets(p *plan.Plan) []*plan.Resource {
-	var out []*plan.Resource
+func Buckets(p *model.Plan) []*model.Resource {
+	var out []*model.Resource
 	for _, t := range BucketTypes {
 		out = append(out, p.ByType(t)...)
 	}
@@ -26,7 +26,7 @@ func Buckets(p *plan.Plan) []*plan.Resource {
 
 // Companion is the resource of one of types that configures the bucket
 // named name, or nil.
-func Companion(p *plan.Plan, name string, types []string) *plan.Resource {
+func Companion(p *model.Plan, name string, types []string) *model.Resource {
 	for _, t := range types {
 		for _, r := range p.ByType(t) {
 			if b, _ := reveal(r.Inputs["bucket"]).(string); b == name {
@@ -40,7 +40,7 @@ func Companion(p *plan.Plan, name string, types []string) *plan.Resource {
 // Versioned reports whether the bucket named name, b, keeps versions: by a
 // versioning companion of either generation, or inline (v6's legacy
 // versioning.enabled, BucketV2's deprecated versionings[0].enabled).
-func Versioned(p *plan.Plan, b *plan.Resource, name string) bool {
+func Versioned(p *model.Plan, b *model.Resource, name string) bool {
 	if v := Companion(p, name, VersioningTypes); v != nil {
 		s, _ := v.Input("versioningConfiguration.status")
 		return reveal(s) == "Enabled"

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 const (
@@ -52,7 +52,7 @@ var targets = []struct{ key, kind, what string }{
 
 // TableEgress reads the route table id's routes: inline on the table and
 // standalone aws:ec2/route resources.
-func TableEgress(p *plan.Plan, id string) Egress {
+func TableEgress(p *model.Plan, id string) Egress {
 	var routes []map[string]any
 	for _, t := range p.ByType(routeTableType) {
 		if t.ID == id {
@@ -95,8 +95,8 @@ func TableEgress(p *plan.Plan, id string) Egress {
 // SubnetEgress reads where subnet id sends traffic for the Internet: its
 // associated route table, else its VPC's main one (AWS's own routes only
 // inside the VPC, unless the plan replaces it).
-func SubnetEgress(p *plan.Plan, id string) Egress {
-	var subnet *plan.Resource
+func SubnetEgress(p *model.Plan, id string) Egress {
+	var subnet *model.Resource
 	for _, s := range p.ByType(subnetType) {
 		if s.ID == id {
 			subnet = s
@@ -127,7 +127,7 @@ func SubnetEgress(p *plan.Plan, id string) Egress {
 // reveal is a value with its secret wrapper removed.
 func reveal(v any) any {
 	for {
-		s, ok := v.(plan.Secret)
+		s, ok := v.(model.Secret)
 		if !ok {
 			return v
 		}

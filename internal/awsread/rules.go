@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/plan/model"
 )
 
 // The resource types that carry security-group rules.
@@ -25,7 +25,7 @@ var RuleTypes = []string{IngressType, EgressType, RuleType, GroupType, DefaultGr
 // an aws:vpc ingress or egress rule, a legacy aws:ec2 rule (one for all
 // its CIDRs), or an inline ingress or egress block of a security group.
 type Rule struct {
-	Resource *plan.Resource
+	Resource *model.Resource
 	// Where is "" for a rule resource and "ingress[0]" for an inline block.
 	Where   string
 	Ingress bool
@@ -67,7 +67,7 @@ func (x Rule) Ports() string {
 
 // RulesOf reads the rules r carries, and what it could not read (values
 // not known until deploy or not of the shape AWS takes), as messages.
-func RulesOf(r *plan.Resource) ([]Rule, []string) {
+func RulesOf(r *model.Resource) ([]Rule, []string) {
 	rd := &reader{r: r}
 	switch r.Type {
 	case IngressType, EgressType:
@@ -118,7 +118,7 @@ func RulesOf(r *plan.Resource) ([]Rule, []string) {
 
 // Rules are every rule of the plan, in every form, and what could not be
 // read.
-func Rules(p *plan.Plan) ([]Rule, []string) {
+func Rules(p *model.Plan) ([]Rule, []string) {
 	var out []Rule
 	var undecided []string
 	for _, typ := range RuleTypes {
@@ -134,14 +134,14 @@ func allProtocols(p string) bool { return p == anyProtocol || strings.EqualFold(
 
 // reader reads one resource's inputs, remembering what it could not read.
 type reader struct {
-	r         *plan.Resource
+	r         *model.Resource
 	undecided []string
 }
 
 func (rd *reader) at(path string) any {
 	v, present := rd.r.Input(path)
 	v = reveal(v)
-	if present && plan.IsUnknown(v) {
+	if present && model.IsUnknown(v) {
 		rd.undecided = append(rd.undecided, fmt.Sprintf("%s of %s %q is not known until deploy", path, rd.r.Type, rd.r.Name))
 		return nil
 	}
@@ -209,7 +209,7 @@ func (rd *reader) strs(paths ...string) []string {
 			switch s, ok := v.(string); {
 			case ok:
 				out = append(out, s)
-			case plan.IsUnknown(v):
+			case model.IsUnknown(v):
 				rd.undecided = append(rd.undecided, fmt.Sprintf("%s[%d] of %s %q is not known until deploy", path, i, rd.r.Type, rd.r.Name))
 			default:
 				rd.wrong(fmt.Sprintf("%s[%d]", path, i), v, "a string")
