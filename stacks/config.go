@@ -26,11 +26,12 @@ import (
 	"github.com/strata-infra/strata/internal/didyoumean"
 	"github.com/strata-infra/strata/internal/iampolicy"
 	"github.com/strata-infra/strata/internal/problems"
+	"github.com/strata-infra/strata/stacks/keys"
 )
 
 // The project's config keys, without the project namespace.
 const (
-	KeyEnvironment = "environment"
+	KeyEnvironment = keys.Environment
 	KeyOwner       = "owner"
 	KeyCostCenter  = "costCenter"
 	KeyNetwork     = "network"
@@ -540,10 +541,7 @@ func validateBaseline(p Profile) error {
 // EnvironmentOf is the environment a stack's config selects, as Load picks
 // it: strata:environment, else the stack's name.
 func EnvironmentOf(project, stack string, config map[string]string) string {
-	if env := config[project+":"+KeyEnvironment]; env != "" {
-		return env
-	}
-	return stack
+	return keys.EnvironmentOf(project, stack, config)
 }
 
 // unknownKeys walks raw against the Go type it decodes into and reports

@@ -14,10 +14,11 @@ import (
 	"github.com/strata-infra/strata/components/securebucket"
 	"github.com/strata-infra/strata/components/serverlessapi"
 	"github.com/strata-infra/strata/grant"
+	"github.com/strata-infra/strata/stacks/keys"
 )
 
 // Production is the environment name that selects the production profile.
-const Production = "prod"
+const Production = keys.Production
 
 // Profile is everything that shapes a stack. Defaults gives the profile of an
 // environment; Load overlays what the stack's config sets.
