@@ -28,7 +28,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,12 +43,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/strata-infra/strata/internal/cli"
+	"github.com/strata-infra/strata/internal/report"
 
-	"github.com/strata-infra/strata/architecture"
 	"github.com/strata-infra/strata/components/appservice"
 	"github.com/strata-infra/strata/cost"
 	"github.com/strata-infra/strata/plan"
-	"github.com/strata-infra/strata/policy"
 	"github.com/strata-infra/strata/stacks"
 )
 
@@ -73,7 +71,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	return cli.Execute(cli.NewRoot(cli.Handlers{Plan: planIt, Check: checkIt, Cost: costIt, Diagram: drawIt}), args, stdout, stderr)
+	// A saved plan (--plan) is read as strata reads it, without the SDK.
+	h := report.SavedPlans(cli.Handlers{Plan: planIt, Check: checkIt, Cost: costIt, Diagram: drawIt})
+	return cli.Execute(cli.NewRoot(h), args, stdout, stderr)
 }
 
 func planIt(cmd *cobra.Command, f *cli.Flags) error {
@@ -103,18 +103,7 @@ func checkIt(cmd *cobra.Command, f *cli.Flags) error {
 	if err != nil {
 		return err
 	}
-	path := f.Suppressions
-	if path == "" && f.Project != "" {
-		path = filepath.Join(f.Project, policy.SuppressionsFile)
-	}
-	var sup []policy.Suppression
-	if path != "" {
-		if sup, err = policy.ReadSuppressions(path); err != nil {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", cmd.CommandPath(), err)
-			return cli.ExitStatus(1)
-		}
-	}
-	return cli.Status(check(p, opts, sup, fromConfig, f.JSON, f.SARIF, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+	return report.CheckCommand(cmd, f, p, opts.Project, opts.Stack, opts.Config, fromConfig)
 }
 
 func costIt(cmd *cobra.Command, f *cli.Flags) error {
@@ -122,10 +111,7 @@ func costIt(cmd *cobra.Command, f *cli.Flags) error {
 	if err != nil {
 		return err
 	}
-	if f.Diff != "" {
-		return cli.Status(diffIt(p, f.Usage, f.Diff, f.JSON, cmd.OutOrStdout(), cmd.ErrOrStderr()))
-	}
-	return cli.Status(priceIt(p, f.Usage, f.JSON, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+	return report.CostCommand(cmd, f, p)
 }
 
 func drawIt(cmd *cobra.Command, f *cli.Flags) error {
@@ -133,43 +119,16 @@ func drawIt(cmd *cobra.Command, f *cli.Flags) error {
 	if err != nil {
 		return err
 	}
-	m := architecture.Read(p)
-	var out bytes.Buffer
-	switch f.Format {
-	case "dot":
-		err = m.DOT(&out)
-	case "mermaid":
-		err = m.Mermaid(&out)
-	default:
-		err = m.Render(cmd.Context(), f.Format, &out)
-	}
-	if err == nil && f.Output != "" {
-		err = os.WriteFile(f.Output, out.Bytes(), 0o644)
-	} else if err == nil {
-		_, err = cmd.OutOrStdout().Write(out.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\n", cmd.CommandPath(), err)
-		return cli.ExitStatus(2)
-	}
-	return nil
+	return report.DiagramCommand(cmd, f, p)
 }
 
-// load plans the stack the flags name, or reads the saved plan; fromConfig
+// load plans the stack the flags name (a saved plan is report's); fromConfig
 // says the plan is of strata's program from a stack file. The command line
 // has passed cli's checks. Problems are printed here; the error carries
 // the exit status.
 func load(cmd *cobra.Command, f *cli.Flags) (*plan.Plan, plan.Options, bool, error) {
 	name := cmd.CommandPath()
 	stderr := cmd.ErrOrStderr()
-	if f.PlanFile != "" {
-		p, err := loadPlan(f.PlanFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
-			return nil, plan.Options{}, false, cli.ExitStatus(2)
-		}
-		return p, plan.Options{Project: p.Project, Stack: p.Stack, Config: p.Config}, ofStrata(p), nil
-	}
 	dir := f.Project
 	if f.Program != "" {
 		if err := plan.IsGoProgram(dir); err != nil {
@@ -203,50 +162,6 @@ func load(cmd *cobra.Command, f *cli.Flags) (*plan.Plan, plan.Options, bool, err
 	return p, opts, f.Program == "", nil
 }
 
-// check runs the checklist and prints the report; 1 means a finding is
-// unsuppressed. For a plan of strata's own program (fromConfig), each fix
-// names the stack-file keys that make it.
-func check(p *plan.Plan, opts plan.Options, sup []policy.Suppression, fromConfig, asJSON, asSARIF bool, stdout, stderr io.Writer) int {
-	production := stacks.EnvironmentOf(opts.Project, opts.Stack, opts.Config) == stacks.Production
-	rep := policy.Evaluate(p, policy.Options{Production: production, Suppressions: sup})
-	if fromConfig {
-		rep.InTermsOf(func(setting string) (string, bool) { return stacks.SettingKey(opts.Project, setting) })
-	}
-	var err error
-	switch {
-	case asSARIF:
-		err = rep.SARIF(stdout)
-	case asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	default:
-		rep.Text(stdout)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "strata check: %v\n", err)
-		return 2
-	}
-	if n := len(rep.Failures()); n > 0 {
-		fmt.Fprintf(stderr, "strata check: %d unsuppressed finding(s) in stack %q\n", n, opts.Stack)
-		return 1
-	}
-	return 0
-}
-
-// ofStrata reports whether a saved plan is a plan of strata's program from
-// a stack file: it holds config in its project's namespace, all of it keys
-// strata's loader reads, and strata's components.
-func ofStrata(p *plan.Plan) bool {
-	var keys []string
-	for k := range p.Config {
-		if strings.HasPrefix(k, p.Project+":") {
-			keys = append(keys, k)
-		}
-	}
-	return len(keys) > 0 && stacks.CheckKeys(p.Project, keys) == nil && len(p.ByType("strata:network:Network")) > 0
-}
-
 // planStack checks the stack config's keys and plans the strata program.
 func planStack(opts plan.Options) (*plan.Plan, error) {
 	keysErr := stacks.CheckKeys(opts.Project, slices.Collect(maps.Keys(opts.Config)))
@@ -255,120 +170,6 @@ func planStack(opts plan.Options) (*plan.Plan, error) {
 		return nil, err
 	}
 	return p, nil
-}
-
-// priced prices a plan with the usage file (the defaults when empty).
-func priced(p *plan.Plan, usageFile string) (*cost.Report, error) {
-	prices, err := cost.LoadPrices()
-	if err != nil {
-		return nil, err
-	}
-	u, err := cost.ReadUsageFile(usageFile)
-	if err != nil {
-		return nil, err
-	}
-	// A stack that is not production is priced with its own, smaller
-	// usage (usage.yaml's nonProduction), by the rule check uses.
-	production := stacks.EnvironmentOf(p.Project, p.Stack, p.Config) == stacks.Production
-	rep, err := cost.Price(p, prices, u.For(production))
-	if rep != nil {
-		rep.UsageProfile = map[bool]string{true: "production", false: "non-production"}[production]
-		rep.Hints = cost.Hints(p, rep, production)
-	}
-	return rep, err
-}
-
-// diffIt prints what the plan's bill changes from a saved report: 0 when
-// compared, 1 when the plan cannot be priced, 2 for a file that does not
-// read.
-func diffIt(p *plan.Plan, usageFile, oldFile string, asJSON bool, stdout, stderr io.Writer) int {
-	old, err := cost.ReadReport(oldFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "strata cost: %v\n", err)
-		return 2
-	}
-	rep, err := priced(p, usageFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "strata cost: %v\n", err)
-		return 1
-	}
-	d := cost.Compare(old, rep)
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
-			fmt.Fprintf(stderr, "strata cost: %v\n", err)
-			return 2
-		}
-		return 0
-	}
-	fmt.Fprintf(stdout, "Cost of stack %s against %s, a month:\n\n", p.Stack, oldFile)
-	d.Text(stdout, namer(p))
-	return 0
-}
-
-// namer names a resource of p by its URN: its name, or the URN when p has
-// none of it.
-func namer(p *plan.Plan) func(urn string) string {
-	idx := plan.NewIndex(p)
-	return func(urn string) string {
-		if r := idx.ByURN(urn); r != nil {
-			return r.Name
-		}
-		return urn
-	}
-}
-
-// priceIt prints a plan's cost: 0 when priced, 1 when the plan cannot be
-// priced (a Region without prices), 2 for a usage file that does not read.
-func priceIt(p *plan.Plan, usageFile string, asJSON bool, stdout, stderr io.Writer) int {
-	rep, err := priced(p, usageFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "strata cost: %v\n", err)
-		if strings.Contains(err.Error(), "usage file") {
-			return 2
-		}
-		return 1
-	}
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "strata cost: %v\n", err)
-			return 2
-		}
-		return 0
-	}
-	fmt.Fprintf(stdout, "Cost of stack %s in %s (%s, on-demand list prices of %s, %s usage), a month of %d hours:\n\n",
-		p.Stack, rep.Region, rep.Currency, rep.PricesDate, rep.UsageProfile, cost.HoursPerMonth)
-	if rep.Approximate != "" {
-		fmt.Fprintf(stdout, "  APPROXIMATE: %s\n\n", rep.Approximate)
-	}
-	name := namer(p)
-	for _, it := range rep.Items {
-		fmt.Fprintf(stdout, "  %9.2f  %-8s  %s: %s (%g %s × %g)\n", it.Monthly, it.Kind, name(it.URN), it.Description, it.Quantity, it.Unit, it.UnitPrice)
-	}
-	fmt.Fprintf(stdout, "\n  floor     %9.2f  idle, at minimum scale\n  expected  %9.2f  floor plus usage\n  maximum   %9.2f  at maximum scale, plus usage\n",
-		rep.Floor, rep.Expected, rep.Maximum)
-	if len(rep.Unpriced) > 0 {
-		fmt.Fprintf(stdout, "\nUnpriced (not counted): %s\n", strings.Join(rep.Unpriced, ", "))
-	}
-	if rep.Commitments != nil {
-		rep.Commitments.Text(stdout, name)
-	}
-	if len(rep.Hints) > 0 {
-		fmt.Fprintf(stdout, "\nRight-sizing (advice):\n")
-		for _, h := range rep.Hints {
-			fmt.Fprintf(stdout, "  %9.2f  %s %s\n", h.Saving, name(h.URN), h.Advice)
-		}
-	}
-	if b := rep.Budget; b != nil {
-		fmt.Fprintf(stdout, "\nBudget: %.2f %s a month\n", b.LimitUSD, rep.Currency)
-		if b.Warning != "" {
-			fmt.Fprintf(stderr, "strata cost: warning: %s\n", b.Warning)
-		}
-	}
-	return 0
 }
 
 // planProgram builds the Go program in dir and plans it with dir's stack.
@@ -380,16 +181,6 @@ func planProgram(dir string, opts plan.Options) (*plan.Plan, error) {
 		return nil, err
 	}
 	return plan.RunProgram(bin, dir, opts, 0)
-}
-
-// loadPlan reads a plan saved with strata plan --json.
-func loadPlan(file string) (*plan.Plan, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return plan.Load(f)
 }
 
 // printTree prints the config, the resources as a tree under their parents
@@ -436,7 +227,7 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 	}
 
-	rep, err := priced(p, "")
+	rep, err := report.Priced(p, "")
 	if err != nil {
 		rep = nil
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/architecture"
+	"github.com/strata-infra/strata/internal/report"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/stacks"
 )
@@ -71,7 +72,7 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 
-	rep, err := priced(p, "")
+	rep, err := report.Priced(p, "")
 	if err != nil {
 		rep = nil
 	}

@@ -73,6 +73,7 @@ import (
 
 	"github.com/strata-infra/strata/internal/cli"
 	"github.com/strata-infra/strata/internal/gobuild"
+	"github.com/strata-infra/strata/internal/report"
 )
 
 // engineName is the engine's executable, beside strata or on PATH.
@@ -87,7 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	handoff := func(cmd *cobra.Command, _ *cli.Flags) error {
 		return cli.Status(runEngine(cmd.Context(), args, stdout, stderr))
 	}
-	h := cli.Handlers{Plan: handoff, Check: handoff, Cost: handoff, Diagram: handoff}
+	// check, cost and diagram of a saved plan need no SDK: they run here.
+	h := report.SavedPlans(cli.Handlers{Plan: handoff, Check: handoff, Cost: handoff, Diagram: handoff})
 	return cli.Execute(cli.NewRoot(h), args, stdout, stderr)
 }
 

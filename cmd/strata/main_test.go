@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/strata-infra/strata/internal/gobuild"
+	"github.com/strata-infra/strata/plan"
+	"github.com/strata-infra/strata/stacks"
 )
 
 func strata(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -35,17 +39,17 @@ func fakeEngine(t *testing.T) (bin, got string) {
 }
 
 // TestHandsOverToTheEngine: a command line strata accepts reaches the
-// engine unchanged, with its output and exit status; help, completion and
-// a wrong command line never do.
+// engine unchanged, with its output and exit status; help, completion, a
+// wrong command line and a saved plan (--plan) never do.
 func TestHandsOverToTheEngine(t *testing.T) {
 	bin, got := fakeEngine(t)
 	t.Setenv("STRATA_ENGINE", bin)
 	t.Chdir(t.TempDir())
 	for _, args := range [][]string{
 		{"plan", "--stack", "dev", "--dir", "../x"},
-		{"check", "--plan", "p.json", "--sarif"},
+		{"check", "--stack", "dev", "--sarif"},
 		{"cost", "--stack=prod", "--usage", "u.yaml", "--json"},
-		{"diagram", "--plan", "p.json", "--format", "mermaid", "-o", "d.md"},
+		{"diagram", "--stack", "prod", "--program", "../p", "--format", "mermaid", "-o", "d.md"},
 	} {
 		_ = os.Remove(got)
 		code, out, errOut := strata(t, args...)
@@ -58,6 +62,7 @@ func TestHandsOverToTheEngine(t *testing.T) {
 		{"help"}, {"help", "plan"}, {"plan", "--help"}, {"completion", "bash"}, {"__complete", "check", "--format"},
 		{"plan"}, {"plan", "--stack", "dev", "--json", "--details"}, {"diagram", "--plan", "p.json", "--format", "gif"},
 		{"check", "--plan", "p.json", "--stack", "dev"}, {"nonsense"}, {"plan", "--stack"},
+		{"check", "--plan", "missing.json"}, {"cost", "--plan", "missing.json"}, {"diagram", "--plan", "missing.json"},
 	} {
 		_ = os.Remove(got)
 		code, _, errOut := strata(t, args...)
@@ -148,21 +153,69 @@ func TestEngineBuiltFromTheCheckout(t *testing.T) {
 
 // TestStartsWithoutTheSDKs guards strata's start-up: it links no
 // package of Pulumi, the AWS SDKs, gRPC or protobuf, whose initialisation
-// costs every command ≈50 ms of CPU (the engine pays it alone).
+// costs every command ≈50 ms of CPU (the engine pays it alone), and none
+// of strata's that does: plan (plan/model is data only), stacks (but
+// stacks/keys) and the components.
 func TestStartsWithoutTheSDKs(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var heavy []string
+	const strata = "github.com/strata-infra/strata/"
 	for _, pkg := range strings.Fields(string(out)) {
-		for _, prefix := range []string{"github.com/pulumi/", "google.golang.org/", "github.com/aws/", "gopkg.in/yaml", "github.com/strata-infra/strata/plan", "github.com/strata-infra/strata/stacks", "github.com/strata-infra/strata/components"} {
+		for _, prefix := range []string{"github.com/pulumi/", "google.golang.org/", "github.com/aws/", strata + "components/"} {
 			if strings.HasPrefix(pkg, prefix) {
 				heavy = append(heavy, pkg)
 			}
 		}
+		if pkg == strata+"plan" || pkg == strata+"stacks" {
+			heavy = append(heavy, pkg)
+		}
 	}
 	if len(heavy) > 0 {
 		t.Errorf("strata links %s: keep them in the engine (cmd/strata-engine)", strings.Join(heavy, ", "))
+	}
+}
+
+// TestSavedPlansWithoutTheEngine: check, cost and diagram of a saved plan
+// run in strata itself, whose engine is never started: on the prod stack's
+// plan, the checklist passes with each fix named by its stack-file key,
+// the price is the prod floor, the diagram draws the network.
+func TestSavedPlansWithoutTheEngine(t *testing.T) {
+	bin, got := fakeEngine(t)
+	t.Setenv("STRATA_ENGINE", bin)
+	opts, err := plan.StackOptions("../..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Run(stacks.Deploy, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(t.TempDir(), "prod.json")
+	data, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(saved, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := strata(t, "check", "--plan", saved, "--json")
+	var rep struct {
+		Production bool
+		Where      map[string][]string
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Production || !slices.Contains(rep.Where["STRATA-RDS-003"], "strata:db.deletionProtection") {
+		t.Errorf("check --plan = %d (%v), production %v, where %v; stderr %q", code, err, rep.Production, rep.Where["STRATA-RDS-003"], errOut)
+	}
+	if code, out, _ := strata(t, "cost", "--plan", saved); code != 0 || !strings.Contains(out, "floor ") || !strings.Contains(out, "production usage") {
+		t.Errorf("cost --plan = %d:\n%s", code, out)
+	}
+	if code, out, _ := strata(t, "diagram", "--plan", saved, "--format", "mermaid"); code != 0 || !strings.Contains(out, "flowchart") {
+		t.Errorf("diagram --plan = %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(got); err == nil {
+		t.Errorf("a saved plan started the engine")
 	}
 }
