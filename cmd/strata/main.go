@@ -31,11 +31,12 @@
 //
 // # Two binaries
 //
-// strata itself links only cobra and the standard library (package
-// internal/cli): help, shell completion (`strata completion bash`, zsh,
-// fish, powershell) and a command line it cannot run are answered here,
-// in a few milliseconds. Every command line it accepts is handed,
-// unchanged, to the engine, strata-engine (cmd/strata-engine), which
+// strata itself links cobra, the standard library and what reads a plan
+// as data (internal/cli, internal/report, plan/model): help, shell
+// completion (`strata completion bash`, zsh, fish, powershell), a command
+// line it cannot run, and check, cost and diagram of a saved plan (--plan)
+// are answered here, in milliseconds. Every other command line it accepts
+// is handed, unchanged, to the engine, strata-engine (cmd/strata-engine), which
 // links the Pulumi and AWS SDKs and does the work: on Unix strata
 // replaces itself with it (exec), so the engine's exit status and signals
 // are the command's. strata finds the engine, in this order:

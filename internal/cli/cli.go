@@ -3,9 +3,10 @@
 // command line and the exit scheme.
 //
 // Two binaries build it. The strata command (cmd/strata) answers help,
-// completion and a wrong command line itself and hands every command line
-// it accepts to the engine (cmd/strata-engine), which builds the same
-// tree with the handlers that plan, check, price and draw. This package
+// completion, a wrong command line and the commands that read a saved plan
+// (internal/report) itself, and hands every other command line to the
+// engine (cmd/strata-engine), which builds the same tree with the
+// handlers that plan, check, price and draw. This package
 // links cobra and the standard library only: what strata pays before it
 // does anything is that and no more (the Pulumi and AWS SDKs' package
 // initialisation, ≈50 ms of CPU, is paid by the engine alone).
