@@ -84,6 +84,24 @@ func run(out string, tests, cdk bool) error {
 	}
 	figs = append(figs, figure{"`strata plan --stack prod`, wall (median of 11)", ms(median(walls)), "`/usr/bin/time -v strata plan --stack prod`"},
 		figure{"`strata-engine plan --stack prod`, wall (median of 11, in turns with the row above)", ms(median(direct)), "`/usr/bin/time -v strata-engine plan --stack prod`"})
+	// A saved plan is read by strata itself, without the engine.
+	prodJSON, err := exec.Command(bin, "plan", "--stack", "prod", "--json").Output()
+	if err != nil {
+		return fmt.Errorf("saving the prod plan: %v", err)
+	}
+	prodFile := filepath.Join(dir, "prod.json")
+	if err := os.WriteFile(prodFile, prodJSON, 0o644); err != nil {
+		return err
+	}
+	var checks []time.Duration
+	for range 11 {
+		w, _, err := timed(bin, "check", "--plan", prodFile)
+		if err != nil {
+			return err
+		}
+		checks = append(checks, w)
+	}
+	figs = append(figs, figure{"`strata check --plan` of the prod plan, wall (median of 11; no engine)", ms(median(checks)), "`/usr/bin/time -v strata check --plan prod.json`"})
 	if cdk {
 		// The same architecture in AWS CDK's constructs, synthesised by node
 		// (what `cdk synth` runs, without its CLI's own start-up).
