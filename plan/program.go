@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-infra/strata/internal/gobuild"
 )
 
 // DefaultProgramTimeout is how long RunProgram lets a built program run.
@@ -29,13 +31,9 @@ func Build(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(out, "program")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	if err := cmd.Run(); err != nil {
+	if err := gobuild.Build(ctx, dir, bin, "."); err != nil {
 		_ = os.RemoveAll(out)
-		return "", fmt.Errorf("plan: building the Go program in %s: %v\n%s", dir, err, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("plan: %w", err)
 	}
 	return bin, nil
 }

@@ -227,16 +227,7 @@ func printTree(w io.Writer, p *plan.Plan, opts plan.Options) {
 		}
 	}
 
-	rep, err := report.Priced(p, "")
-	if err != nil {
-		rep = nil
-	}
-	if warnings := warningsOf(p, rep); len(warnings) > 0 {
-		fmt.Fprintln(w, "\nWarnings:")
-		for _, line := range warnings {
-			fmt.Fprintf(w, "  %s\n", line)
-		}
-	}
+	rep := printWarnings(w, p)
 
 	fmt.Fprintln(w, "\nOutputs:")
 	for _, k := range plan.SortedKeys(p.Outputs) {
@@ -338,6 +329,22 @@ func short(v any) string {
 		s = s[:157] + "..."
 	}
 	return s
+}
+
+// printWarnings prices p (nil when it cannot be priced) and prints its
+// warnings.
+func printWarnings(w io.Writer, p *plan.Plan) *cost.Report {
+	rep, err := report.Priced(p, "")
+	if err != nil {
+		rep = nil
+	}
+	if warnings := warningsOf(p, rep); len(warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, line := range warnings {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+	return rep
 }
 
 // warningsOf lists the budget's warning from the plan's price (rep, nil

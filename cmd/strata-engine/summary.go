@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/strata-infra/strata/architecture"
-	"github.com/strata-infra/strata/internal/report"
 	"github.com/strata-infra/strata/plan"
 	"github.com/strata-infra/strata/stacks"
 )
@@ -72,16 +71,7 @@ func printSummary(w io.Writer, p *plan.Plan, opts plan.Options, fromConfig bool)
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 
-	rep, err := report.Priced(p, "")
-	if err != nil {
-		rep = nil
-	}
-	if warnings := warningsOf(p, rep); len(warnings) > 0 {
-		fmt.Fprintln(w, "\nWarnings:")
-		for _, line := range warnings {
-			fmt.Fprintf(w, "  %s\n", line)
-		}
-	}
+	rep := printWarnings(w, p)
 	var assumed []string
 	for _, d := range p.Diagnostics {
 		if strings.HasPrefix(d.Message, "assumed: ") {
