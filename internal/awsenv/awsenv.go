@@ -4,6 +4,7 @@ package awsenv
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -15,21 +16,43 @@ type Env struct {
 }
 
 // Lookup asks the provider that opts select (pass pulumi.Parent(component))
-// for its account, partition and Region.
+// for its account, partition and Region. The three invokes are made at
+// once: each is a round trip to the engine that the component waits for.
 func Lookup(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (Env, error) {
-	caller, err := aws.GetCallerIdentity(ctx, nil, opts...)
-	if err != nil {
-		return Env{}, fmt.Errorf("reading the account: %w", err)
+	var (
+		env  Env
+		wg   sync.WaitGroup
+		errs [3]error
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		r, err := aws.GetCallerIdentity(ctx, nil, opts...)
+		if errs[0] = err; err == nil {
+			env.AccountID = r.AccountId
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		r, err := aws.GetPartition(ctx, nil, opts...)
+		if errs[1] = err; err == nil {
+			env.Partition = r.Partition
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		r, err := aws.GetRegion(ctx, nil, opts...)
+		if errs[2] = err; err == nil {
+			env.Region = r.Name
+		}
+	}()
+	wg.Wait()
+	for i, what := range []string{"the account", "the partition", "the region"} {
+		if errs[i] != nil {
+			return Env{}, fmt.Errorf("reading %s: %w", what, errs[i])
+		}
 	}
-	partition, err := aws.GetPartition(ctx, nil, opts...)
-	if err != nil {
-		return Env{}, fmt.Errorf("reading the partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, opts...)
-	if err != nil {
-		return Env{}, fmt.Errorf("reading the region: %w", err)
-	}
-	return Env{AccountID: caller.AccountId, Partition: partition.Partition, Region: region.Name}, nil
+	return env, nil
 }
 
 // ARN builds an ARN in this environment's partition:
