@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -847,5 +848,66 @@ func TestRefusesAnotherBuildsStrata(t *testing.T) {
 	}
 	if _, set := os.LookupEnv(cli.BuildEnv); set {
 		t.Errorf("%s is left for the programs the engine runs", cli.BuildEnv)
+	}
+}
+
+// TestSavedPlansWithoutTheEngine: check, cost and diagram of a saved plan
+// run in strata itself (built here), which never starts its engine: on
+// the prod stack's plan, the checklist passes with fixes named by their
+// stack-file keys, as the engine's own check of the stack does, the price
+// is the engine's, and the diagram draws.
+func TestSavedPlansWithoutTheEngine(t *testing.T) {
+	dir := t.TempDir()
+	front := filepath.Join(dir, "strata")
+	if out, err := exec.Command("go", "build", "-o", front, "../strata").CombinedOutput(); err != nil {
+		t.Fatalf("building strata: %v\n%s", err, out)
+	}
+	engine := filepath.Join(dir, "engine")
+	if err := os.WriteFile(engine, []byte("#!/bin/sh\ntouch "+filepath.Join(dir, "started")+"\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := strata(t, "plan", "--stack", "prod", "--json", "--dir", repo)
+	if code != 0 {
+		t.Fatalf("plan --json = %d: %s", code, errOut)
+	}
+	saved := filepath.Join(dir, "prod.json")
+	if err := os.WriteFile(saved, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(front, args...)
+		cmd.Env = append(os.Environ(), "STRATA_ENGINE="+engine)
+		var stdout bytes.Buffer
+		cmd.Stdout = &stdout
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), stdout.String()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, stdout.String()
+	}
+	_, fromStack, _ := strata(t, "check", "--stack", "prod", "--json", "--dir", repo)
+	code, fromSaved := run("check", "--plan", saved, "--json")
+	var stackRep, savedRep struct {
+		Production bool
+		Where      map[string][]string
+	}
+	if err := json.Unmarshal([]byte(fromStack), &stackRep); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(fromSaved), &savedRep); err != nil || code != 0 || !savedRep.Production || len(savedRep.Where) == 0 || fmt.Sprint(savedRep.Where) != fmt.Sprint(stackRep.Where) {
+		t.Errorf("strata check --plan = %d (%v), production %v, fixes at %v; the engine's check of the stack puts them at %v", code, err, savedRep.Production, savedRep.Where, stackRep.Where)
+	}
+	_, costOfStack, _ := strata(t, "cost", "--stack", "prod", "--dir", repo)
+	if code, costOfSaved := run("cost", "--plan", saved); code != 0 || costOfSaved != costOfStack {
+		t.Errorf("strata cost --plan = %d:\n%s\nthe engine's cost of the stack:\n%s", code, costOfSaved, costOfStack)
+	}
+	if code, mermaid := run("diagram", "--plan", saved, "--format", "mermaid"); code != 0 || !strings.Contains(mermaid, "flowchart") {
+		t.Errorf("strata diagram --plan = %d:\n%s", code, mermaid)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+		t.Errorf("a saved plan started the engine")
 	}
 }

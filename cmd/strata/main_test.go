@@ -3,17 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/strata-infra/strata/internal/gobuild"
-	"github.com/strata-infra/strata/plan"
-	"github.com/strata-infra/strata/stacks"
 )
 
 func strata(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -175,47 +171,5 @@ func TestStartsWithoutTheSDKs(t *testing.T) {
 	}
 	if len(heavy) > 0 {
 		t.Errorf("strata links %s: keep them in the engine (cmd/strata-engine)", strings.Join(heavy, ", "))
-	}
-}
-
-// TestSavedPlansWithoutTheEngine: check, cost and diagram of a saved plan
-// run in strata itself, whose engine is never started: on the prod stack's
-// plan, the checklist passes with each fix named by its stack-file key,
-// the price is the prod floor, the diagram draws the network.
-func TestSavedPlansWithoutTheEngine(t *testing.T) {
-	bin, got := fakeEngine(t)
-	t.Setenv("STRATA_ENGINE", bin)
-	opts, err := plan.StackOptions("../..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Run(stacks.Deploy, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := filepath.Join(t.TempDir(), "prod.json")
-	data, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(saved, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut := strata(t, "check", "--plan", saved, "--json")
-	var rep struct {
-		Production bool
-		Where      map[string][]string
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Production || !slices.Contains(rep.Where["STRATA-RDS-003"], "strata:db.deletionProtection") {
-		t.Errorf("check --plan = %d (%v), production %v, where %v; stderr %q", code, err, rep.Production, rep.Where["STRATA-RDS-003"], errOut)
-	}
-	if code, out, _ := strata(t, "cost", "--plan", saved); code != 0 || !strings.Contains(out, "floor ") || !strings.Contains(out, "production usage") {
-		t.Errorf("cost --plan = %d:\n%s", code, out)
-	}
-	if code, out, _ := strata(t, "diagram", "--plan", saved, "--format", "mermaid"); code != 0 || !strings.Contains(out, "flowchart") {
-		t.Errorf("diagram --plan = %d:\n%s", code, out)
-	}
-	if _, err := os.Stat(got); err == nil {
-		t.Errorf("a saved plan started the engine")
 	}
 }

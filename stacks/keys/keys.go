@@ -6,7 +6,7 @@
 //
 // Package stacks is the source of all three: TestKeysAreStacks holds
 // Project and EnvironmentOf to it, and writes settings.go from
-// stacks.SettingKey (go test ./stacks/keys -update).
+// stacks.SettingKey (go test ./stacks -run TestKeysAreStacks -update).
 package keys
 
 import "slices"
