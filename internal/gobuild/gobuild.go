@@ -5,10 +5,10 @@
 // environment that selects files (GOOS, GOARCH, CGO_ENABLED, GOFLAGS,
 // GOEXPERIMENT, GOAMD64, GOARM64, GOWORK), go.mod and go.sum, and the
 // source and embedded files of every package the program imports from its
-// own module or from a module replaced by a local folder, as `go list
-// -deps` names them. Modules taken from the module cache are fixed by
-// go.sum. Anything else in the folder (stack files, a binary built there,
-// node_modules) does not rebuild the program.
+// own module, its folder (vendor/ included) or a module replaced by a
+// local folder, as `go list -deps` names them. Modules taken from the
+// module cache are fixed by go.sum. Anything else in the folder (stack
+// files, a binary built there, node_modules) does not rebuild the program.
 //
 // It links nothing but the standard library: the strata command, which
 // must start fast, uses it to find its engine.
@@ -139,8 +139,12 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 	fmt.Fprintf(h, "go env\n%s\ntarget %s\n", env, target)
 	vals := strings.Split(strings.TrimRight(string(env), "\n"), "\n")
 	files := map[string]bool{}
+	root := "" // the main module's folder
 	if len(vals) == len(envKeys) {
 		for i, k := range envKeys {
+			if k == "GOMOD" && filepath.IsAbs(vals[i]) {
+				root = filepath.Dir(vals[i])
+			}
 			if (k == "GOWORK" || k == "GOMOD") && vals[i] != "" && vals[i] != os.DevNull && vals[i] != "off" {
 				files[vals[i]] = true
 				if k == "GOMOD" {
@@ -166,10 +170,13 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 		}
 		m := p.Module
 		local := m != nil && (m.Main || (m.Replace != nil && m.Replace.Version == ""))
-		if !local {
+		// A package in the module's folder is read from it even when its
+		// module is another's: vendor/ holds copies that can be edited.
+		inRoot := root != "" && strings.HasPrefix(p.Dir, root+string(filepath.Separator))
+		if !local && !inRoot {
 			continue // the standard library, or a module the go.sum pins
 		}
-		if m.GoMod != "" {
+		if m != nil && m.GoMod != "" {
 			files[m.GoMod] = true
 		}
 		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {

@@ -1,6 +1,7 @@
 package gobuild
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,5 +25,42 @@ func TestPruneKeepsTheNewest(t *testing.T) {
 	left, _ := os.ReadDir(dir)
 	if len(left) != 2 || left[0].Name() != "d" || left[1].Name() != "e" {
 		t.Errorf("left %v, want the two newest (d, e)", left)
+	}
+}
+
+// TestKeyReadsVendoredCode: a package copied into vendor/ is read from the
+// module's folder, so editing it changes the key; a file go build does not
+// read does not.
+func TestKeyReadsVendoredCode(t *testing.T) {
+	mod := t.TempDir()
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(mod, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v1.0.0\n")
+	write("vendor/modules.txt", "# example.com/dep v1.0.0\n## explicit\nexample.com/dep\n")
+	write("vendor/example.com/dep/dep.go", "package dep\n\nconst N = 1\n")
+	write("main.go", "package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.N) }\n")
+	key := func() string {
+		t.Helper()
+		k, err := Key(context.Background(), mod, ".")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	before := key()
+	write("notes.txt", "not read by go build")
+	if key() != before {
+		t.Errorf("a file go build does not read changed the key")
+	}
+	write("vendor/example.com/dep/dep.go", "package dep\n\nconst N = 2\n")
+	if key() == before {
+		t.Errorf("an edit of vendored code kept the key")
 	}
 }
