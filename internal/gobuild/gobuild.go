@@ -112,8 +112,8 @@ func Prune(dir string, keep int) {
 // envKeys are the go env variables that change what go build makes.
 var envKeys = []string{"GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64", "GOWORK", "GOMOD"}
 
-// listed is what go list -json says of one package.
-type listed struct {
+// listedPackage is what go list -json says of one package.
+type listedPackage struct {
 	Dir        string
 	ImportPath string
 	Module     *struct {
@@ -126,6 +126,9 @@ type listed struct {
 }
 
 // Key hashes what determines the binary go build makes of target in dir.
+// Listing the packages (go list) costs a few hundred milliseconds, so the
+// key is kept with a stamp of what it read (see memo) and used again while
+// nothing stamped has changed.
 func Key(ctx context.Context, dir, target string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -135,6 +138,84 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	memoFile := ""
+	if cache, err := CacheDir(); err == nil {
+		sum := sha256.Sum256([]byte(dir + "\x00" + target + "\x00" + string(env)))
+		memoFile = filepath.Join(cache, "keys", hex.EncodeToString(sum[:16])+".json")
+		if key, ok := readMemo(memoFile); ok {
+			return key, nil
+		}
+	}
+	key, m, err := listKey(ctx, dir, target, env)
+	if err != nil {
+		return "", err
+	}
+	if memoFile != "" && m != nil {
+		m.write(memoFile)
+	}
+	return key, nil
+}
+
+// memo is a key with a stamp of what it read: every file of the
+// packages' folders (those go build reads and those it leaves out, whose
+// build constraints an edit may lift), go.mod, go.sum and go.work, by size
+// and modification time, and the folders' own modification times (a file
+// added or removed changes them). The key is used again only while every
+// stamp holds. Programs that embed files are not memoised: an embedded
+// folder's tree is not stamped.
+type memo struct {
+	Key   string
+	Files map[string][2]int64 // size and modification time; size -1: absent
+	Dirs  map[string]int64
+}
+
+func stampOf(path string) [2]int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return [2]int64{-1, 0}
+	}
+	return [2]int64{st.Size(), st.ModTime().UnixNano()}
+}
+
+func readMemo(file string) (string, bool) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", false
+	}
+	var m memo
+	if json.Unmarshal(data, &m) != nil || m.Key == "" {
+		return "", false
+	}
+	for f, want := range m.Files {
+		if stampOf(f) != want {
+			return "", false
+		}
+	}
+	for d, want := range m.Dirs {
+		st, err := os.Stat(d)
+		if err != nil || st.ModTime().UnixNano() != want {
+			return "", false
+		}
+	}
+	return m.Key, true
+}
+
+// write keeps the memo, at best: a memo not written is a go list more.
+func (m *memo) write(file string) {
+	data, err := json.Marshal(m)
+	if err != nil || os.MkdirAll(filepath.Dir(file), 0o755) != nil {
+		return
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", file, os.Getpid())
+	if os.WriteFile(tmp, data, 0o644) == nil {
+		_ = os.Rename(tmp, file)
+	}
+}
+
+// listKey lists the packages target builds and hashes what go build
+// reads of them; the memo is nil when the key cannot be kept (embedded
+// files).
+func listKey(ctx context.Context, dir, target string, env []byte) (string, *memo, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "go env\n%s\ntarget %s\n", env, target)
 	vals := strings.Split(strings.TrimRight(string(env), "\n"), "\n")
@@ -155,18 +236,24 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 			}
 		}
 	}
+	// What changed from a moment before the listing on may not be in it:
+	// a memo is kept only when every stamp is older (two seconds leave room
+	// for file systems that keep coarse times).
+	listed := time.Now().Add(-2 * time.Second).UnixNano()
 	fields := "Dir,ImportPath,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles,EmbedFiles"
 	out, err := goCmd(ctx, dir, "list", "-deps", "-json="+fields, target)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+	dirs := map[string]bool{}
+	embeds := false
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
-		var p listed
+		var p listedPackage
 		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return "", fmt.Errorf("reading go list's output: %w", err)
+			return "", nil, fmt.Errorf("reading go list's output: %w", err)
 		}
 		m := p.Module
 		local := m != nil && (m.Main || (m.Replace != nil && m.Replace.Version == ""))
@@ -179,9 +266,35 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 		if m != nil && m.GoMod != "" {
 			files[m.GoMod] = true
 		}
+		dirs[p.Dir] = true
+		embeds = embeds || len(p.EmbedFiles) > 0
 		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
 			for _, f := range list {
 				files[filepath.Join(p.Dir, f)] = true
+			}
+		}
+	}
+	// Stamped before hashing: a file changed while it is read fails its
+	// stamp next time and is read again.
+	var m *memo
+	if !embeds {
+		m = &memo{Files: map[string][2]int64{}, Dirs: map[string]int64{}}
+		for f := range files {
+			m.Files[f] = stampOf(f)
+		}
+		for d := range dirs {
+			entries, err := os.ReadDir(d)
+			st, statErr := os.Stat(d)
+			if err != nil || statErr != nil {
+				m = nil
+				break
+			}
+			m.Dirs[d] = st.ModTime().UnixNano()
+			for _, e := range entries {
+				if e.Type().IsRegular() {
+					f := filepath.Join(d, e.Name())
+					m.Files[f] = stampOf(f)
+				}
 			}
 		}
 	}
@@ -197,20 +310,35 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 			fmt.Fprintf(h, "absent\n") // a go.sum not written yet
 			continue
 		} else if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		_, err = io.Copy(h, f)
 		f.Close()
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32], nil
+	key := hex.EncodeToString(h.Sum(nil))[:32]
+	if m == nil {
+		return key, nil, nil
+	}
+	for _, st := range m.Files {
+		if st[1] >= listed {
+			return key, nil, nil
+		}
+	}
+	for _, t := range m.Dirs {
+		if t >= listed {
+			return key, nil, nil
+		}
+	}
+	m.Key = key
+	return key, m, nil
 }
 
 // goCmd runs the go command in dir and returns its stdout; its error
-// carries what go printed.
-func goCmd(ctx context.Context, dir string, args ...string) ([]byte, error) {
+// carries what go printed. Tests count its calls.
+var goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer

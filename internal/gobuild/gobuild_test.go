@@ -64,3 +64,65 @@ func TestKeyReadsVendoredCode(t *testing.T) {
 		t.Errorf("an edit of vendored code kept the key")
 	}
 }
+
+// TestKeyIsKeptUntilWhatItReadChanges: an unchanged program's key comes
+// from its memo without listing the packages again; an edit that lifts a
+// file's build constraint, or a new file, lists them again.
+func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
+	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
+	lists := 0
+	real := goCmd
+	goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
+		if args[0] == "list" {
+			lists++
+		}
+		return real(ctx, dir, args...)
+	}
+	t.Cleanup(func() { goCmd = real })
+	mod := t.TempDir()
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Old files: a memo is kept only for what changed before the listing.
+	age := func() {
+		t.Helper()
+		old := time.Now().Add(-time.Hour)
+		for _, name := range []string{"go.mod", "main.go", "extra.go", "."} {
+			if err := os.Chtimes(filepath.Join(mod, name), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write("go.mod", "module example.com/app\n\ngo 1.22\n")
+	write("main.go", "package main\n\nfunc main() {}\n")
+	write("extra.go", "//go:build ignore\n\npackage main\n\nvar x = 1\n")
+	age()
+	key := func() string {
+		t.Helper()
+		k, err := Key(context.Background(), mod, ".")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	first := key()
+	if again := key(); again != first || lists != 1 {
+		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, lists)
+	}
+	write("extra.go", "package main\n\nvar x = 1\n")
+	if lifted := key(); lifted == first || lists != 2 {
+		t.Errorf("a build constraint lifted: key %s (was %s), %d listings; want a new key, listed again", lifted, first, lists)
+	}
+	age()
+	lifted := key()
+	if again := key(); again != lifted || lists != 3 {
+		t.Fatalf("unchanged again: %d listings, want 3", lists)
+	}
+	write("third.go", "package main\n\nvar y = 2\n")
+	if added := key(); lists != 4 || added == lifted {
+		t.Errorf("a file added: %d listings, key %s (was %s); want a new listing and key", lists, added, lifted)
+	}
+}
