@@ -14,6 +14,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -48,6 +49,10 @@ func run(out string, tests, cdk bool) error {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "strata")
+	// The machine's own speed, at the start and at the end: on shared
+	// machines it moves by tens of percent within minutes, and every
+	// figure below moves with it.
+	before := reference()
 	var figs []figure
 	wall, _, err := timed("go", "build", "-o", dir+string(filepath.Separator), "./cmd/...")
 	if err != nil {
@@ -210,6 +215,8 @@ func run(out string, tests, cdk bool) error {
 		}
 		figs = append(figs, figure{"`go test -count=1 ./...` (warm build cache)", secs(w), "every test, offline"})
 	}
+	figs = append(figs, figure{"reference: SHA-256 of 256 MiB in one goroutine, at the start and at the end of this run", fmt.Sprintf("%s, %s", ms(before), ms(reference())),
+		"the machine's speed while it was measured: compare it before comparing figures"})
 	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Performance\n\nMeasured by `go run ./internal/measure` on %s: %d CPUs, %s/%s, %s. Rerun it to measure your machine; it rewrites this page.\n\n",
@@ -238,6 +245,22 @@ func timed(name string, args ...string) (wall, cpu time.Duration, err error) {
 		return wall, cpu, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	return wall, cpu, nil
+}
+
+// reference is the median time of hashing 256 MiB, of 5.
+func reference() time.Duration {
+	buf := make([]byte, 1<<20)
+	var d []time.Duration
+	for range 5 {
+		start := time.Now()
+		h := sha256.New()
+		for range 256 {
+			h.Write(buf)
+		}
+		h.Sum(nil)
+		d = append(d, time.Since(start))
+	}
+	return median(d)
 }
 
 func median(d []time.Duration) time.Duration {
