@@ -33,27 +33,12 @@ func TestPruneKeepsTheNewest(t *testing.T) {
 // read does not.
 func TestKeyReadsVendoredCode(t *testing.T) {
 	mod := t.TempDir()
-	write := func(name, s string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(mod, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(mod, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, s string) { writeFile(t, mod, name, s) }
 	write("go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v1.0.0\n")
 	write("vendor/modules.txt", "# example.com/dep v1.0.0\n## explicit\nexample.com/dep\n")
 	write("vendor/example.com/dep/dep.go", "package dep\n\nconst N = 1\n")
 	write("main.go", "package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.N) }\n")
-	key := func() string {
-		t.Helper()
-		k, err := Key(context.Background(), mod, ".")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	key := func() string { return keyOf(t, mod) }
 	before := key()
 	write("notes.txt", "not read by go build")
 	if key() != before {
@@ -80,12 +65,7 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 	}
 	t.Cleanup(func() { goCmd = real })
 	mod := t.TempDir()
-	write := func(name, s string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(mod, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, s string) { writeFile(t, mod, name, s) }
 	// Old files: a memo is kept only for what changed before the listing.
 	age := func() {
 		t.Helper()
@@ -100,14 +80,7 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 	write("main.go", "package main\n\nfunc main() {}\n")
 	write("extra.go", "//go:build ignore\n\npackage main\n\nvar x = 1\n")
 	age()
-	key := func() string {
-		t.Helper()
-		k, err := Key(context.Background(), mod, ".")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
+	key := func() string { return keyOf(t, mod) }
 	first := key()
 	if again := key(); again != first || lists != 1 {
 		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, lists)
@@ -125,4 +98,25 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 	if added := key(); lists != 4 || added == lifted {
 		t.Errorf("a file added: %d listings, key %s (was %s); want a new listing and key", lists, added, lifted)
 	}
+}
+
+// writeFile writes s to name under root, making its folders.
+func writeFile(t *testing.T, root, name, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, name), []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keyOf is the key of the module in mod's main package.
+func keyOf(t *testing.T, mod string) string {
+	t.Helper()
+	k, err := Key(context.Background(), mod, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
