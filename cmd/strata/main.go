@@ -67,6 +67,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -103,7 +104,8 @@ func runEngine(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "strata: %v\n", err)
 		return 2
 	}
-	env := os.Environ()
+	// The build is strata's to say: one set outside is dropped.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, cli.BuildEnv+"=") })
 	if id := cli.BuildID(); id != "" {
 		env = append(env, cli.BuildEnv+"="+id)
 	}

@@ -27,7 +27,7 @@ func fakeEngine(t *testing.T) (bin, got string) {
 	dir := t.TempDir()
 	got = filepath.Join(dir, "args")
 	bin = filepath.Join(dir, "engine")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + got + "\necho engine output\necho engine says >&2\nexit 3\n"
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + got + "\nprintf '%s' \"$STRATA_BUILD\" > " + got + ".build\necho engine output\necho engine says >&2\nexit 3\n"
 	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +40,7 @@ func fakeEngine(t *testing.T) (bin, got string) {
 func TestHandsOverToTheEngine(t *testing.T) {
 	bin, got := fakeEngine(t)
 	t.Setenv("STRATA_ENGINE", bin)
+	t.Setenv("STRATA_BUILD", "v0.0.1-set-by-hand") // strata's to say, not the caller's
 	t.Chdir(t.TempDir())
 	for _, args := range [][]string{
 		{"plan", "--stack", "dev", "--dir", "../x"},
@@ -52,6 +53,9 @@ func TestHandsOverToTheEngine(t *testing.T) {
 		handed, _ := os.ReadFile(got)
 		if code != 3 || out != "engine output\n" || errOut != "engine says\n" || string(handed) != strings.Join(args, "\n")+"\n" {
 			t.Errorf("strata %v = %d, %q, %q; the engine got %q; want 3, its output and the arguments unchanged", args, code, out, errOut, handed)
+		}
+		if build, _ := os.ReadFile(got + ".build"); len(build) > 0 {
+			t.Errorf("strata %v handed on a STRATA_BUILD it did not set: %q", args, build)
 		}
 	}
 	for _, args := range [][]string{
