@@ -153,7 +153,7 @@ func TestEngineBuiltFromTheCheckout(t *testing.T) {
 
 // TestStartsWithoutTheSDKs guards strata's start-up: it links no
 // package of Pulumi, the AWS SDKs, gRPC or protobuf, whose initialisation
-// costs every command ≈50 ms of CPU (the engine pays it alone), and none
+// every command would pay (docs/performance.md: strata-engine help), and none
 // of strata's that does: plan (plan/model is data only), stacks (but
 // stacks/keys) and the components.
 func TestStartsWithoutTheSDKs(t *testing.T) {

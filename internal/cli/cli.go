@@ -9,7 +9,8 @@
 // handlers that plan, check, price and draw. This package
 // links cobra and the standard library only: what strata pays before it
 // does anything is that and no more (the Pulumi and AWS SDKs' package
-// initialisation, ≈50 ms of CPU, is paid by the engine alone).
+// initialisation is paid by the engine alone; docs/performance.md measures
+// both starts).
 package cli
 
 import (

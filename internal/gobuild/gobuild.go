@@ -87,7 +87,8 @@ func CacheDir() (string, error) {
 	return filepath.Join(user, "strata"), nil
 }
 
-// Prune removes all but the keep most recently used folders of dir.
+// Prune removes all but the keep most recently used entries of dir (the
+// folders of built programs, the files of kept keys).
 func Prune(dir string, keep int) {
 	entries, err := os.ReadDir(dir)
 	if err != nil || len(entries) <= keep {
@@ -99,7 +100,7 @@ func Prune(dir string, keep int) {
 	}
 	var all []built
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && e.IsDir() {
+		if info, err := e.Info(); err == nil {
 			all = append(all, built{filepath.Join(dir, e.Name()), info.ModTime().UnixNano()})
 		}
 	}
@@ -169,6 +170,10 @@ type memo struct {
 	Dirs  map[string]int64
 }
 
+// keptKeys is how many memos the cache keeps: one per program folder,
+// target and environment, each a few kilobytes.
+const keptKeys = 256
+
 func stampOf(path string) [2]int64 {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -197,6 +202,8 @@ func readMemo(file string) (string, bool) {
 			return "", false
 		}
 	}
+	now := time.Now()
+	_ = os.Chtimes(file, now, now) // used: the last to be pruned
 	return m.Key, true
 }
 
@@ -207,8 +214,8 @@ func (m *memo) write(file string) {
 		return
 	}
 	tmp := fmt.Sprintf("%s.%d.tmp", file, os.Getpid())
-	if os.WriteFile(tmp, data, 0o644) == nil {
-		_ = os.Rename(tmp, file)
+	if os.WriteFile(tmp, data, 0o644) == nil && os.Rename(tmp, file) == nil {
+		Prune(filepath.Dir(file), keptKeys)
 	}
 }
 
