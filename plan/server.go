@@ -3,7 +3,9 @@ package plan
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -26,9 +28,15 @@ type server struct {
 	addr string
 }
 
-// features are the resource-monitor features the offline engine supports.
-var features = map[string]bool{
-	"secrets": true, "resourceReferences": true, "aliasSpecs": true, "deletedWith": true, "transforms": true,
+// features are the resource-monitor features the offline engine supports,
+// by the names SupportsFeature asks with and as GetDeploymentInfo lists
+// them.
+var features = map[string]pulumirpc.ResourceMonitorFeature{
+	"secrets":            pulumirpc.ResourceMonitorFeature_RESOURCE_MONITOR_FEATURE_SECRETS,
+	"resourceReferences": pulumirpc.ResourceMonitorFeature_RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
+	"aliasSpecs":         pulumirpc.ResourceMonitorFeature_RESOURCE_MONITOR_FEATURE_ALIAS_SPECS,
+	"deletedWith":        pulumirpc.ResourceMonitorFeature_RESOURCE_MONITOR_FEATURE_DELETED_WITH,
+	"transforms":         pulumirpc.ResourceMonitorFeature_RESOURCE_MONITOR_FEATURE_TRANSFORMS,
 }
 
 func serve(e *engine) (*server, error) {
@@ -61,7 +69,21 @@ func start(opts Options) (e *engine, srv *server, stop func(), err error) {
 // ResourceMonitor.
 
 func (s *server) SupportsFeature(_ context.Context, req *pulumirpc.SupportsFeatureRequest) (*pulumirpc.SupportsFeatureResponse, error) {
-	return &pulumirpc.SupportsFeatureResponse{HasSupport: features[req.GetId()]}, nil
+	_, ok := features[req.GetId()]
+	return &pulumirpc.SupportsFeatureResponse{HasSupport: ok}, nil
+}
+
+// GetDeploymentInfo answers in one round trip what an SDK would otherwise
+// ask feature by feature (ten SupportsFeature calls for each context the
+// Go SDK makes), with the run's project, stack and config.
+func (s *server) GetDeploymentInfo(context.Context, *emptypb.Empty) (*pulumirpc.DeploymentInfo, error) {
+	o := s.e.opts
+	info := &pulumirpc.DeploymentInfo{
+		Project: o.Project, Stack: o.Stack, Organization: o.Organization,
+		Config: o.Config, ConfigSecretKeys: o.SecretKeys, DryRun: !o.Update,
+		SupportedFeatures: slices.Sorted(maps.Values(features)),
+	}
+	return info, nil
 }
 
 func (s *server) RegisterResource(ctx context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
