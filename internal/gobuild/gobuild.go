@@ -161,13 +161,52 @@ func Key(ctx context.Context, dir, target string) (string, error) {
 // packages' folders (those go build reads and those it leaves out, whose
 // build constraints an edit may lift), go.mod, go.sum and go.work, by size
 // and modification time, and the folders' own modification times (a file
-// added or removed changes them). The key is used again only while every
-// stamp holds. Programs that embed files are not memoised: an embedded
-// folder's tree is not stamped.
+// added or removed changes them). For a package that embeds files, every
+// folder under its own is stamped too: a file added anywhere an embed
+// pattern may reach changes one of them. The key is used again only while
+// every stamp holds.
 type memo struct {
 	Key   string
 	Files map[string][2]int64 // size and modification time; size -1: absent
 	Dirs  map[string]int64
+}
+
+// maxEmbedFolders bounds the folders stamped under one embedding package;
+// a larger tree is listed every time instead.
+const maxEmbedFolders = 4096
+
+// stampTree stamps every folder under root, where an embed pattern of the
+// package in root may reach: the whole tree but nested modules (which embed
+// patterns cannot cross) and .git. It reports false when the tree cannot
+// be stamped.
+func (m *memo) stampTree(root string) bool {
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if path != root && (d.Name() == ".git" || isFile(filepath.Join(path, "go.mod"))) {
+			return filepath.SkipDir
+		}
+		if n++; n > maxEmbedFolders {
+			return errors.New("too many folders")
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		m.Dirs[path] = st.ModTime().UnixNano()
+		return nil
+	})
+	return err == nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // keptKeys is how many memos the cache keeps: one per program folder,
@@ -220,8 +259,8 @@ func (m *memo) write(file string) {
 }
 
 // listKey lists the packages target builds and hashes what go build
-// reads of them; the memo is nil when the key cannot be kept (embedded
-// files).
+// reads of them; the memo is nil when the key cannot be kept (a folder
+// that cannot be read, or an embedding package's tree too large to stamp).
 func listKey(ctx context.Context, dir, target string, env []byte) (string, *memo, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "go env\n%s\ntarget %s\n", env, target)
@@ -253,7 +292,7 @@ func listKey(ctx context.Context, dir, target string, env []byte) (string, *memo
 		return "", nil, err
 	}
 	dirs := map[string]bool{}
-	embeds := false
+	var embedders []string // folders of packages that embed files
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var p listedPackage
@@ -274,7 +313,9 @@ func listKey(ctx context.Context, dir, target string, env []byte) (string, *memo
 			files[m.GoMod] = true
 		}
 		dirs[p.Dir] = true
-		embeds = embeds || len(p.EmbedFiles) > 0
+		if len(p.EmbedFiles) > 0 {
+			embedders = append(embedders, p.Dir)
+		}
 		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
 			for _, f := range list {
 				files[filepath.Join(p.Dir, f)] = true
@@ -283,26 +324,28 @@ func listKey(ctx context.Context, dir, target string, env []byte) (string, *memo
 	}
 	// Stamped before hashing: a file changed while it is read fails its
 	// stamp next time and is read again.
-	var m *memo
-	if !embeds {
-		m = &memo{Files: map[string][2]int64{}, Dirs: map[string]int64{}}
-		for f := range files {
-			m.Files[f] = stampOf(f)
+	m := &memo{Files: map[string][2]int64{}, Dirs: map[string]int64{}}
+	for f := range files {
+		m.Files[f] = stampOf(f)
+	}
+	for d := range dirs {
+		entries, err := os.ReadDir(d)
+		st, statErr := os.Stat(d)
+		if err != nil || statErr != nil {
+			m = nil
+			break
 		}
-		for d := range dirs {
-			entries, err := os.ReadDir(d)
-			st, statErr := os.Stat(d)
-			if err != nil || statErr != nil {
-				m = nil
-				break
+		m.Dirs[d] = st.ModTime().UnixNano()
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				f := filepath.Join(d, e.Name())
+				m.Files[f] = stampOf(f)
 			}
-			m.Dirs[d] = st.ModTime().UnixNano()
-			for _, e := range entries {
-				if e.Type().IsRegular() {
-					f := filepath.Join(d, e.Name())
-					m.Files[f] = stampOf(f)
-				}
-			}
+		}
+	}
+	for _, d := range embedders {
+		if m != nil && !m.stampTree(d) {
+			m = nil
 		}
 	}
 	names := make([]string, 0, len(files))

@@ -100,6 +100,57 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 	}
 }
 
+// TestEmbeddingProgramsAreKeptToo: a program that embeds a folder keeps its
+// key while nothing changes, and a file added where the pattern reaches
+// (a subfolder that held no embedded file) lists it again with a new key;
+// a file added in a nested module, which the pattern cannot reach, does not.
+func TestEmbeddingProgramsAreKeptToo(t *testing.T) {
+	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
+	lists := 0
+	real := goCmd
+	goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
+		if args[0] == "list" {
+			lists++
+		}
+		return real(ctx, dir, args...)
+	}
+	t.Cleanup(func() { goCmd = real })
+	mod := t.TempDir()
+	write := func(name, s string) { writeFile(t, mod, name, s) }
+	write("go.mod", "module example.com/app\n\ngo 1.22\n")
+	write("main.go", "package main\n\nimport \"embed\"\n\n//go:embed static\nvar static embed.FS\n\nfunc main() { _ = static }\n")
+	write("static/index.html", "<p>hi</p>")
+	write("static/empty/.keep", "") // hidden: not embedded
+	write("nested/go.mod", "module example.com/nested\n\ngo 1.22\n")
+	age := func() {
+		t.Helper()
+		old := time.Now().Add(-time.Hour)
+		err := filepath.WalkDir(mod, func(p string, _ os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Chtimes(p, old, old)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	age()
+	key := func() string { return keyOf(t, mod) }
+	first := key()
+	if again := key(); again != first || lists != 1 {
+		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, lists)
+	}
+	write("nested/notes.txt", "outside the pattern's reach")
+	if again := key(); again != first || lists != 1 {
+		t.Errorf("a file in a nested module: key %s (was %s), %d listings; want neither to change", again, first, lists)
+	}
+	write("static/empty/new.html", "<p>new</p>")
+	if added := key(); added == first || lists != 2 {
+		t.Errorf("a file added to an embedded folder: key %s (was %s), %d listings; want a new key, listed again", added, first, lists)
+	}
+}
+
 // writeFile writes s to name under root, making its folders.
 func writeFile(t *testing.T, root, name, s string) {
 	t.Helper()
