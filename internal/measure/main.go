@@ -9,7 +9,10 @@
 // to the engine), strata-engine help (CPU: the SDKs' initialisation, which
 // every command that runs the engine pays), strata plan --stack prod,
 // a second --program plan of an unchanged program (built once, cached),
-// and the services benchmark at 100 and 1,000 services.
+// and the services benchmark at 100 and 1,000 services. Two references,
+// at the start and at the end, say how fast the machine was meanwhile: a
+// hash in one goroutine (CPU) and a fresh process that allocates (start-up,
+// page faults, garbage collection: what a plan's process pays besides).
 package main
 
 import (
@@ -30,6 +33,10 @@ import (
 )
 
 func main() {
+	if os.Getenv(allocEnv) != "" {
+		allocate()
+		return
+	}
 	out := flag.String("o", "docs/performance.md", "the page to write")
 	tests := flag.Bool("tests", false, "also time go test ./... (takes minutes)")
 	cdk := flag.Bool("cdk", false, "also time AWS CDK synthesising the same architecture (bench/cdk; run npm ci there first)")
@@ -52,7 +59,7 @@ func run(out string, tests, cdk bool) error {
 	// The machine's own speed, at the start and at the end: on shared
 	// machines it moves by tens of percent within minutes, and every
 	// figure below moves with it.
-	before := reference()
+	before, beforeAlloc := reference(), allocReference()
 	var figs []figure
 	wall, _, err := timed("go", "build", "-o", dir+string(filepath.Separator), "./cmd/...")
 	if err != nil {
@@ -217,6 +224,9 @@ func run(out string, tests, cdk bool) error {
 	}
 	figs = append(figs, figure{"reference: SHA-256 of 256 MiB in one goroutine, at the start and at the end of this run", fmt.Sprintf("%s, %s", ms(before), ms(reference())),
 		"the machine's speed while it was measured: compare it before comparing figures"})
+	figs = append(figs, figure{"reference: a fresh process that allocates 64 MiB in 64-byte objects, wall (median of 11), at the start and at the end of this run",
+		fmt.Sprintf("%s, %s", ms(beforeAlloc), ms(allocReference())),
+		"what a plan's process pays for starting, page faults and garbage collection, which the hash above does not see"})
 	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Performance\n\nMeasured by `go run ./internal/measure` on %s: %d CPUs, %s/%s, %s. Rerun it to measure your machine; it rewrites this page.\n\n",
@@ -261,6 +271,40 @@ func reference() time.Duration {
 		d = append(d, time.Since(start))
 	}
 	return median(d)
+}
+
+// allocEnv makes this program the allocating reference process.
+const allocEnv = "STRATA_MEASURE_ALLOC"
+
+// allocReference is the median wall time, of 11, of this program started
+// afresh to allocate (allocate).
+func allocReference() time.Duration {
+	self, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	var d []time.Duration
+	for range 11 {
+		cmd := exec.Command(self)
+		cmd.Env = append(os.Environ(), allocEnv+"=1")
+		start := time.Now()
+		if cmd.Run() != nil {
+			return 0
+		}
+		d = append(d, time.Since(start))
+	}
+	return median(d)
+}
+
+// keep holds what allocate made, so the collector has to scan it.
+var keep [][]byte
+
+// allocate makes 64 MiB of 64-byte objects and keeps them live.
+func allocate() {
+	keep = make([][]byte, 0, 1<<20)
+	for range 1 << 20 {
+		keep = append(keep, make([]byte, 64))
+	}
 }
 
 func median(d []time.Duration) time.Duration {
