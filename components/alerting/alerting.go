@@ -74,7 +74,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(al)
 	wrap := func(what string, err error) error { return fmt.Errorf("alerting %q: %s: %w", name, what, err) }
-	env, err := awsenv.Lookup(ctx, parent)
+	env, err := awsenv.Lookup(ctx, al)
 	if err != nil {
 		return nil, wrap("reading the environment", err)
 	}

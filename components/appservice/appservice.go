@@ -139,7 +139,7 @@ type builder struct {
 }
 
 func (b *builder) environment() (err error) {
-	b.env, err = awsenv.Lookup(b.ctx, b.parent)
+	b.env, err = awsenv.Lookup(b.ctx, b.s)
 	return err
 }
 

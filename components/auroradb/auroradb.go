@@ -142,7 +142,7 @@ type builder struct {
 }
 
 func (b *builder) environment() (err error) {
-	b.db.env, err = awsenv.Lookup(b.ctx, b.parent)
+	b.db.env, err = awsenv.Lookup(b.ctx, b.db)
 	return err
 }
 

@@ -94,7 +94,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // topic creates the encrypted alert topic that only AWS Budgets, for this
 // account, may publish to, and only over TLS.
 func (b *Budget) topic(ctx *pulumi.Context, name string, a Args, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
-	env, err := awsenv.Lookup(ctx, parent)
+	env, err := awsenv.Lookup(ctx, b)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

@@ -90,7 +90,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			name, a.AvailabilityZones, len(zones.Names), strings.Join(zones.Names, ", "))
 	}
 	n.AvailabilityZones = zones.Names[:a.AvailabilityZones]
-	env, err := awsenv.Lookup(ctx, parent)
+	env, err := awsenv.Lookup(ctx, n)
 	n.env = env
 	if err != nil {
 		return nil, wrap("reading the environment", err)

@@ -56,7 +56,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	parent := pulumi.Parent(b)
 	wrap := func(what string, err error) error { return fmt.Errorf("securebucket %q: %s: %w", name, what, err) }
 
-	env, err := awsenv.Lookup(ctx, parent)
+	env, err := awsenv.Lookup(ctx, b)
 	if err != nil {
 		return nil, wrap("reading the environment", err)
 	}

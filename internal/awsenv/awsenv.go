@@ -4,8 +4,10 @@ package awsenv
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,13 +18,60 @@ type Env struct {
 	AccountID, Partition, Region string
 }
 
-// Lookup asks the provider that opts select (pass pulumi.Parent(component))
-// for its account, partition and Region. The caller identity and the
-// Region are asked at once (each is a round trip to the engine that the
-// component waits for); the partition is the caller ARN's, as STS answers
-// in the partition of the credentials, and is asked for only when that
-// ARN does not name one (a mock or an answers file that leaves it out).
-func Lookup(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (Env, error) {
+// Lookup answers for the provider the component's children use (its
+// explicit aws provider, one it inherits, or the default provider): its
+// account, partition and Region.
+//
+// The answers depend on that provider alone, so they are asked once per
+// program run and provider: the first component of a run asks, the rest
+// wait for its answer. A stack of ten components under one provider makes
+// two invokes, not twenty; a thousand services, two, not two thousand.
+func Lookup(ctx *pulumi.Context, component pulumi.Resource) (Env, error) {
+	var prov pulumi.ProviderResource
+	if r, ok := component.(interface {
+		GetProvider(token string) pulumi.ProviderResource
+	}); ok {
+		// The map an invoke with pulumi.Parent(component) takes its
+		// provider from.
+		prov = r.GetProvider("aws:index:getRegion")
+	}
+	k := key{ctx: weak.Make(ctx)}
+	if prov != nil {
+		k.provider = weak.Make(prov.URN().OutputState)
+	}
+	e, loaded := memo.LoadOrStore(k, &entry{})
+	a := e.(*entry)
+	if !loaded {
+		// The entry goes with the run: once its context is gone, no
+		// lookup can name it again.
+		runtime.AddCleanup(ctx, func(k key) { memo.Delete(k) }, k)
+	}
+	a.once.Do(func() { a.env, a.err = ask(ctx, pulumi.Parent(component)) })
+	return a.env, a.err
+}
+
+// key is a run (its context) and a provider (its URN output's state;
+// none for the default provider), held weakly: the memo keeps neither
+// alive.
+type key struct {
+	ctx      weak.Pointer[pulumi.Context]
+	provider weak.Pointer[pulumi.OutputState]
+}
+
+type entry struct {
+	once sync.Once
+	env  Env
+	err  error
+}
+
+var memo sync.Map // key → *entry
+
+// ask makes the invokes. The caller identity and the Region are asked at
+// once (each is a round trip to the engine); the partition is the caller
+// ARN's, as STS answers in the partition of the credentials, and is asked
+// for only when that ARN does not name one (a mock or an answers file
+// that leaves it out).
+func ask(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (Env, error) {
 	var (
 		env       Env
 		callerARN string
