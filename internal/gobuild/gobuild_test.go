@@ -54,16 +54,7 @@ func TestKeyReadsVendoredCode(t *testing.T) {
 // from its memo without listing the packages again; an edit that lifts a
 // file's build constraint, or a new file, lists them again.
 func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
-	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
-	lists := 0
-	real := goCmd
-	goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
-		if args[0] == "list" {
-			lists++
-		}
-		return real(ctx, dir, args...)
-	}
-	t.Cleanup(func() { goCmd = real })
+	lists := countListings(t)
 	mod := t.TempDir()
 	write := func(name, s string) { writeFile(t, mod, name, s) }
 	// Old files: a memo is kept only for what changed before the listing.
@@ -82,21 +73,21 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 	age()
 	key := func() string { return keyOf(t, mod) }
 	first := key()
-	if again := key(); again != first || lists != 1 {
-		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, lists)
+	if again := key(); again != first || *lists != 1 {
+		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, *lists)
 	}
 	write("extra.go", "package main\n\nvar x = 1\n")
-	if lifted := key(); lifted == first || lists != 2 {
-		t.Errorf("a build constraint lifted: key %s (was %s), %d listings; want a new key, listed again", lifted, first, lists)
+	if lifted := key(); lifted == first || *lists != 2 {
+		t.Errorf("a build constraint lifted: key %s (was %s), %d listings; want a new key, listed again", lifted, first, *lists)
 	}
 	age()
 	lifted := key()
-	if again := key(); again != lifted || lists != 3 {
-		t.Fatalf("unchanged again: %d listings, want 3", lists)
+	if again := key(); again != lifted || *lists != 3 {
+		t.Fatalf("unchanged again: %d listings, want 3", *lists)
 	}
 	write("third.go", "package main\n\nvar y = 2\n")
-	if added := key(); lists != 4 || added == lifted {
-		t.Errorf("a file added: %d listings, key %s (was %s); want a new listing and key", lists, added, lifted)
+	if added := key(); *lists != 4 || added == lifted {
+		t.Errorf("a file added: %d listings, key %s (was %s); want a new listing and key", *lists, added, lifted)
 	}
 }
 
@@ -105,16 +96,7 @@ func TestKeyIsKeptUntilWhatItReadChanges(t *testing.T) {
 // (a subfolder that held no embedded file) lists it again with a new key;
 // a file added in a nested module, which the pattern cannot reach, does not.
 func TestEmbeddingProgramsAreKeptToo(t *testing.T) {
-	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
-	lists := 0
-	real := goCmd
-	goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
-		if args[0] == "list" {
-			lists++
-		}
-		return real(ctx, dir, args...)
-	}
-	t.Cleanup(func() { goCmd = real })
+	lists := countListings(t)
 	mod := t.TempDir()
 	write := func(name, s string) { writeFile(t, mod, name, s) }
 	write("go.mod", "module example.com/app\n\ngo 1.22\n")
@@ -138,17 +120,33 @@ func TestEmbeddingProgramsAreKeptToo(t *testing.T) {
 	age()
 	key := func() string { return keyOf(t, mod) }
 	first := key()
-	if again := key(); again != first || lists != 1 {
-		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, lists)
+	if again := key(); again != first || *lists != 1 {
+		t.Fatalf("unchanged: key %s then %s, %d listings; want the same key, listed once", first, again, *lists)
 	}
 	write("nested/notes.txt", "outside the pattern's reach")
-	if again := key(); again != first || lists != 1 {
-		t.Errorf("a file in a nested module: key %s (was %s), %d listings; want neither to change", again, first, lists)
+	if again := key(); again != first || *lists != 1 {
+		t.Errorf("a file in a nested module: key %s (was %s), %d listings; want neither to change", again, first, *lists)
 	}
 	write("static/empty/new.html", "<p>new</p>")
-	if added := key(); added == first || lists != 2 {
-		t.Errorf("a file added to an embedded folder: key %s (was %s), %d listings; want a new key, listed again", added, first, lists)
+	if added := key(); added == first || *lists != 2 {
+		t.Errorf("a file added to an embedded folder: key %s (was %s), %d listings; want a new key, listed again", added, first, *lists)
 	}
+}
+
+// countListings gives each test its own key cache and counts how often
+// the packages are listed (go list) while the test runs.
+func countListings(t *testing.T) *int {
+	t.Setenv("STRATA_CACHE_DIR", t.TempDir())
+	lists := new(int)
+	real := goCmd
+	goCmd = func(ctx context.Context, dir string, args ...string) ([]byte, error) {
+		if args[0] == "list" {
+			*lists++
+		}
+		return real(ctx, dir, args...)
+	}
+	t.Cleanup(func() { goCmd = real })
+	return lists
 }
 
 // writeFile writes s to name under root, making its folders.
