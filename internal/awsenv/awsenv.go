@@ -24,8 +24,8 @@ type Env struct {
 //
 // The answers depend on that provider alone, so they are asked once per
 // program run and provider: the first component of a run asks, the rest
-// wait for its answer. A stack of ten components under one provider makes
-// two invokes, not twenty; a thousand services, two, not two thousand.
+// wait for its answer. Ten components under one provider make two
+// invokes between them, as do a thousand.
 func Lookup(ctx *pulumi.Context, component pulumi.Resource) (Env, error) {
 	var prov pulumi.ProviderResource
 	if r, ok := component.(interface {
