@@ -59,7 +59,11 @@ func run(out string, tests, cdk bool) error {
 	// The machine's own speed, at the start and at the end: on shared
 	// machines it moves by tens of percent within minutes, and every
 	// figure below moves with it.
-	before, beforeAlloc := reference(), allocReference()
+	before := reference()
+	beforeAlloc, err := allocReference()
+	if err != nil {
+		return err
+	}
 	var figs []figure
 	wall, _, err := timed("go", "build", "-o", dir+string(filepath.Separator), "./cmd/...")
 	if err != nil {
@@ -224,8 +228,12 @@ func run(out string, tests, cdk bool) error {
 	}
 	figs = append(figs, figure{"reference: SHA-256 of 256 MiB in one goroutine, at the start and at the end of this run", fmt.Sprintf("%s, %s", ms(before), ms(reference())),
 		"the machine's speed while it was measured: compare it before comparing figures"})
+	afterAlloc, err := allocReference()
+	if err != nil {
+		return err
+	}
 	figs = append(figs, figure{"reference: a fresh process that allocates 64 MiB in 64-byte objects, wall (median of 11), at the start and at the end of this run",
-		fmt.Sprintf("%s, %s", ms(beforeAlloc), ms(allocReference())),
+		fmt.Sprintf("%s, %s", ms(beforeAlloc), ms(afterAlloc)),
 		"what a plan's process pays for starting, page faults and garbage collection, which the hash above does not see"})
 	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
 	var b bytes.Buffer
@@ -277,23 +285,24 @@ func reference() time.Duration {
 const allocEnv = "STRATA_MEASURE_ALLOC"
 
 // allocReference is the median wall time, of 11, of this program started
-// afresh to allocate (allocate).
-func allocReference() time.Duration {
+// afresh to allocate (allocate); an error rather than a figure when it
+// cannot be started.
+func allocReference() (time.Duration, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return 0
+		return 0, fmt.Errorf("the allocating reference: %w", err)
 	}
 	var d []time.Duration
 	for range 11 {
 		cmd := exec.Command(self)
 		cmd.Env = append(os.Environ(), allocEnv+"=1")
 		start := time.Now()
-		if cmd.Run() != nil {
-			return 0
+		if err := cmd.Run(); err != nil {
+			return 0, fmt.Errorf("the allocating reference: %w", err)
 		}
 		d = append(d, time.Since(start))
 	}
-	return median(d)
+	return median(d), nil
 }
 
 // keep holds what allocate made, so the collector has to scan it.
